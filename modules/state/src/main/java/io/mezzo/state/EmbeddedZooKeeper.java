@@ -32,6 +32,7 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
     props.setProperty("tickTime", Integer.toString(tickTimeMs));
     props.setProperty("maxClientCnxns", Integer.toString(maxClientCnxns));
     props.setProperty("admin.enableServer", "false");
+    props.setProperty("maxCnxns", "0");
     props.setProperty("4lw.commands.whitelist", "ruok,mntr,srvr");
     // keep the transaction log and snapshots from growing without bound
     props.setProperty("autopurge.snapRetainCount", "3");

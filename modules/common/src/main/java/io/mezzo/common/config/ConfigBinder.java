@@ -57,7 +57,9 @@ public final class ConfigBinder {
     } catch (InvalidFormatException e) {
       throw new ConfigException(key(section, e), "expected " + describe(e.getTargetType()) + ", got " + render(e.getValue()));
     } catch (MismatchedInputException e) {
-      throw new ConfigException(key(section, e), "expected " + describe(e.getTargetType()) + " (" + firstLine(e.getOriginalMessage()) + ")");
+      JsonNode given = at(node, e);
+      throw new ConfigException(key(section, e), "expected " + describe(e.getTargetType())
+          + (given == null ? "" : ", got " + (given.isTextual() ? "'" + given.asText() + "'" : given.toString())));
     } catch (JsonMappingException e) {
       throw new ConfigException(key(section, e), firstLine(e.getOriginalMessage()));
     } catch (JsonProcessingException e) {
@@ -81,6 +83,18 @@ public final class ConfigBinder {
       return section;
     }
     return section.isEmpty() ? path : section + "." + path.replace(".[", "[");
+  }
+
+  /** The value the exception's path points at, or null. */
+  private static JsonNode at(JsonNode root, JsonMappingException e) {
+    JsonNode current = root;
+    for (JsonMappingException.Reference ref : e.getPath()) {
+      if (current == null) {
+        return null;
+      }
+      current = ref.getFieldName() != null ? current.get(ref.getFieldName()) : current.get(ref.getIndex());
+    }
+    return current == root ? null : current;
   }
 
   private static String known(Collection<Object> ids) {

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Reads {@code mezzo.yaml}. Layers, lowest first: each section record's {@code DEFAULTS}, the file,
@@ -85,8 +86,13 @@ public final class ConfigLoader {
     try {
       node = YAML.readTree(text);
     } catch (JsonProcessingException e) {
-      String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
-      throw new ConfigException(path.toString(), "malformed YAML" + where + ": " + ConfigBinder.firstLine(e.getOriginalMessage()));
+      String problem = ConfigBinder.firstLine(e.getOriginalMessage());
+      int line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
+      if (e.getCause() instanceof MarkedYAMLException yaml && yaml.getProblem() != null) {
+        problem = yaml.getProblem();
+        line = yaml.getProblemMark() == null ? line : yaml.getProblemMark().getLine() + 1;
+      }
+      throw new ConfigException(path.toString(), "malformed YAML" + (line > 0 ? " at line " + line : "") + ": " + problem);
     }
     if (node == null || node.isMissingNode() || node.isNull()) {
       return JsonNodeFactory.instance.objectNode();

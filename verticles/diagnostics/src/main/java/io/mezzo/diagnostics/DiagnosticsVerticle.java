@@ -71,10 +71,10 @@ public final class DiagnosticsVerticle extends VerticleBase {
         .onSuccess(n -> json(ctx, new JsonObject().put("units", HealthViews.node(n).getJsonArray("units"))))
         .onFailure(ctx::fail));
 
-    closeables.add(new HealthReporter(vertx, "diagnostics", "Diagnostics", node.nodeId(), node.cluster().host(),
-        node.cluster().role(), HealthReporter.Status::ok));
-
+    // report only once the consumers are registered, so this node's own first report is not lost
     return Future.all(reports.completion(), questions.completion())
+        .onSuccess(v -> closeables.add(new HealthReporter(vertx, "diagnostics", "Diagnostics", node.nodeId(),
+            node.cluster().host(), node.cluster().role(), HealthReporter.Status::ok)))
         .compose(v -> Routes.listen(vertx, router, "diagnostics", node.cluster().host(), config.port()))
         .onSuccess(s -> {
           server = s;

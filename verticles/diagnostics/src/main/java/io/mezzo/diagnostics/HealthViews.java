@@ -48,7 +48,8 @@ final class HealthViews {
         .put("node_role", node.role())
         .put("mesos_id", "")
         .put("dcos_diagnostics_version", VERSION)
-        .put("node_id", node.nodeId());
+        .put("node_id", node.nodeId())
+        .put("pid", node.pid());
   }
 
   /** {@code GET /units}: each unit once, unhealthy when it is unhealthy on any node. */
@@ -83,6 +84,7 @@ final class HealthViews {
         .put("health", health(healthy))
         .put("role", answer.role())
         .put("node_id", nodeId)
-        .put("hostname", answer.hostname());
+        .put("hostname", answer.hostname())
+        .put("pid", answer.pid());
   }
 }

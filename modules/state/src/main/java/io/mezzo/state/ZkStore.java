@@ -100,9 +100,11 @@ public final class ZkStore {
   }
 
   /**
-   * Watches a node and everything below it. The listener runs on the calling verticle's context, once
-   * per change, starting with a CREATED event for every node that exists when the watch starts.
-   * Close the returned handle to stop watching.
+   * Watches a node and everything below it. The listener runs on the calling verticle's context,
+   * starting with a CREATED event for every node that exists when the watch starts. Events carry the
+   * node's state when ZooKeeper's notification was read, so changes in quick succession may arrive
+   * coalesced (a create followed at once by a write can show as one CREATED with the later version);
+   * the last event for a node always matches its current state. Close the handle to stop watching.
    */
   public AutoCloseable watch(String path, Consumer<StoreEvent> listener) {
     Context context = vertx.getOrCreateContext();

@@ -100,7 +100,9 @@ class ZkStoreTest {
     AutoCloseable watch = store.watch("/w", e -> seen.add(e.type() + " " + e.path() + " " + e.version()));
     await().atMost(Duration.ofSeconds(10)).until(() -> seen.contains("CREATED /w/existing 0"));
     result(store.create("/w/new", utf8("1")));
+    await().atMost(Duration.ofSeconds(10)).until(() -> seen.contains("CREATED /w/new 0"));
     result(store.compareAndSet("/w/new", utf8("2"), 0));
+    await().atMost(Duration.ofSeconds(10)).until(() -> seen.contains("CHANGED /w/new 1"));
     result(store.delete("/w/new", 1));
     await().atMost(Duration.ofSeconds(10)).until(() -> seen.contains("DELETED /w/new -1"));
     assertThat(seen).containsSubsequence("CREATED /w/new 0", "CHANGED /w/new 1", "DELETED /w/new -1");

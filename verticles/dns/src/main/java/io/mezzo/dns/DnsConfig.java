@@ -1,0 +1,80 @@
+package io.mezzo.dns;
+
+import io.mezzo.common.component.ComponentConfig;
+import io.mezzo.common.config.Checks;
+import io.mezzo.dns.records.RecordsOptions;
+import io.mezzo.dns.server.Upstream;
+import java.util.List;
+
+/**
+ * The {@code dns} section. Keys are snake_case ({@code dns_port}, {@code forward_timeout_ms}...).
+ *
+ * @param port             HTTP port of the Mesos-DNS API
+ * @param httpHost         address the HTTP API listens on
+ * @param dnsHost          address DNS listens on (UDP and TCP)
+ * @param dnsPort          DNS port; 53 when running as root, else 61053; 0 picks a free port
+ * @param upstreams        resolvers for names outside our zones, {@code ip} or {@code ip:port} ({@code [v6]:port})
+ * @param forward          false answers REFUSED to every name outside our zones
+ * @param forwardTimeoutMs how long an upstream gets before the query is answered SERVFAIL
+ * @param domain           the Mesos-DNS domain
+ * @param ttl              TTL of records in the Mesos-DNS domain
+ * @param dcosTtl          TTL of records in {@code thisdcos.directory}
+ * @param ipSources        task IP sources in order: netinfo, mesos, docker, host
+ * @param masters          master IPs in {@code master<N>} order; empty takes the leader from the state
+ * @param truncate         set TC when an answer is cut to fit a UDP reply
+ * @param enumeration      serve {@code /v1/enumerate} and {@code /v1/axfr}
+ * @param ioThreads        threads of the DNS event loop group
+ */
+public record DnsConfig(boolean enabled, int port, String httpHost, String dnsHost, int dnsPort,
+                        List<String> upstreams, boolean forward, int forwardTimeoutMs, String domain, int ttl,
+                        int dcosTtl, String soaMname, String soaRname, int soaRefresh, int soaRetry, int soaExpire,
+                        int soaMinttl, int srvWeight, boolean enforceRfc952, List<String> ipSources,
+                        List<String> masters, boolean truncate, boolean enumeration, int ioThreads)
+    implements ComponentConfig {
+
+  public static final int UNPRIVILEGED_DNS_PORT = 61053;
+
+  public static final DnsConfig DEFAULTS = new DnsConfig(true, 8123, "0.0.0.0", "0.0.0.0",
+      "root".equals(System.getProperty("user.name")) ? 53 : UNPRIVILEGED_DNS_PORT,
+      List.of(), true, 5_000, "mesos", 60, 5, "ns1.mesos", "root.ns1.mesos", 60, 600, 86_400, 60, 1, false,
+      List.of("netinfo", "mesos", "host"), List.of(), true, true, 1);
+
+  public DnsConfig {
+    upstreams = List.copyOf(upstreams);
+    ipSources = List.copyOf(ipSources);
+    masters = List.copyOf(masters);
+  }
+
+  @Override
+  public void validate(Checks checks) {
+    checks.port("port", port)
+        .port("dns_port", dnsPort)
+        .notBlank("http_host", httpHost)
+        .notBlank("dns_host", dnsHost)
+        .notBlank("domain", domain)
+        .that("domain", domain.matches("[A-Za-z0-9.-]+"), "must be a domain name, got '" + domain + "'")
+        .range("forward_timeout_ms", forwardTimeoutMs, 50, 60_000)
+        .range("ttl", ttl, 0, 86_400)
+        .range("dcos_ttl", dcosTtl, 0, 86_400)
+        .range("srv_weight", srvWeight, 0, 65_535)
+        .range("io_threads", ioThreads, 1, 64)
+        .notBlank("soa_mname", soaMname)
+        .notBlank("soa_rname", soaRname);
+    for (int i = 0; i < upstreams.size(); i++) {
+      String u = upstreams.get(i);
+      checks.that("upstreams[" + i + "]", Upstream.parse(u) != null, "must be ip or ip:port, got '" + u + "'");
+    }
+    for (int i = 0; i < ipSources.size(); i++) {
+      checks.oneOf("ip_sources[" + i + "]", ipSources.get(i), RecordsOptions.IP_SOURCES);
+    }
+  }
+
+  public List<Upstream> upstreamList() {
+    return upstreams.stream().map(Upstream::parse).toList();
+  }
+
+  public RecordsOptions recordsOptions() {
+    return new RecordsOptions(domain, ttl, dcosTtl, soaMname, soaRname, soaRefresh, soaRetry, soaExpire, soaMinttl,
+        srvWeight, enforceRfc952, ipSources, List.of());
+  }
+}

@@ -1,0 +1,196 @@
+package io.mezzo.dns;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mezzo.common.config.ConfigBinder;
+import io.mezzo.common.http.Routes;
+import io.mezzo.dns.http.MesosDnsApi;
+import io.mezzo.dns.records.DnsRecords;
+import io.mezzo.dns.records.Lookup;
+import io.mezzo.dns.records.RecordBuilder;
+import io.mezzo.dns.server.DnsServer;
+import io.mezzo.dns.server.Forwarder;
+import io.mezzo.dns.server.QueryHandler;
+import io.mezzo.dns.server.Upstream;
+import io.mezzo.dns.server.UpstreamPicker;
+import io.mezzo.dns.server.UpstreamResolver;
+import io.mezzo.dns.state.ClusterState;
+import io.mezzo.dns.state.ClusterStateSource;
+import io.mezzo.dns.state.Master;
+import io.mezzo.dns.state.TaskEvent;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.logging.Logger;
+
+/**
+ * The DNS component: serves the Mesos-DNS zone and {@code thisdcos.directory} over UDP and TCP,
+ * forwards other names upstream, and serves the Mesos-DNS HTTP API. The cluster state arrives
+ * through a {@link ClusterStateSource}; every state or event rebuilds an immutable
+ * {@link DnsRecords} snapshot on this verticle's context, which the DNS threads read.
+ */
+public final class DnsVerticle extends VerticleBase {
+  private static final Logger LOG = Logger.getLogger(DnsVerticle.class.getName());
+  private static final int MASTER_PORT = 5050;
+
+  private final ClusterStateSource source;
+  private final Clock clock;
+  private final Random random;
+  private DnsConfig config;
+  private RecordBuilder builder;
+  private List<Master> configuredMasters = List.of();
+  private ClusterState state = ClusterState.EMPTY;
+  private Map<String, List<InetAddress>> vips = Map.of();
+  private volatile DnsRecords records;
+  private DnsServer dns;
+  private Forwarder forwarder;
+  private HttpServer http;
+  private volatile int dnsPort;
+
+  public DnsVerticle(ClusterStateSource source) {
+    this(source, Clock.systemUTC(), new Random());
+  }
+
+  public DnsVerticle(ClusterStateSource source, Clock clock, Random random) {
+    this.source = source;
+    this.clock = clock;
+    this.random = random;
+  }
+
+  @Override
+  public Future<?> start() {
+    ObjectNode tree = ConfigBinder.tree(DnsConfig.DEFAULTS);
+    try {
+      // through text, so JsonArray/JsonObject values inside the deployment config become plain JSON
+      tree.setAll((ObjectNode) ConfigBinder.MAPPER.readTree(config().encode()));
+    } catch (JsonProcessingException e) {
+      return Future.failedFuture(e);
+    }
+    config = ConfigBinder.bind(tree, DnsConfig.class, "dns");
+    builder = new RecordBuilder(config.recordsOptions().withNameservers(nameservers(config.dnsHost())), clock);
+    configuredMasters = config.masters().stream().map(DnsVerticle::master).toList();
+    rebuild();
+
+    forwarder = new Forwarder(vertx, new UpstreamPicker(config.upstreamList(), random), config.forwardTimeoutMs(),
+        random);
+    UpstreamResolver upstream = (query, tcp, done) -> context.runOnContext(v ->
+        forwarder.forward(query, tcp).onComplete(ar -> done.accept(ar.result(), ar.cause())));
+    boolean canForward = config.forward() && !config.upstreams().isEmpty();
+    dns = new DnsServer(config.ioThreads(),
+        new QueryHandler.Settings(() -> records, new Lookup(random), upstream, canForward, config.truncate()));
+
+    Router router = Routes.router(vertx);
+    new MesosDnsApi(() -> records, config).mount(router);
+
+    return dns.start(config.dnsHost(), config.dnsPort())
+        .compose(port -> {
+          dnsPort = port;
+          LOG.info("DNS listening on " + config.dnsHost() + ":" + port + " (UDP and TCP)");
+          return Routes.listen(vertx, router, "dns", config.httpHost(), config.port());
+        })
+        .compose(server -> {
+          http = server;
+          Promise<Void> subscribed = Promise.promise();
+          context.runOnContext(v -> source.start(this::onState, this::onEvent).onComplete(subscribed));
+          return subscribed.future();
+        });
+  }
+
+  @Override
+  public Future<?> stop() {
+    List<Future<?>> closing = new ArrayList<>();
+    closing.add(source.stop());
+    if (dns != null) {
+      closing.add(dns.stop());
+    }
+    if (forwarder != null) {
+      closing.add(forwarder.close());
+    }
+    if (http != null) {
+      closing.add(http.close());
+    }
+    return Future.join(closing);
+  }
+
+  /** The port DNS listens on (UDP and TCP); useful when configured as 0. */
+  public int dnsPort() {
+    return dnsPort;
+  }
+
+  public int httpPort() {
+    return http == null ? -1 : http.actualPort();
+  }
+
+  /** The snapshot being served. */
+  public DnsRecords records() {
+    return records;
+  }
+
+  /** The L4LB's hook: named VIPs ({@code name.framework} to addresses) under {@code l4lb.thisdcos.directory}. */
+  public void updateVips(Map<String, List<InetAddress>> named) {
+    context.runOnContext(v -> {
+      vips = Map.copyOf(named);
+      rebuild();
+    });
+  }
+
+  private void onState(ClusterState next) {
+    state = next;
+    rebuild();
+  }
+
+  private void onEvent(TaskEvent event) {
+    state = state.apply(event);
+    rebuild();
+  }
+
+  private void rebuild() {
+    ClusterState effective = configuredMasters.isEmpty() ? state : state.withMasters(configuredMasters);
+    records = builder.build(effective, vips);
+  }
+
+  private static Master master(String text) {
+    Upstream parsed = Upstream.parse(text);
+    if (parsed == null) {
+      throw new IllegalArgumentException("Master '" + text + "' is not ip or ip:port");
+    }
+    boolean portGiven = text.matches(".*:\\d+$") && (text.startsWith("[") || text.indexOf(':') == text.lastIndexOf(':'));
+    return new Master("", parsed.host(), parsed.host(), portGiven ? parsed.port() : MASTER_PORT);
+  }
+
+  /** The listen address, or every non-loopback interface address when listening on all of them. */
+  static List<String> nameservers(String host) {
+    if (!host.equals("0.0.0.0") && !host.equals("::")) {
+      return io.mezzo.dns.state.Ips.literalOrNull(host) == null ? List.of()
+          : List.of(io.mezzo.dns.state.Ips.literalOrNull(host));
+    }
+    List<String> ips = new ArrayList<>();
+    try {
+      for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+        if (nif.isLoopback() || !nif.isUp()) {
+          continue;
+        }
+        for (InetAddress a : Collections.list(nif.getInetAddresses())) {
+          if (!a.isLinkLocalAddress() && !(a instanceof Inet6Address && host.equals("0.0.0.0"))) {
+            ips.add(a.getHostAddress());
+          }
+        }
+      }
+    } catch (SocketException e) {
+      LOG.warning("Cannot list network interfaces: " + e.getMessage());
+    }
+    return ips;
+  }
+}

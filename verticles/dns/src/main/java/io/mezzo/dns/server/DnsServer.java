@@ -1,0 +1,109 @@
+package io.mezzo.dns.server;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.dns.DatagramDnsQueryDecoder;
+import io.netty.handler.codec.dns.DatagramDnsResponseEncoder;
+import io.netty.handler.codec.dns.TcpDnsQueryDecoder;
+import io.netty.handler.codec.dns.TcpDnsResponseEncoder;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The DNS listeners: one UDP channel and one TCP server channel on the same port, on an event
+ * loop group of their own. With port 0 both land on one free port.
+ */
+public final class DnsServer {
+  private static final int BIND_ATTEMPTS = 5;
+  private static final int TCP_IDLE_SECONDS = 30;
+
+  private final EventLoopGroup group;
+  private final QueryHandler.Settings settings;
+  private Channel udp;
+  private Channel tcp;
+
+  public DnsServer(int ioThreads, QueryHandler.Settings settings) {
+    this.group = new MultiThreadIoEventLoopGroup(ioThreads, NioIoHandler.newFactory());
+    this.settings = settings;
+  }
+
+  /** Binds UDP and TCP; the future gives the port both listen on. */
+  public Future<Integer> start(String host, int port) {
+    return bind(host, port, BIND_ATTEMPTS);
+  }
+
+  private Future<Integer> bind(String host, int port, int attemptsLeft) {
+    Bootstrap udpBoot = new Bootstrap().group(group).channel(NioDatagramChannel.class)
+        .option(ChannelOption.SO_RCVBUF, 1 << 20)
+        .handler(new ChannelInitializer<NioDatagramChannel>() {
+          @Override
+          protected void initChannel(NioDatagramChannel ch) {
+            ch.pipeline().addLast(new DatagramDnsQueryDecoder(), new QueryHandler(settings),
+                new DatagramDnsResponseEncoder(new CompressingRecordEncoder(0)));
+          }
+        });
+    ServerBootstrap tcpBoot = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            ch.pipeline().addLast(new ReadTimeoutHandler(TCP_IDLE_SECONDS), new TcpDnsQueryDecoder(),
+                new QueryHandler(settings), new TcpDnsResponseEncoder(new CompressingRecordEncoder(2)));
+          }
+        });
+    return toVertx(udpBoot.bind(host, port)).compose(u -> {
+      int actual = ((InetSocketAddress) u.localAddress()).getPort();
+      return toVertx(tcpBoot.bind(host, actual)).map(t -> {
+        udp = u;
+        tcp = t;
+        return actual;
+      }).recover(e -> {
+        u.close();
+        return port == 0 && attemptsLeft > 1 ? bind(host, port, attemptsLeft - 1) : Future.failedFuture(e);
+      });
+    });
+  }
+
+  /** Closes both channels and shuts the event loop group down. */
+  public Future<Void> stop() {
+    Promise<Void> done = Promise.promise();
+    if (udp != null) {
+      udp.close();
+    }
+    if (tcp != null) {
+      tcp.close();
+    }
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener(f -> {
+      if (f.isSuccess()) {
+        done.complete();
+      } else {
+        done.fail(f.cause());
+      }
+    });
+    return done.future();
+  }
+
+  private static Future<Channel> toVertx(ChannelFuture future) {
+    Promise<Channel> promise = Promise.promise();
+    future.addListener(f -> {
+      if (f.isSuccess()) {
+        promise.complete(future.channel());
+      } else {
+        promise.fail(f.cause());
+      }
+    });
+    return promise.future();
+  }
+}

@@ -1,0 +1,391 @@
+package io.mezzo.master;
+
+import io.mezzo.common.component.ComponentContext;
+import io.mezzo.common.config.ConfigBinder;
+import io.mezzo.common.health.HealthReporter;
+import io.mezzo.common.http.Routes;
+import io.mezzo.master.allocator.AllocatorOptions;
+import io.mezzo.master.allocator.DrfAllocator;
+import io.mezzo.master.core.LegacyState;
+import io.mezzo.master.core.Master;
+import io.mezzo.master.core.MasterAgents;
+import io.mezzo.master.core.MasterOptions;
+import io.mezzo.master.core.MetricsView;
+import io.mezzo.master.core.Outbox;
+import io.mezzo.master.core.RegistryRecord;
+import io.mezzo.master.http.Leadership;
+import io.mezzo.master.http.OperatorHttp;
+import io.mezzo.master.http.SchedulerHttp;
+import io.mezzo.mesos.proto.MesosJson;
+import io.mezzo.mesos.proto.MesosJsonException;
+import io.mezzo.mesos.protocol.AgentProtocol;
+import io.mezzo.state.LeaderElection;
+import io.mezzo.state.LeaderListener;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.logging.Logger;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.mesos.v1.Protos.Address;
+import org.apache.mesos.v1.Protos.AgentInfo;
+import org.apache.mesos.v1.Protos.FrameworkInfo;
+import org.apache.mesos.v1.Protos.MasterInfo;
+import org.apache.mesos.v1.Protos.Task;
+import org.apache.mesos.v1.Protos.TaskStatus;
+
+/**
+ * The mesos-master component: takes part in the election; the leader recovers the registry, runs
+ * the {@link Master} logic on this event loop, listens for agents on the event bus and serves the
+ * scheduler, operator and legacy HTTP APIs. Followers answer with 307 to the leader.
+ */
+public final class MasterVerticle extends VerticleBase implements Leadership, LeaderListener, Outbox {
+  private static final Logger LOG = Logger.getLogger(MasterVerticle.class.getName());
+
+  private final ComponentContext node;
+  private MasterConfig config;
+  private String host;
+  private int port;
+  private LeaderElection election;
+  private MasterRegistry registry;
+  private OperatorHttp operator;
+  private HttpServer server;
+  private HealthReporter health;
+
+  private Master master;
+  private boolean recovering;
+  private String leaderAddress;
+  private MessageConsumer<JsonObject> agentConsumer;
+  private final List<Long> leaderTimers = new ArrayList<>();
+  private long followerTimer = -1;
+  private boolean allocationPending;
+
+  public MasterVerticle(ComponentContext node) {
+    this.node = node;
+  }
+
+  @Override
+  public Future<?> start() {
+    config = ConfigBinder.bind(config(), MasterConfig.class, "mesos-master");
+    host = config.hostname().isEmpty() ? node.cluster().host() : config.hostname();
+    CuratorFramework curator = node.service(CuratorFramework.class)
+        .orElseThrow(() -> new IllegalStateException("mesos-master needs the node's ZooKeeper client"));
+    registry = new MasterRegistry(vertx, curator, config.zkPath());
+    operator = new OperatorHttp(this, flags());
+
+    Router router = Routes.router(vertx);
+    SchedulerHttp scheduler = new SchedulerHttp(this);
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxRequestBytes());
+    router.route("/api/v1/scheduler").handler(body).handler(scheduler::handle);
+    router.route("/api/v1").handler(body).handler(operator::handle);
+    for (String path : List.of("/master/state", "/state", "/state.json", "/master/state.json")) {
+      router.get(path).handler(ctx -> leaderOnly(ctx, m -> LegacyState.state(m, pid(), flags(), config.cluster())));
+    }
+    router.get("/master/state-summary").handler(ctx -> leaderOnly(ctx, m -> LegacyState.summary(m, pid(), config.cluster())));
+    router.get("/master/frameworks").handler(ctx -> leaderOnly(ctx, m -> new JsonObject().put("frameworks", LegacyState.frameworks(m))));
+    router.get("/master/slaves").handler(ctx -> leaderOnly(ctx, m -> new JsonObject().put("slaves", LegacyState.slaves(m))));
+    router.get("/master/tasks").handler(ctx -> leaderOnly(ctx, m -> new JsonObject().put("tasks", LegacyState.tasks(m))));
+    router.get("/master/flags").handler(ctx -> json(ctx, new JsonObject().put("flags", new JsonObject(new LinkedHashMap<>(flags())))));
+    for (String path : List.of("/master/health", "/health")) {
+      router.get(path).handler(ctx -> ctx.response().setStatusCode(200).end());
+    }
+    router.get("/master/redirect").handler(this::redirect);
+    router.get("/version").handler(ctx -> json(ctx, new JsonObject().put("version", Master.VERSION).put("build_user", "mezzo")));
+    router.get("/metrics/snapshot").handler(ctx -> {
+      JsonObject metrics = new JsonObject();
+      if (master != null) {
+        MetricsView.snapshot(master).forEach(metrics::put);
+      } else {
+        metrics.put("master/elected", 0.0);
+      }
+      json(ctx, metrics);
+    });
+
+    return Routes.listen(vertx, router, "mesos-master", node.cluster().host(), config.port())
+        .compose(s -> {
+          server = s;
+          port = s.actualPort();
+          node.bound("mesos-master", port);
+          election = new LeaderElection(vertx, curator, config.zkPath() + "/leader", host + ":" + port).addListener(this);
+          health = new HealthReporter(vertx, "mesos-master", "Mesos Master", node.nodeId(), host, node.cluster().role(),
+              () -> new HealthReporter.Status(true, master != null ? "leading" : "following " + (leaderAddress == null ? "(no leader)" : leaderAddress)));
+          followerTimer = vertx.setPeriodic(1, 500, id -> refreshLeader());
+          return election.start();
+        });
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(followerTimer);
+    if (health != null) {
+      health.close();
+    }
+    Future<Void> step = Future.succeededFuture();
+    if (master != null) {
+      step = abdicate();
+    }
+    return step.compose(v -> election == null ? Future.succeededFuture() : election.stop())
+        .compose(v -> server == null ? Future.succeededFuture() : server.close());
+  }
+
+  private Map<String, String> flags() {
+    Map<String, String> flags = new LinkedHashMap<>();
+    flags.put("port", Integer.toString(config.port()));
+    flags.put("hostname", host);
+    flags.put("cluster", config.cluster());
+    flags.put("zk", node.cluster().zk() + config.zkPath());
+    flags.put("agent_ping_timeout", config.agentPingTimeoutSeconds() + "secs");
+    flags.put("max_agent_ping_timeouts", Integer.toString(config.maxAgentPingTimeouts()));
+    flags.put("allocation_interval", config.allocationIntervalMs() + "ms");
+    flags.put("agent_reregister_timeout", config.agentReregisterTimeoutSeconds() + "secs");
+    flags.put("work_dir", node.workDir("mesos-master").toString());
+    flags.put("version", "false");
+    return flags;
+  }
+
+  private String pid() {
+    return "master@" + (leaderAddress == null ? host + ":" + port : leaderAddress);
+  }
+
+  // ---- Leadership ---------------------------------------------------------------------------------
+
+  @Override
+  public Optional<Master> leading() {
+    return recovering ? Optional.empty() : Optional.ofNullable(master);
+  }
+
+  @Override
+  public boolean recovering() {
+    return recovering;
+  }
+
+  @Override
+  public Optional<String> leaderAddress() {
+    return Optional.ofNullable(leaderAddress);
+  }
+
+  private void refreshLeader() {
+    if (election == null || master != null) {
+      return;
+    }
+    election.leaderId().onSuccess(id -> leaderAddress = id.orElse(null));
+  }
+
+  @Override
+  public void elected() {
+    LOG.info("Elected leading master at " + host + ":" + port);
+    leaderAddress = host + ":" + port;
+    recovering = true;
+    String id = Master.newMasterId();
+    MasterInfo info = MasterInfo.newBuilder().setId(id).setIp(ipv4(host)).setPort(port).setHostname(host)
+        .setPid("master@" + host + ":" + port).setVersion(Master.VERSION)
+        .setAddress(Address.newBuilder().setHostname(host).setIp(host).setPort(port)).build();
+    MasterOptions options = new MasterOptions(Duration.ofSeconds(config.heartbeatIntervalSeconds()), config.maxAgentPingTimeouts(),
+        Duration.ofSeconds(config.agentReregisterTimeoutSeconds()), MasterOptions.DEFAULTS.maxCompletedTasksPerFramework(),
+        MasterOptions.DEFAULTS.maxCompletedFrameworks(), MasterOptions.DEFAULTS.defaultRefuse());
+    Master fresh = new Master(Clock.systemUTC(), new DrfAllocator(Clock.systemUTC(), new Random(), AllocatorOptions.defaults()),
+        this, options, info);
+    master = fresh;
+    registry.load().compose(contents -> {
+      if (master != fresh) {
+        return Future.succeededFuture();
+      }
+      fresh.recover(contents.frameworks(), contents.agents(), contents.gone());
+      LOG.info("Recovered registry: " + contents.agents().size() + " agents, " + contents.frameworks().size() + " frameworks");
+      agentConsumer = vertx.eventBus().consumer(AgentProtocol.MASTER_ADDRESS, this::onAgentMessage);
+      return agentConsumer.completion().compose(v -> registry.publishLeader(info)).onSuccess(v -> {
+        recovering = false;
+        startLeaderTimers();
+        health.reportNow();
+        vertx.eventBus().publish(AgentProtocol.LEADER_ELECTED, new JsonObject().put("master_id", id).put("address", host + ":" + port));
+      });
+    }).onFailure(e -> {
+      LOG.severe("Recovery as leader failed: " + e + "; giving up leadership");
+      abdicate().onComplete(v -> election.stop().compose(x -> election.start()));
+    });
+  }
+
+  @Override
+  public void revoked() {
+    LOG.warning("Lost leadership; dropping the master state");
+    abdicate();
+  }
+
+  private Future<Void> abdicate() {
+    leaderTimers.forEach(vertx::cancelTimer);
+    leaderTimers.clear();
+    Master old = master;
+    master = null;
+    recovering = false;
+    leaderAddress = null;
+    operator.closeAll();
+    if (old != null) {
+      old.closeStreams();
+    }
+    Future<Void> unregistered = agentConsumer == null ? Future.succeededFuture() : agentConsumer.unregister();
+    agentConsumer = null;
+    return unregistered.compose(v -> registry.withdrawLeader());
+  }
+
+  private void startLeaderTimers() {
+    leaderTimers.add(vertx.setPeriodic(config.allocationIntervalMs(), id -> allocate()));
+    leaderTimers.add(vertx.setPeriodic(config.heartbeatIntervalSeconds() * 1000L, id -> {
+      master.heartbeat();
+      operator.heartbeat();
+    }));
+    leaderTimers.add(vertx.setPeriodic(config.agentPingTimeoutSeconds() * 1000L, id -> pingAgents()));
+    leaderTimers.add(vertx.setPeriodic(1000, id -> master.tick()));
+  }
+
+  private void allocate() {
+    allocationPending = false;
+    if (master != null && !recovering) {
+      master.allocate();
+    }
+  }
+
+  /** Allocation soon after a change (new framework, agent or freed resources), batched. */
+  private void allocateSoon() {
+    if (!allocationPending) {
+      allocationPending = true;
+      vertx.setTimer(Math.min(50, config.allocationIntervalMs()), id -> allocate());
+    }
+  }
+
+  private void pingAgents() {
+    Master m = master;
+    if (m == null) {
+      return;
+    }
+    DeliveryOptions timeout = new DeliveryOptions().setSendTimeout(config.agentPingTimeoutSeconds() * 1000L);
+    JsonObject ping = new JsonObject().put(AgentProtocol.TYPE, AgentProtocol.PING).put("master_id", m.info().getId());
+    m.agents().pids().forEach((agentId, pid) -> vertx.eventBus().request(AgentProtocol.agentAddress(pid), ping, timeout)
+        .onComplete(ar -> {
+          if (master != m) {
+            return;
+          }
+          if (ar.succeeded()) {
+            m.agents().pingAnswered(agentId);
+          } else {
+            m.agents().pingMissed(agentId);
+          }
+        }));
+  }
+
+  // ---- agents -------------------------------------------------------------------------------------
+
+  private void onAgentMessage(Message<JsonObject> message) {
+    Master m = master;
+    if (m == null || recovering) {
+      message.fail(AgentProtocol.NOT_LEADER, "Not the leading master");
+      return;
+    }
+    JsonObject body = message.body();
+    MasterAgents.Reply reply;
+    try {
+      String type = body == null ? null : body.getString(AgentProtocol.TYPE);
+      reply = switch (type == null ? "" : type) {
+        case AgentProtocol.REGISTER -> m.agents().register(body.getString("agent_pid"),
+            MesosJson.parse(body.getJsonObject("agent_info").encode(), AgentInfo.getDefaultInstance()), body.getString("version"));
+        case AgentProtocol.REREGISTER -> m.agents().reregister(body.getString("agent_id"), body.getString("agent_pid"),
+            MesosJson.parse(body.getJsonObject("agent_info").encode(), AgentInfo.getDefaultInstance()), body.getString("version"),
+            list(body.getJsonArray("tasks"), Task.getDefaultInstance()),
+            list(body.getJsonArray("frameworks"), FrameworkInfo.getDefaultInstance()));
+        case AgentProtocol.STATUS_UPDATE -> m.agents().statusUpdate(body.getString("agent_id"), body.getString("framework_id"),
+            MesosJson.parse(body.getJsonObject("status").encode(), TaskStatus.getDefaultInstance()));
+        case AgentProtocol.UNREGISTER -> m.agents().unregister(body.getString("agent_id"));
+        default -> new MasterAgents.Reply(null, AgentProtocol.BAD_MESSAGE, "Unknown message type '" + type + "'");
+      };
+    } catch (MesosJsonException | ClassCastException | NullPointerException e) {
+      message.fail(AgentProtocol.BAD_MESSAGE, "Malformed agent message: " + e.getMessage());
+      return;
+    }
+    if (reply.failure() != null) {
+      message.fail(reply.failureCode(), reply.failure());
+    } else {
+      message.reply(reply.body());
+      allocateSoon();
+    }
+  }
+
+  private static <M extends com.google.protobuf.Message> List<M> list(JsonArray array, M prototype) {
+    List<M> out = new ArrayList<>();
+    if (array != null) {
+      for (Object o : array) {
+        out.add(MesosJson.parse(((JsonObject) o).encode(), prototype));
+      }
+    }
+    return out;
+  }
+
+  // ---- Outbox -------------------------------------------------------------------------------------
+
+  @Override
+  public void toAgent(String agentPid, JsonObject message) {
+    vertx.eventBus().send(AgentProtocol.agentAddress(agentPid), message);
+  }
+
+  @Override
+  public void toOperators(org.apache.mesos.v1.master.Protos.Event event) {
+    operator.publish(event);
+    allocateSoon();
+  }
+
+  @Override
+  public void registryChanged(RegistryRecord record) {
+    registry.write(record);
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------------
+
+  private void leaderOnly(RoutingContext ctx, java.util.function.Function<Master, JsonObject> view) {
+    Optional<Master> m = leading();
+    if (m.isPresent()) {
+      json(ctx, view.apply(m.get()));
+    } else if (leaderAddress != null && master == null) {
+      ctx.response().setStatusCode(307).putHeader("location", "//" + leaderAddress + ctx.request().uri()).end();
+    } else {
+      ctx.response().setStatusCode(503).end(recovering ? "Master has not finished recovery" : "No leader elected");
+    }
+  }
+
+  private void redirect(RoutingContext ctx) {
+    if (leaderAddress == null) {
+      ctx.response().setStatusCode(503).end("No leader elected");
+    } else {
+      ctx.response().setStatusCode(307).putHeader("location", "//" + leaderAddress).end();
+    }
+  }
+
+  private static void json(RoutingContext ctx, JsonObject body) {
+    ctx.response().putHeader("content-type", "application/json").end(body.encode());
+  }
+
+  /** MasterInfo.ip is an IPv4 address packed in network order into a uint32, as Mesos stores it. */
+  private static int ipv4(String host) {
+    try {
+      byte[] a = java.net.InetAddress.getByName(host).getAddress();
+      if (a.length == 4) {
+        return (a[0] & 0xff) | (a[1] & 0xff) << 8 | (a[2] & 0xff) << 16 | (a[3] & 0xff) << 24;
+      }
+    } catch (java.net.UnknownHostException e) {
+      // fall through
+    }
+    return 0;
+  }
+}

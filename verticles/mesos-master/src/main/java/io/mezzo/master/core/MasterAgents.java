@@ -1,0 +1,349 @@
+package io.mezzo.master.core;
+
+import io.mezzo.mesos.proto.MesosJson;
+import io.mezzo.mesos.proto.ResourceBag;
+import io.mezzo.mesos.protocol.AgentProtocol;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.mesos.v1.Protos.AgentID;
+import org.apache.mesos.v1.Protos.AgentInfo;
+import org.apache.mesos.v1.Protos.DrainInfo;
+import org.apache.mesos.v1.Protos.FrameworkInfo;
+import org.apache.mesos.v1.Protos.Task;
+import org.apache.mesos.v1.Protos.TaskState;
+import org.apache.mesos.v1.Protos.TaskStatus;
+
+/**
+ * The agents side of the master: registration, re-registration with task reconciliation, liveness,
+ * unreachable and gone agents, draining and deactivation.
+ */
+public final class MasterAgents {
+  private final Master master;
+  private final Map<String, AgentRecord> agents = new LinkedHashMap<>();
+  /** From the registry after a master failover, until they re-register or time out. */
+  private final Map<String, AgentInfo> recovering = new HashMap<>();
+  private final Map<String, AgentInfo> unreachable = new LinkedHashMap<>();
+  private final Set<String> gone = new HashSet<>();
+  private long nextAgentId;
+
+  MasterAgents(Master master) {
+    this.master = master;
+  }
+
+  Optional<AgentRecord> find(String agentId) {
+    return Optional.ofNullable(agents.get(agentId));
+  }
+
+  Collection<AgentRecord> records() {
+    return agents.values();
+  }
+
+  /** Each registered agent's pid (its event-bus address suffix), by agent id. */
+  public Map<String, String> pids() {
+    Map<String, String> pids = new LinkedHashMap<>();
+    agents.forEach((id, a) -> pids.put(id, a.pid));
+    return pids;
+  }
+
+  public int count() {
+    return agents.size();
+  }
+
+  public Map<String, AgentInfo> recovering() {
+    return recovering;
+  }
+
+  public Map<String, AgentInfo> unreachable() {
+    return unreachable;
+  }
+
+  boolean isRecovering(String agentId) {
+    return recovering.containsKey(agentId);
+  }
+
+  boolean isUnreachable(String agentId) {
+    return unreachable.containsKey(agentId);
+  }
+
+  boolean isGone(String agentId) {
+    return gone.contains(agentId);
+  }
+
+  /** The answer to an agent message: a JSON reply, or a failure code and message. */
+  public record Reply(JsonObject body, int failureCode, String failure) {
+    static Reply ok(JsonObject body) {
+      return new Reply(body, 0, null);
+    }
+
+    static Reply fail(int code, String message) {
+      return new Reply(null, code, message);
+    }
+  }
+
+  /** A new agent: it gets an id {@code <master id>-S<n>} and its resources join the pool. */
+  public Reply register(String pid, AgentInfo info, String version) {
+    String id = master.info.getId() + "-S" + nextAgentId++;
+    AgentInfo withId = info.toBuilder().setId(AgentID.newBuilder().setValue(id)).build();
+    AgentRecord agent = new AgentRecord(id, withId, pid, ResourceBag.of(info.getResourcesList()));
+    agent.version = version;
+    agent.registeredTime = master.clock.instant();
+    agents.put(id, agent);
+    master.allocator.addAgent(id, agent.total, Map.of());
+    master.outbox.registryChanged(new RegistryRecord(RegistryRecord.Kind.AGENT, id, MesosJson.print(withId)));
+    master.agentAdded(agent);
+    return Reply.ok(new JsonObject().put("agent_id", id).put("master_id", master.info.getId())
+        .put("ping_timeout_seconds", 15));
+  }
+
+  /**
+   * An agent that had an id comes back (agent restart, or a new leading master). Its report of tasks
+   * is the truth for what runs on it: tasks the master knew but the agent does not are lost; tasks
+   * the agent reports become known again. An agent marked gone is refused.
+   */
+  public Reply reregister(String agentId, String pid, AgentInfo info, String version, List<Task> tasks, List<FrameworkInfo> frameworks) {
+    if (gone.contains(agentId)) {
+      return Reply.fail(AgentProtocol.AGENT_GONE, "Agent '" + agentId + "' has been marked gone");
+    }
+    Instant now = master.clock.instant();
+    boolean wasUnreachable = unreachable.remove(agentId) != null;
+    recovering.remove(agentId);
+    AgentInfo withId = info.toBuilder().setId(AgentID.newBuilder().setValue(agentId)).build();
+    AgentRecord agent = agents.get(agentId);
+    boolean added = agent == null;
+    if (agent == null) {
+      agent = new AgentRecord(agentId, withId, pid, ResourceBag.of(info.getResourcesList()));
+      agent.registeredTime = now;
+      agents.put(agentId, agent);
+    } else {
+      for (String offerId : new ArrayList<>(agent.offered.keySet())) {
+        master.rescind(offerId);
+      }
+      master.allocator.removeAgent(agentId);
+      agent.info = withId;
+      agent.pid = pid;
+      agent.total = ResourceBag.of(info.getResourcesList());
+    }
+    agent.version = version;
+    agent.reregisteredTime = now;
+    agent.missedPings = 0;
+
+    for (FrameworkInfo fi : frameworks) {
+      String fid = fi.getId().getValue();
+      if (!master.frameworks.containsKey(fid) && !master.removedFrameworkIds.contains(fid)) {
+        FrameworkRecord fw = new FrameworkRecord(fid, fi);
+        fw.recovered = true;
+        fw.active = false;
+        fw.registeredTime = now;
+        fw.failoverDeadline = now.plus(master.options.agentReregisterTimeout()).plusMillis((long) (fi.getFailoverTimeout() * 1000));
+        master.frameworks.put(fid, fw);
+      }
+    }
+
+    Set<String> reported = new HashSet<>();
+    for (Task task : tasks) {
+      String fid = task.getFrameworkId().getValue();
+      String key = AgentRecord.key(fid, task.getTaskId().getValue());
+      reported.add(key);
+      FrameworkRecord fw = master.frameworks.get(fid);
+      if (fw == null) {
+        // The framework was removed while the agent was away: its tasks must go.
+        master.outbox.toAgent(pid, new JsonObject().put(AgentProtocol.TYPE, AgentProtocol.SHUTDOWN_FRAMEWORK).put("framework_id", fid));
+        continue;
+      }
+      if (wasUnreachable && !fw.partitionAware() && !TaskRecord.isTerminal(task.getState())) {
+        // Already reported TASK_LOST to a framework that is not partition-aware: kill it (Mesos does the same).
+        master.outbox.toAgent(pid, new JsonObject().put(AgentProtocol.TYPE, AgentProtocol.KILL_TASK)
+            .put("framework_id", fid).put("task_id", task.getTaskId().getValue()));
+      }
+      TaskRecord known = agent.tasks.get(key);
+      if (known == null) {
+        TaskRecord record = TaskRecord.fromReport(task.toBuilder().setAgentId(AgentID.newBuilder().setValue(agentId)).build());
+        agent.tasks.put(key, record);
+        fw.tasks.put(record.id(), record);
+        master.taskAdded(record);
+      } else if (known.state != task.getState()) {
+        known.state = task.getState();
+      }
+    }
+    for (TaskRecord task : new ArrayList<>(agent.tasks.values())) {
+      if (!reported.contains(AgentRecord.key(task.frameworkId, task.id())) && !task.terminal()) {
+        FrameworkRecord fw = master.frameworks.get(task.frameworkId);
+        TaskState lost = fw != null && fw.partitionAware() ? TaskState.TASK_DROPPED : TaskState.TASK_LOST;
+        master.transition(task, lost, TaskStatus.Reason.REASON_RECONCILIATION, "Task unknown to the agent on re-registration");
+      }
+    }
+    Map<String, ResourceBag> used = agent.usedByFramework();
+    master.allocator.addAgent(agentId, agent.total, used);
+    if (!agent.active) {
+      master.allocator.deactivateAgent(agentId);
+    }
+    master.outbox.registryChanged(new RegistryRecord(RegistryRecord.Kind.AGENT, agentId, MesosJson.print(withId)));
+    if (added) {
+      master.agentAdded(agent);
+    }
+    return Reply.ok(new JsonObject().put("agent_id", agentId).put("master_id", master.info.getId()));
+  }
+
+  /** A status update from a registered agent. */
+  public Reply statusUpdate(String agentId, String frameworkId, TaskStatus status) {
+    if (!agents.containsKey(agentId)) {
+      return Reply.fail(AgentProtocol.UNKNOWN_AGENT, "Agent '" + agentId + "' is not registered");
+    }
+    master.statusUpdate(agentId, frameworkId, status);
+    return Reply.ok(new JsonObject());
+  }
+
+  /** The agent shuts down for good: its tasks are lost (gone for partition-aware frameworks). */
+  public Reply unregister(String agentId) {
+    AgentRecord agent = agents.get(agentId);
+    if (agent == null) {
+      return Reply.ok(new JsonObject());
+    }
+    remove(agent, TaskState.TASK_GONE, TaskStatus.Reason.REASON_AGENT_REMOVED, "Agent shut down");
+    master.outbox.registryChanged(new RegistryRecord(RegistryRecord.Kind.AGENT, agentId, null));
+    return Reply.ok(new JsonObject());
+  }
+
+  public void pingAnswered(String agentId) {
+    AgentRecord agent = agents.get(agentId);
+    if (agent != null) {
+      agent.missedPings = 0;
+    }
+  }
+
+  /** A ping went unanswered; after the configured number in a row the agent becomes unreachable. */
+  public void pingMissed(String agentId) {
+    AgentRecord agent = agents.get(agentId);
+    if (agent == null) {
+      return;
+    }
+    agent.missedPings++;
+    if (agent.missedPings >= master.options.maxAgentPingTimeouts()) {
+      markUnreachable(agent);
+    }
+  }
+
+  private void markUnreachable(AgentRecord agent) {
+    unreachable.put(agent.id, agent.info);
+    remove(agent, TaskState.TASK_UNREACHABLE, TaskStatus.Reason.REASON_AGENT_REMOVED, "Agent is unreachable");
+  }
+
+  /** Removes an agent and moves its tasks to {@code state} (TASK_LOST for frameworks that are not partition-aware). */
+  private void remove(AgentRecord agent, TaskState state, TaskStatus.Reason reason, String message) {
+    for (String offerId : new ArrayList<>(agent.offered.keySet())) {
+      master.rescind(offerId);
+    }
+    for (TaskRecord task : new ArrayList<>(agent.tasks.values())) {
+      if (task.terminal()) {
+        continue;
+      }
+      FrameworkRecord fw = master.frameworks.get(task.frameworkId);
+      TaskState s = fw != null && fw.partitionAware() ? state : TaskState.TASK_LOST;
+      if (s == TaskState.TASK_UNREACHABLE) {
+        // stays known (in unreachable_tasks) until the agent returns or is marked gone
+        task.state = s;
+        TaskStatus status = master.masterStatus(task.id(), agent.id, s, reason, message);
+        task.statuses.add(status);
+        if (fw != null && fw.channel != null) {
+          fw.channel.send(Master.update(status));
+        }
+      } else {
+        master.transition(task, s, reason, message);
+      }
+    }
+    agents.remove(agent.id);
+    master.allocator.removeAgent(agent.id);
+    master.agentRemoved(agent.id);
+  }
+
+  /** MARK_AGENT_GONE: the agent never comes back; its tasks are gone by the operator. */
+  public boolean markGone(String agentId) {
+    AgentRecord agent = agents.get(agentId);
+    AgentInfo info = agent != null ? agent.info : unreachable.get(agentId);
+    if (info == null && !recovering.containsKey(agentId)) {
+      return false;
+    }
+    if (agent != null) {
+      master.outbox.toAgent(agent.pid, new JsonObject().put(AgentProtocol.TYPE, "SHUTDOWN").put("message", "Agent marked gone"));
+      remove(agent, TaskState.TASK_GONE_BY_OPERATOR, TaskStatus.Reason.REASON_AGENT_REMOVED_BY_OPERATOR, "Agent marked gone by the operator");
+    }
+    for (FrameworkRecord fw : master.frameworks.values()) {
+      for (TaskRecord task : new ArrayList<>(fw.tasks.values())) {
+        if (task.agentId.equals(agentId) && task.state == TaskState.TASK_UNREACHABLE) {
+          master.transition(task, fw.partitionAware() ? TaskState.TASK_GONE_BY_OPERATOR : TaskState.TASK_LOST,
+              TaskStatus.Reason.REASON_AGENT_REMOVED_BY_OPERATOR, "Agent marked gone by the operator");
+        }
+      }
+    }
+    unreachable.remove(agentId);
+    recovering.remove(agentId);
+    gone.add(agentId);
+    master.outbox.registryChanged(new RegistryRecord(RegistryRecord.Kind.GONE_AGENT, agentId, ""));
+    return true;
+  }
+
+  /** DEACTIVATE_AGENT / REACTIVATE_AGENT: a deactivated agent gets no new offers; outstanding ones are rescinded. */
+  public boolean setActive(String agentId, boolean active) {
+    AgentRecord agent = agents.get(agentId);
+    if (agent == null) {
+      return false;
+    }
+    agent.active = active;
+    if (active) {
+      agent.drainInfo = null;
+      master.allocator.activateAgent(agentId);
+    } else {
+      master.allocator.deactivateAgent(agentId);
+      for (String offerId : new ArrayList<>(agent.offered.keySet())) {
+        master.rescind(offerId);
+      }
+    }
+    return true;
+  }
+
+  /** DRAIN_AGENT: deactivate and kill every task (with the given grace period, if any). */
+  public boolean drain(String agentId, DrainInfo drain, Long gracePeriodNanos) {
+    AgentRecord agent = agents.get(agentId);
+    if (agent == null) {
+      return false;
+    }
+    setActive(agentId, false);
+    agent.drainInfo = drain;
+    for (TaskRecord task : agent.tasks.values()) {
+      if (!task.terminal()) {
+        JsonObject kill = new JsonObject().put(AgentProtocol.TYPE, AgentProtocol.KILL_TASK)
+            .put("framework_id", task.frameworkId).put("task_id", task.id());
+        if (gracePeriodNanos != null) {
+          kill.put("kill_policy", new JsonObject().put("grace_period", new JsonObject().put("nanoseconds", gracePeriodNanos)));
+        }
+        master.outbox.toAgent(agent.pid, kill);
+      }
+    }
+    return true;
+  }
+
+  void recover(Map<String, AgentInfo> registered, Set<String> goneIds) {
+    recovering.putAll(registered);
+    gone.addAll(goneIds);
+    recoveryDeadline = master.clock.instant().plus(master.options.agentReregisterTimeout());
+  }
+
+  private Instant recoveryDeadline;
+
+  void tick(Instant now) {
+    if (recoveryDeadline != null && !now.isBefore(recoveryDeadline)) {
+      unreachable.putAll(recovering);
+      recovering.clear();
+      recoveryDeadline = null;
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package io.mezzo.master.core;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.mesos.v1.Protos.Task;
+import org.apache.mesos.v1.Protos.TaskInfo;
+import org.apache.mesos.v1.Protos.TaskState;
+import org.apache.mesos.v1.Protos.TaskStatus;
+
+/** A task as the master knows it: launched from a TaskInfo, then changed by status updates. */
+final class TaskRecord {
+  final String frameworkId;
+  final String agentId;
+  final TaskInfo info;
+  final List<TaskStatus> statuses = new ArrayList<>();
+  TaskState state = TaskState.TASK_STAGING;
+  /** The state of the latest update forwarded to the framework that waits for its acknowledgement. */
+  TaskStatus unacknowledged;
+
+  TaskRecord(String frameworkId, String agentId, TaskInfo info) {
+    this.frameworkId = frameworkId;
+    this.agentId = agentId;
+    this.info = info;
+  }
+
+  /** Rebuilt from the agent's report when it re-registers. */
+  static TaskRecord fromReport(Task task) {
+    TaskInfo.Builder info = TaskInfo.newBuilder().setName(task.getName()).setTaskId(task.getTaskId())
+        .setAgentId(task.getAgentId()).addAllResources(task.getResourcesList());
+    if (task.hasExecutorId()) {
+      info.setExecutor(org.apache.mesos.v1.Protos.ExecutorInfo.newBuilder().setExecutorId(task.getExecutorId())
+          .setCommand(org.apache.mesos.v1.Protos.CommandInfo.newBuilder().setShell(false)));
+    }
+    if (task.hasLabels()) {
+      info.setLabels(task.getLabels());
+    }
+    if (task.hasDiscovery()) {
+      info.setDiscovery(task.getDiscovery());
+    }
+    if (task.hasContainer()) {
+      info.setContainer(task.getContainer());
+    }
+    if (task.hasKillPolicy()) {
+      info.setKillPolicy(task.getKillPolicy());
+    }
+    TaskRecord record = new TaskRecord(task.getFrameworkId().getValue(), task.getAgentId().getValue(), info.build());
+    record.state = task.getState();
+    record.statuses.addAll(task.getStatusesList());
+    return record;
+  }
+
+  String id() {
+    return info.getTaskId().getValue();
+  }
+
+  boolean terminal() {
+    return isTerminal(state);
+  }
+
+  static boolean isTerminal(TaskState s) {
+    return switch (s) {
+      case TASK_FINISHED, TASK_FAILED, TASK_KILLED, TASK_ERROR, TASK_DROPPED, TASK_GONE, TASK_GONE_BY_OPERATOR, TASK_LOST -> true;
+      default -> false;
+    };
+  }
+
+  /** The Task message of the operator API and of {@code /master/state}. */
+  Task toTask() {
+    Task.Builder t = Task.newBuilder()
+        .setName(info.getName())
+        .setTaskId(info.getTaskId())
+        .setFrameworkId(org.apache.mesos.v1.Protos.FrameworkID.newBuilder().setValue(frameworkId))
+        .setAgentId(org.apache.mesos.v1.Protos.AgentID.newBuilder().setValue(agentId))
+        .setState(state)
+        .addAllResources(info.getResourcesList())
+        .addAllStatuses(statuses);
+    if (info.hasExecutor()) {
+      t.setExecutorId(info.getExecutor().getExecutorId());
+    }
+    if (info.hasLabels()) {
+      t.setLabels(info.getLabels());
+    }
+    if (info.hasDiscovery()) {
+      t.setDiscovery(info.getDiscovery());
+    }
+    if (info.hasContainer()) {
+      t.setContainer(info.getContainer());
+    }
+    if (info.hasHealthCheck()) {
+      t.setHealthCheck(info.getHealthCheck());
+    }
+    if (info.hasKillPolicy()) {
+      t.setKillPolicy(info.getKillPolicy());
+    }
+    if (info.hasCommand() && info.getCommand().hasUser()) {
+      t.setUser(info.getCommand().getUser());
+    }
+    if (!statuses.isEmpty()) {
+      TaskStatus last = statuses.get(statuses.size() - 1);
+      t.setStatusUpdateState(last.getState());
+      if (last.hasUuid()) {
+        t.setStatusUpdateUuid(last.getUuid());
+      }
+    }
+    return t.build();
+  }
+}

@@ -1,0 +1,132 @@
+package io.mezzo.master.http;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import io.mezzo.mesos.proto.MesosJson;
+import io.mezzo.mesos.proto.MesosJsonException;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The request ladder shared by Mesos's v1 endpoints, in Mesos's order: 307 to the leader (503 when
+ * none), 503 while recovering, 405 unless POST, 400 without Content-Type, 415 for other types, 400
+ * for a body that does not parse; and the encodings: JSON (Mesos style) or protobuf.
+ */
+public final class MesosHttp {
+  public static final String JSON = "application/json";
+  public static final String PROTOBUF = "application/x-protobuf";
+  public static final String RECORDIO = "application/recordio";
+
+  private MesosHttp() {
+  }
+
+  /** Plain-text answer, as libprocess gives errors. */
+  public static void text(RoutingContext ctx, int status, String body) {
+    HttpServerResponse r = ctx.response().setStatusCode(status);
+    if (!body.isEmpty()) {
+      r.putHeader("content-type", "text/plain; charset=utf-8");
+    }
+    r.end(body);
+  }
+
+  /**
+   * Applies the ladder up to and including Content-Type; returns the request's encoding, or null when
+   * an answer was already sent.
+   */
+  public static String admit(RoutingContext ctx, Leadership leadership) {
+    if (leadership.leading().isEmpty()) {
+      if (leadership.recovering()) {
+        text(ctx, 503, "Master has not finished recovery");
+        return null;
+      }
+      var leader = leadership.leaderAddress();
+      if (leader.isEmpty()) {
+        text(ctx, 503, "No leader elected");
+      } else {
+        ctx.response().setStatusCode(307).putHeader("location", "//" + leader.get() + ctx.request().uri()).end();
+      }
+      return null;
+    }
+    if (ctx.request().method() != HttpMethod.POST) {
+      ctx.response().putHeader("allow", "POST");
+      text(ctx, 405, "Expecting a 'POST' request, received '" + ctx.request().method() + "'");
+      return null;
+    }
+    String type = ctx.request().getHeader("content-type");
+    if (type == null) {
+      text(ctx, 400, "Expecting 'Content-Type' to be present");
+      return null;
+    }
+    String base = type.split(";")[0].trim().toLowerCase();
+    if (!base.equals(JSON) && !base.equals(PROTOBUF)) {
+      text(ctx, 415, "Expecting 'Content-Type' of " + JSON + " or " + PROTOBUF);
+      return null;
+    }
+    return base;
+  }
+
+  /** The response encoding an {@code Accept} header asks for (JSON preferred), or null when neither is acceptable. */
+  public static String accept(RoutingContext ctx, String defaultType) {
+    String accept = ctx.request().getHeader("accept");
+    if (accept == null || accept.isBlank()) {
+      return defaultType;
+    }
+    boolean json = false;
+    boolean proto = false;
+    for (String part : accept.split(",")) {
+      String[] pieces = part.trim().split(";");
+      String media = pieces[0].trim().toLowerCase();
+      boolean refused = false;
+      for (int i = 1; i < pieces.length; i++) {
+        String p = pieces[i].trim().replace(" ", "");
+        if (p.equals("q=0") || p.equals("q=0.0") || p.equals("q=0.00") || p.equals("q=0.000")) {
+          refused = true;
+        }
+      }
+      if (refused) {
+        continue;
+      }
+      json |= media.equals(JSON) || media.equals("application/*") || media.equals("*/*");
+      proto |= media.equals(PROTOBUF) || media.equals("application/*") || media.equals("*/*");
+    }
+    return json ? JSON : proto ? PROTOBUF : null;
+  }
+
+  /** Parses a body in the given encoding; throws {@link BadBody} with Mesos's message on failure. */
+  @SuppressWarnings("unchecked")
+  public static <M extends Message> M parse(Buffer body, String encoding, M prototype, String what) {
+    try {
+      Message.Builder builder;
+      if (encoding.equals(PROTOBUF)) {
+        builder = prototype.newBuilderForType().mergeFrom(body == null ? new byte[0] : body.getBytes());
+      } else {
+        String text = body == null ? "" : body.toString(StandardCharsets.UTF_8);
+        builder = MesosJson.merge(text, prototype.newBuilderForType(), true);
+      }
+      if (!builder.isInitialized()) {
+        throw new BadBody("Failed to parse body into " + what + ": missing required fields "
+            + String.join(", ", builder.findInitializationErrors()));
+      }
+      return (M) builder.build();
+    } catch (InvalidProtocolBufferException e) {
+      throw new BadBody("Failed to parse body into " + what + ": " + e.getMessage());
+    } catch (MesosJsonException e) {
+      throw new BadBody("Failed to parse body into " + what + ": " + e.getMessage());
+    }
+  }
+
+  /** Encodes a message for a response body. */
+  public static Buffer encode(Message message, String encoding) {
+    return encoding.equals(PROTOBUF) ? Buffer.buffer(message.toByteArray()) : Buffer.buffer(MesosJson.print(message));
+  }
+
+  /** A body that does not parse into the expected message. */
+  public static final class BadBody extends RuntimeException {
+    public BadBody(String message) {
+      super(message, null, false, false);
+    }
+  }
+}

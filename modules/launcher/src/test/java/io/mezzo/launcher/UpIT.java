@@ -22,7 +22,8 @@ class UpIT {
 
   private MezzoProcess up(int zkPort, int diagnosticsPort) throws Exception {
     return MezzoProcess.start(Map.of(), "up", "--work-dir", workDir.toString(),
-        "--set", "zookeeper.port=" + zkPort, "--set", "diagnostics.port=" + diagnosticsPort);
+        "--set", "zookeeper.port=" + zkPort, "--set", "diagnostics.port=" + diagnosticsPort,
+        "--set", "mesos-master.port=" + MezzoProcess.freePort());
   }
 
   @Test
@@ -40,6 +41,12 @@ class UpIT {
       JsonObject health = new JsonObject(MezzoProcess.get("http://127.0.0.1:" + port + "/system/health/v1").body());
       assertThat(health.getJsonArray("units").getJsonObject(0).getString("id")).isEqualTo("mezzo-diagnostics.service");
       assertThat(health.getJsonArray("units").getJsonObject(0).getInteger("health")).isZero();
+
+      String masterLine = mezzo.out.stream().filter(l -> l.startsWith("mesos-master")).findFirst().orElseThrow();
+      String masterUrl = masterLine.substring(masterLine.indexOf("http"));
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+          assertThat(new JsonObject(MezzoProcess.get(masterUrl + "/master/state").body()).getString("leader"))
+              .isEqualTo("master@" + masterUrl.substring("http://".length())));
 
       mezzo.sigterm();
       assertThat(mezzo.awaitExit(Duration.ofSeconds(30))).isZero();

@@ -27,10 +27,8 @@ public final class StateViews {
         .setRegisteredTime(Master.time(a.registeredTime))
         .addAllTotalResources(a.total.toResources())
         .addAllAllocatedResources(a.used().add(a.offeredTotal()).toResources())
-        .addAllOfferedResources(a.offeredTotal().toResources());
-    if (a.version != null) {
-      b.setVersion(a.version);
-    }
+        .addAllOfferedResources(a.offeredTotal().toResources())
+        .setVersion(a.version != null ? a.version : Master.VERSION);
     if (a.reregisteredTime != null) {
       b.setReregisteredTime(Master.time(a.reregisteredTime));
     }

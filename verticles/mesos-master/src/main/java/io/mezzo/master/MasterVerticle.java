@@ -14,6 +14,7 @@ import io.mezzo.master.core.MetricsView;
 import io.mezzo.master.core.Outbox;
 import io.mezzo.master.core.RegistryRecord;
 import io.mezzo.master.http.Leadership;
+import io.mezzo.master.http.MesosHttp;
 import io.mezzo.master.http.OperatorHttp;
 import io.mezzo.master.http.SchedulerHttp;
 import io.mezzo.mesos.proto.MesosJson;
@@ -91,8 +92,11 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
     Router router = Routes.router(vertx);
     SchedulerHttp scheduler = new SchedulerHttp(this);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxRequestBytes());
-    router.route("/api/v1/scheduler").handler(body).handler(scheduler::handle);
-    router.route("/api/v1").handler(body).handler(operator::handle);
+    // ordered before the router's JSON failure handler, so that Mesos routes fail in plain text
+    router.route("/api/v1/scheduler").order(-2).handler(body).handler(scheduler::handle)
+        .failureHandler(MesosHttp.failures(config.maxRequestBytes()));
+    router.route("/api/v1").order(-1).handler(body).handler(operator::handle)
+        .failureHandler(MesosHttp.failures(config.maxRequestBytes()));
     for (String path : List.of("/master/state", "/state", "/state.json", "/master/state.json")) {
       router.get(path).handler(ctx -> leaderOnly(ctx, m -> LegacyState.state(m, pid(), flags(), config.cluster())));
     }

@@ -48,9 +48,15 @@ final class MasterFixture implements AutoCloseable {
     }
   }
 
-  Deployed deploy(JsonObject overrides) throws Exception {
+  /** A new ZooKeeper session under the cluster root, closed with the fixture unless closed before. */
+  CuratorFramework newSession() throws Exception {
     CuratorFramework curator = ZkClients.connect(ZkUrl.parse(zk.url("mezzo")), Duration.ofSeconds(4), Duration.ofSeconds(20), m -> { });
     clients.add(curator);
+    return curator;
+  }
+
+  Deployed deploy(JsonObject overrides) throws Exception {
+    CuratorFramework curator = newSession();
     int port = freePort();
     ClusterConfig cluster = new ClusterConfig("zk://127.0.0.1:" + zk.port() + "/mezzo", "/tmp", "127.0.0.1", 0, "master", 10, 4);
     ComponentContext ctx = new ComponentContext("node-" + port, cluster, new NoMembership("node-" + port), Map.of(CuratorFramework.class, curator));
@@ -76,6 +82,40 @@ final class MasterFixture implements AutoCloseable {
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** Any request: method, headers as name/value pairs, raw body (null for none); answers within 10 s. */
+  HttpResponse<byte[]> send(String method, String url, byte[] body, String... headers) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  /** Waits until exactly one of the masters answers GET_HEALTH with 200 and returns it. */
+  Deployed leader(List<Deployed> masters, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      Deployed found = null;
+      int leaders = 0;
+      for (Deployed d : masters) {
+        try {
+          if (post(d.url() + "/api/v1", "application/json", null, "{\"type\":\"GET_HEALTH\"}").statusCode() == 200) {
+            found = d;
+            leaders++;
+          }
+        } catch (java.io.IOException e) {
+          // not listening (any more)
+        }
+      }
+      if (leaders == 1) {
+        return found;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("no single leader among " + masters + " within " + timeout);
+  }
+
   HttpResponse<String> get(String url) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
   }
@@ -96,7 +136,11 @@ final class MasterFixture implements AutoCloseable {
   @Override
   public void close() throws Exception {
     vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    clients.forEach(CuratorFramework::close);
+    for (CuratorFramework c : clients) {
+      if (c.getState() == org.apache.curator.framework.imps.CuratorFrameworkState.STARTED) {
+        c.close();
+      }
+    }
     zk.close();
   }
 

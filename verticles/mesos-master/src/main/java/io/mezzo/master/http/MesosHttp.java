@@ -68,6 +68,33 @@ public final class MesosHttp {
     return base;
   }
 
+  /**
+   * The failure handler of the Mesos routes: answers in plain text like the rest of the ladder. A body
+   * above the limit (vertx-web's body handler fails with 413) gets 413; anything unexpected is logged
+   * and answered 500.
+   */
+  public static io.vertx.core.Handler<RoutingContext> failures(long maxBodyBytes) {
+    return ctx -> {
+      if (ctx.response().headWritten()) {
+        ctx.response().reset();
+        return;
+      }
+      if (ctx.statusCode() == 413) {
+        text(ctx, 413, "Request body is larger than " + maxBodyBytes + " bytes");
+      } else if (ctx.failure() instanceof BadBody bad) {
+        text(ctx, 400, bad.getMessage());
+      } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+        text(ctx, ctx.statusCode(), "Bad request");
+      } else {
+        LOG.log(java.util.logging.Level.WARNING, "Unhandled failure on " + ctx.request().method() + " " + ctx.normalizedPath(),
+            ctx.failure());
+        text(ctx, 500, "Internal server error");
+      }
+    };
+  }
+
+  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(MesosHttp.class.getName());
+
   /** The response encoding an {@code Accept} header asks for (JSON preferred), or null when neither is acceptable. */
   public static String accept(RoutingContext ctx, String defaultType) {
     String accept = ctx.request().getHeader("accept");

@@ -80,8 +80,9 @@ public final class OperatorHttp {
       MesosHttp.text(ctx, 400, e.getMessage());
       return;
     }
-    if (!call.hasType() || call.getType() == Call.Type.UNKNOWN) {
-      MesosHttp.text(ctx, 400, "Failed to validate master::Call: Expecting 'type' to be present");
+    String invalid = validate(call);
+    if (invalid != null) {
+      MesosHttp.text(ctx, 400, "Failed to validate master::Call: " + invalid);
       return;
     }
     String accept = MesosHttp.accept(ctx, MesosHttp.JSON);
@@ -163,6 +164,39 @@ public final class OperatorHttp {
       case START_MAINTENANCE, STOP_MAINTENANCE, UPDATE_MAINTENANCE_SCHEDULE -> MesosHttp.text(ctx, 200, "");
       default -> MesosHttp.text(ctx, 501, "Call type " + call.getType() + " is not supported by this master");
     }
+  }
+
+  /** Mesos's operator call validation: a type, and the sub-message the type names when it needs one. */
+  static String validate(Call call) {
+    if (!call.hasType() || call.getType() == Call.Type.UNKNOWN) {
+      return "Expecting 'type' to be present";
+    }
+    boolean present = switch (call.getType()) {
+      case SET_LOGGING_LEVEL -> call.hasSetLoggingLevel();
+      case LIST_FILES -> call.hasListFiles();
+      case READ_FILE -> call.hasReadFile();
+      case UPDATE_WEIGHTS -> call.hasUpdateWeights();
+      case RESERVE_RESOURCES -> call.hasReserveResources();
+      case UNRESERVE_RESOURCES -> call.hasUnreserveResources();
+      case CREATE_VOLUMES -> call.hasCreateVolumes();
+      case DESTROY_VOLUMES -> call.hasDestroyVolumes();
+      case GROW_VOLUME -> call.hasGrowVolume();
+      case SHRINK_VOLUME -> call.hasShrinkVolume();
+      case UPDATE_MAINTENANCE_SCHEDULE -> call.hasUpdateMaintenanceSchedule();
+      case START_MAINTENANCE -> call.hasStartMaintenance();
+      case STOP_MAINTENANCE -> call.hasStopMaintenance();
+      case UPDATE_QUOTA -> call.hasUpdateQuota();
+      case TEARDOWN -> call.hasTeardown();
+      case MARK_AGENT_GONE -> call.hasMarkAgentGone();
+      case DRAIN_AGENT -> call.hasDrainAgent();
+      case DEACTIVATE_AGENT -> call.hasDeactivateAgent();
+      case REACTIVATE_AGENT -> call.hasReactivateAgent();
+      default -> true;
+    };
+    if (!present) {
+      return "Expecting '" + call.getType().name().toLowerCase(java.util.Locale.ROOT) + "' to be present";
+    }
+    return null;
   }
 
   private interface AgentAction {

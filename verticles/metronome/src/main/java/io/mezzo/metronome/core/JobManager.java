@@ -1,0 +1,507 @@
+package io.mezzo.metronome.core;
+
+import io.mezzo.metronome.launch.RunLauncher;
+import io.mezzo.metronome.launch.TaskUpdate;
+import io.mezzo.metronome.model.JobSpec;
+import io.mezzo.metronome.model.Problem;
+import io.mezzo.metronome.model.ScheduleSpec;
+import io.mezzo.metronome.model.Validator;
+import io.mezzo.metronome.schedule.Decision;
+import io.mezzo.metronome.schedule.JobRun;
+import io.mezzo.metronome.schedule.RunIds;
+import io.mezzo.metronome.schedule.RunLifecycle;
+import io.mezzo.metronome.schedule.RunStatus;
+import io.mezzo.metronome.schedule.ScheduleState;
+import io.mezzo.metronome.schedule.Scheduler;
+import io.mezzo.metronome.store.JobHistory;
+import io.mezzo.metronome.store.MetronomeStore;
+import io.mezzo.metronome.store.StoredJob;
+import io.mezzo.metronome.store.StoredSchedule;
+import io.mezzo.state.StoreConflictException;
+import io.mezzo.state.Versioned;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+import java.util.random.RandomGenerator;
+
+/**
+ * The leader's job state and every command on it. One instance per leadership, confined to the verticle's event
+ * loop. Commands run one after another (each waits for the previous one's ZooKeeper writes), so the versions it
+ * caches are current unless another process wrote; such a {@link StoreConflictException} fails the command with
+ * 409 and the next {@link #tick} reloads everything from ZooKeeper.
+ *
+ * <p>Write order is what makes failover safe: a scheduled run is stored before its schedule's cursor moves past
+ * its fire time; a finished run is added to the history before its live node is deleted. A crash between the two
+ * leaves a state the next leader reads correctly ({@link Scheduler} passes over fire times whose run exists, and
+ * {@link #recover} drops live runs already in history).
+ */
+public final class JobManager {
+  private static final Logger LOG = Logger.getLogger(JobManager.class.getName());
+
+  private final MetronomeStore store;
+  private final RunLauncher launcher;
+  private final Clock clock;
+  private final int historyCount;
+  private final RandomGenerator random;
+  private final Scheduler scheduler;
+  private final RunLifecycle lifecycle;
+  private final Map<String, JobEntry> jobs = new TreeMap<>();
+  /** {@code runId#attempt} of the attempts handed to the launcher during this leadership. */
+  private final Set<String> handed = new HashSet<>();
+  private final Counters counters = new Counters();
+  private Future<Void> tail = Future.succeededFuture();
+  private boolean stale;
+  private boolean closed;
+
+  public JobManager(MetronomeStore store, RunLauncher launcher, Clock clock, int historyCount,
+                    RandomGenerator random, RunLifecycle lifecycle) {
+    this.store = store;
+    this.launcher = launcher;
+    this.clock = clock;
+    this.historyCount = historyCount;
+    this.random = random;
+    this.scheduler = new Scheduler(clock);
+    this.lifecycle = lifecycle;
+  }
+
+  /** Counts since this instance was created, for {@code /v1/metrics}. */
+  public static final class Counters {
+    public long runsCreated;
+    public long runsSucceeded;
+    public long runsFailed;
+    public long firesSkipped;
+  }
+
+  public Counters counters() {
+    return counters;
+  }
+
+  // ---- reads (event loop, from the cached state) --------------------------------------------------
+
+  public Collection<JobEntry> jobs() {
+    return jobs.values();
+  }
+
+  public JobEntry require(String jobId) {
+    JobEntry entry = jobs.get(jobId);
+    if (entry == null) {
+      throw Failures.jobNotFound(jobId);
+    }
+    return entry;
+  }
+
+  public Instant now() {
+    return clock.instant();
+  }
+
+  // ---- lifecycle ----------------------------------------------------------------------------------
+
+  /** Loads everything from ZooKeeper, replacing the cached state. */
+  public Future<Void> recover() {
+    return serial(this::reload);
+  }
+
+  /** Stops taking commands; those queued fail with 503. */
+  public void close() {
+    closed = true;
+  }
+
+  private Future<Void> reload() {
+    return store.load().compose(loaded -> {
+      jobs.clear();
+      handed.clear();
+      launcher.reset();
+      stale = false;
+      List<Future<?>> cleanups = new ArrayList<>();
+      for (StoredJob stored : loaded) {
+        JobEntry entry = JobEntry.of(stored);
+        jobs.put(entry.id(), entry);
+        for (Versioned<JobRun> run : List.copyOf(entry.runs.values())) {
+          if (entry.history().contains(run.value().id())) {
+            // finished and recorded, but the live node outlived a crash
+            entry.runs.remove(run.value().id());
+            cleanups.add(store.deleteRun(run.value(), run.version()));
+          }
+        }
+      }
+      LOG.info("Loaded " + jobs.size() + " jobs from ZooKeeper");
+      return Future.join(cleanups).<Void>mapEmpty().otherwiseEmpty();
+    });
+  }
+
+  // ---- jobs ---------------------------------------------------------------------------------------
+
+  public Future<JobEntry> createJob(JobSpec spec, List<ScheduleSpec> schedules) {
+    return serial(() -> {
+      if (jobs.containsKey(spec.id())) {
+        throw Failures.conflict("Job with this id already exists");
+      }
+      checkDependencies(spec, schedules);
+      Instant now = clock.instant();
+      return store.createJob(spec)
+          .recover(e -> Future.failedFuture(e instanceof StoreConflictException
+              ? Failures.conflict("Job with this id already exists") : e))
+          .compose(version -> {
+            JobEntry entry = new JobEntry(new Versioned<>(spec, version));
+            jobs.put(spec.id(), entry);
+            return sequence(schedules, s -> putSchedule(entry, new StoredSchedule(s, now), -1)).map(entry);
+          });
+    });
+  }
+
+  /**
+   * Replaces a job's spec; with {@code schedules} present (the v0 API) its schedules become exactly those,
+   * keeping the cursors of schedules that stay.
+   */
+  public Future<JobEntry> replaceJob(JobSpec spec, Optional<List<ScheduleSpec>> schedules) {
+    return serial(() -> {
+      JobEntry entry = require(spec.id());
+      List<ScheduleSpec> after = schedules.orElseGet(() -> entry.schedules().stream()
+          .map(StoredSchedule::schedule).toList());
+      checkDependencies(spec, after);
+      Instant now = clock.instant();
+      return store.replaceJob(spec, entry.spec.version()).compose(version -> {
+        entry.spec = new Versioned<>(spec, version);
+        if (schedules.isEmpty()) {
+          return Future.succeededFuture(entry);
+        }
+        Set<String> keep = new HashSet<>();
+        after.forEach(s -> keep.add(s.id()));
+        List<String> gone = entry.schedules.keySet().stream().filter(id -> !keep.contains(id)).toList();
+        return sequence(gone, id -> dropSchedule(entry, id))
+            .compose(v -> sequence(after, s -> {
+              Versioned<StoredSchedule> old = entry.schedules.get(s.id());
+              return old == null ? putSchedule(entry, new StoredSchedule(s, now), -1)
+                  : putSchedule(entry, new StoredSchedule(s, old.value().decidedUntil()), old.version());
+            }))
+            .map(entry);
+      });
+    });
+  }
+
+  public Future<JobEntry> deleteJob(String jobId, boolean stopCurrentJobRuns) {
+    return serial(() -> {
+      JobEntry entry = require(jobId);
+      if (!entry.runs.isEmpty() && !stopCurrentJobRuns) {
+        throw Failures.conflict("There are active job runs. Override with stopCurrentJobRuns=true");
+      }
+      List<JobRun> live = entry.liveRuns();
+      return Future.join(live.stream().map(launcher::kill).toList()).otherwiseEmpty()
+          .compose(v -> store.deleteJob(jobId, entry.spec.version()))
+          .map(v -> {
+            jobs.remove(jobId);
+            live.forEach(r -> handed.remove(key(r)));
+            return entry;
+          });
+    });
+  }
+
+  private void checkDependencies(JobSpec spec, List<ScheduleSpec> schedules) {
+    List<Problem> problems = new ArrayList<>(Validator.validate(spec, schedules));
+    for (int i = 0; i < spec.dependencies().size(); i++) {
+      String dep = spec.dependencies().get(i).id();
+      if (dep != null && !dep.equals(spec.id()) && !jobs.containsKey(dep)) {
+        problems.add(new Problem("/dependencies/" + i + "/id", List.of("Job '" + dep + "' does not exist")));
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw Failures.notValid(problems);
+    }
+  }
+
+  // ---- schedules ----------------------------------------------------------------------------------
+
+  public Future<StoredSchedule> addSchedule(String jobId, ScheduleSpec spec) {
+    return serial(() -> {
+      JobEntry entry = require(jobId);
+      if (entry.schedules.containsKey(spec.id())) {
+        throw Failures.conflict("Schedule with this id already exists");
+      }
+      List<ScheduleSpec> after = new ArrayList<>(entry.schedules().stream().map(StoredSchedule::schedule).toList());
+      after.add(spec);
+      checkDependencies(entry.spec(), after);
+      return putSchedule(entry, new StoredSchedule(spec, clock.instant()), -1);
+    });
+  }
+
+  public Future<StoredSchedule> replaceSchedule(String jobId, ScheduleSpec spec) {
+    return serial(() -> {
+      JobEntry entry = require(jobId);
+      Versioned<StoredSchedule> old = entry.schedules.get(spec.id());
+      if (old == null) {
+        throw Failures.scheduleNotFound(jobId, spec.id());
+      }
+      return putSchedule(entry, new StoredSchedule(spec, old.value().decidedUntil()), old.version());
+    });
+  }
+
+  public Future<StoredSchedule> deleteSchedule(String jobId, String scheduleId) {
+    return serial(() -> {
+      JobEntry entry = require(jobId);
+      Versioned<StoredSchedule> old = entry.schedules.get(scheduleId);
+      if (old == null) {
+        throw Failures.scheduleNotFound(jobId, scheduleId);
+      }
+      return dropSchedule(entry, scheduleId).map(old.value());
+    });
+  }
+
+  private Future<StoredSchedule> putSchedule(JobEntry entry, StoredSchedule schedule, int version) {
+    Future<Integer> write = version < 0 ? store.createSchedule(entry.id(), schedule)
+        : store.replaceSchedule(entry.id(), schedule, version);
+    return write.map(v -> {
+      entry.schedules.put(schedule.schedule().id(), new Versioned<>(schedule, v));
+      return schedule;
+    });
+  }
+
+  private Future<Void> dropSchedule(JobEntry entry, String scheduleId) {
+    Versioned<StoredSchedule> old = entry.schedules.get(scheduleId);
+    return store.deleteSchedule(entry.id(), scheduleId, old.version())
+        .map(v -> {
+          entry.schedules.remove(scheduleId);
+          return null;
+        });
+  }
+
+  // ---- runs ---------------------------------------------------------------------------------------
+
+  /** Starts a run now (status INITIAL) and hands it to the launcher. */
+  public Future<JobRun> startRun(String jobId) {
+    return serial(() -> {
+      JobEntry entry = require(jobId);
+      Instant now = clock.instant();
+      JobRun run = JobRun.manual(RunIds.manual(now, random), jobId, now);
+      return createRun(entry, run).map(v -> {
+        launch(entry, run, now);
+        return run;
+      });
+    });
+  }
+
+  /** Stops a live run: its task is killed and it is recorded as FAILED. */
+  public Future<JobRun> stopRun(String jobId, String runId) {
+    return serial(() -> {
+      JobEntry entry = require(jobId);
+      Versioned<JobRun> live = entry.runs.get(runId);
+      if (live == null) {
+        if (entry.run(runId).isPresent()) {
+          throw Failures.conflict("Run '" + runId + "' of job '" + jobId + "' has already finished");
+        }
+        throw Failures.runNotFound(jobId, runId);
+      }
+      JobRun stopped = lifecycle.stopped(live.value(), clock.instant());
+      return launcher.kill(live.value()).otherwiseEmpty()
+          .compose(v -> finish(entry, stopped, live.version()))
+          .map(stopped);
+    });
+  }
+
+  private Future<Void> createRun(JobEntry entry, JobRun run) {
+    return store.createRun(run).map(version -> {
+      entry.runs.put(run.id(), new Versioned<>(run, version));
+      counters.runsCreated++;
+      return null;
+    });
+  }
+
+  private Future<Void> finish(JobEntry entry, JobRun run, int runVersion) {
+    JobHistory next = entry.history().record(run, historyCount);
+    return store.writeHistory(entry.id(), next, entry.history.version())
+        .compose(version -> {
+          entry.history = new Versioned<>(next, version);
+          if (run.status() == RunStatus.SUCCESS) {
+            counters.runsSucceeded++;
+          } else {
+            counters.runsFailed++;
+          }
+          return store.deleteRun(run, runVersion);
+        })
+        .map(v -> {
+          entry.runs.remove(run.id());
+          handed.remove(key(run));
+          return null;
+        });
+  }
+
+  private void launch(JobEntry entry, JobRun run, Instant now) {
+    if (!lifecycle.launchable(run, now) || !handed.add(key(run))) {
+      return;
+    }
+    launcher.launch(run, entry.spec()).onFailure(e -> {
+      LOG.warning("Launcher refused run '" + run.id() + "' of job '" + run.jobId() + "': " + e.getMessage());
+      handed.remove(key(run));
+    });
+  }
+
+  private static String key(JobRun run) {
+    return run.id() + "#" + run.attempt();
+  }
+
+  /** Applies a launcher's report; reports that no longer match the run's state are ignored. */
+  public Future<Void> onUpdate(TaskUpdate update) {
+    return serial(() -> apply(update)).otherwise(e -> {
+      LOG.warning("Could not apply " + update + ": " + e.getMessage());
+      return null;
+    });
+  }
+
+  private Future<Void> apply(TaskUpdate update) {
+    JobEntry entry = jobs.get(update.jobId());
+    Versioned<JobRun> live = entry == null ? null : entry.runs.get(update.runId());
+    if (live == null || live.value().attempt() != update.attempt()) {
+      return Future.succeededFuture();
+    }
+    Instant now = clock.instant();
+    JobRun run = live.value();
+    if (run.status() == RunStatus.INITIAL) {
+      if (!lifecycle.launchable(run, now)) {
+        return Future.succeededFuture();
+      }
+      run = lifecycle.launched(run, now);
+    }
+    JobRun next = switch (update.kind()) {
+      case LAUNCHED -> run;
+      case RUNNING -> lifecycle.taskRunning(run);
+      case FINISHED -> lifecycle.taskFinished(run, now);
+      case FAILED -> lifecycle.taskFailed(run, entry.spec().run(), now, update.message());
+    };
+    return persist(entry, live, next);
+  }
+
+  private Future<Void> persist(JobEntry entry, Versioned<JobRun> live, JobRun next) {
+    if (next.equals(live.value())) {
+      return Future.succeededFuture();
+    }
+    if (next.status().isFinal()) {
+      return finish(entry, next, live.version());
+    }
+    return store.replaceRun(next, live.version()).map(version -> {
+      entry.runs.put(next.id(), new Versioned<>(next, version));
+      if (next.attempt() != live.value().attempt()) {
+        handed.remove(key(live.value()));
+      }
+      return null;
+    });
+  }
+
+  // ---- the scheduler loop -------------------------------------------------------------------------
+
+  /**
+   * One round of the leader's loop: reload if a write conflicted, fail runs past their launch deadline, decide
+   * the schedules (storing new runs, then the cursors) and hand runs whose backoff has passed to the launcher.
+   */
+  public Future<Void> tick() {
+    return serial(() -> (stale ? reload() : Future.<Void>succeededFuture())
+        .compose(v -> expire())
+        .compose(v -> decide())
+        .map(v -> {
+          Instant now = clock.instant();
+          for (JobEntry entry : jobs.values()) {
+            entry.liveRuns().forEach(run -> launch(entry, run, now));
+          }
+          return null;
+        }));
+  }
+
+  private Future<Void> expire() {
+    Instant now = clock.instant();
+    List<Supplier<Future<Void>>> steps = new ArrayList<>();
+    for (JobEntry entry : jobs.values()) {
+      for (Versioned<JobRun> live : entry.runs.values()) {
+        JobRun next = lifecycle.expire(live.value(), entry.spec().run(), now);
+        if (next != live.value()) {
+          LOG.info("Run '" + next.id() + "' of job '" + next.jobId() + "' failed: " + next.reason());
+          steps.add(() -> launcher.kill(live.value()).otherwiseEmpty().compose(v -> finish(entry, next, live.version())));
+        }
+      }
+    }
+    return sequence(steps, Supplier::get);
+  }
+
+  private Future<Void> decide() {
+    List<ScheduleState> states = new ArrayList<>();
+    List<JobRun> known = new ArrayList<>();
+    for (JobEntry entry : jobs.values()) {
+      entry.schedules().forEach(s -> states.add(new ScheduleState(entry.id(), s.schedule(), s.decidedUntil())));
+      known.addAll(entry.liveRuns());
+      known.addAll(entry.history().runs());
+    }
+    if (states.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Instant now = clock.instant();
+    Decision decision = scheduler.decide(states, known);
+    for (Decision.Skip skip : decision.skipped()) {
+      counters.firesSkipped++;
+      LOG.info("Skipped " + skip.key().scheduledAt() + " of schedule '" + skip.scheduleId() + "' of job '"
+          + skip.key().jobId() + "': " + skip.reason());
+    }
+    List<Future<Void>> creates = new ArrayList<>();
+    for (Decision.Start start : decision.starts()) {
+      JobEntry entry = jobs.get(start.key().jobId());
+      creates.add(createRun(entry, JobRun.scheduled(start.key(), now)));
+    }
+    // runs first, cursors only once every run is stored
+    return Future.all(creates).compose(v -> {
+      List<Future<StoredSchedule>> cursors = new ArrayList<>();
+      for (ScheduleState state : decision.schedules()) {
+        JobEntry entry = jobs.get(state.jobId());
+        Versioned<StoredSchedule> old = entry.schedules.get(state.spec().id());
+        if (!old.value().decidedUntil().equals(state.decidedUntil())) {
+          cursors.add(putSchedule(entry, old.value().withDecidedUntil(state.decidedUntil()), old.version()));
+        }
+      }
+      return Future.all(cursors).mapEmpty();
+    });
+  }
+
+  // ---- plumbing -----------------------------------------------------------------------------------
+
+  /** Runs {@code op} after every command queued before it; a write conflict marks the cache stale. */
+  private <T> Future<T> serial(Supplier<Future<T>> op) {
+    Promise<T> result = Promise.promise();
+    tail = tail.transform(ignored -> {
+      Future<T> f;
+      if (closed) {
+        f = Future.failedFuture(Failures.unavailable("Leadership was lost; retry against the new leader"));
+      } else {
+        try {
+          f = op.get();
+        } catch (RuntimeException e) {
+          f = Future.failedFuture(e);
+        }
+      }
+      f = f.recover(e -> {
+        if (e instanceof StoreConflictException conflict) {
+          stale = true;
+          LOG.warning("Another writer changed Metronome state: " + conflict.getMessage() + "; reloading");
+          return Future.failedFuture(Failures.conflict("The state was changed concurrently, please retry"));
+        }
+        return Future.failedFuture(e);
+      });
+      f.onComplete(result);
+      return f.transform(x -> Future.<Void>succeededFuture());
+    });
+    return result.future();
+  }
+
+  private static <T, R> Future<Void> sequence(Collection<T> items, java.util.function.Function<T, Future<R>> step) {
+    Future<Void> chain = Future.succeededFuture();
+    for (T item : List.copyOf(items)) {
+      chain = chain.compose(v -> step.apply(item).mapEmpty());
+    }
+    return chain;
+  }
+}

@@ -1,0 +1,53 @@
+package io.mezzo.metronome.launch;
+
+import io.mezzo.metronome.model.JobSpec;
+import io.mezzo.metronome.schedule.JobRun;
+import io.vertx.core.Future;
+import java.util.function.Consumer;
+
+/**
+ * The port through which the leader gets runs onto the cluster. The Mesos-based implementation (offer matching,
+ * task building, reconciliation) comes with the Mesos client; tests use an in-memory one.
+ *
+ * <p>Contract: {@link #launch} hands over one attempt of an INITIAL run; the launcher keeps it queued until it
+ * can place the task and then reports {@link TaskUpdate.Kind#LAUNCHED}, {@code RUNNING}, and a final
+ * {@code FINISHED} or {@code FAILED} through the sink given to {@link #bind}. The leader hands an attempt over at
+ * most once per leadership; a new leader hands over again every attempt still INITIAL, so a launcher must treat a
+ * second {@code launch} of the same run and attempt as a no-op. Updates may be delivered on any thread and more
+ * than once; the leader applies them on its event loop and ignores those that no longer apply.
+ */
+public interface RunLauncher {
+
+  /** Sets where task updates go; called once by the verticle before the first {@link #launch}. */
+  void bind(Consumer<TaskUpdate> sink);
+
+  /** Queues the run's current attempt for launching. The future fails only if the launcher refuses it. */
+  Future<Void> launch(JobRun run, JobSpec job);
+
+  /** Kills the run's task if there is one, or drops it from the queue; a no-op for an unknown run. */
+  Future<Void> kill(JobRun run);
+
+  /** Forgets every queued run, e.g. when leadership is lost; running tasks are left alone. */
+  void reset();
+
+  /** Accepts runs and never launches them: they wait in {@code /v1/queue} until their launch deadline. */
+  RunLauncher QUEUE_ONLY = new RunLauncher() {
+    @Override
+    public void bind(Consumer<TaskUpdate> sink) {
+    }
+
+    @Override
+    public Future<Void> launch(JobRun run, JobSpec job) {
+      return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<Void> kill(JobRun run) {
+      return Future.succeededFuture();
+    }
+
+    @Override
+    public void reset() {
+    }
+  };
+}

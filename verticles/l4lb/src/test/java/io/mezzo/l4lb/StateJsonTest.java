@@ -1,0 +1,59 @@
+package io.mezzo.l4lb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.mezzo.l4lb.state.ClusterState;
+import io.mezzo.l4lb.state.PortMapping;
+import io.mezzo.l4lb.state.StateJson;
+import io.mezzo.l4lb.state.Task;
+import io.mezzo.l4lb.vip.VipRange;
+import io.mezzo.l4lb.vip.VipTable;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class StateJsonTest {
+  private static final String STATE = """
+      {"slaves":[{"id":"S1","pid":"slave(1)@10.0.0.5:5051","hostname":"a1"}],
+       "frameworks":[{"id":"F1","name":"marathon","tasks":[
+         {"id":"web.1","framework_id":"F1","slave_id":"S1","state":"TASK_RUNNING",
+          "resources":{"ports":"[31000-31001]"},
+          "labels":{"labels":[{"key":"VIP_PORT0","value":"tcp://10.9.0.1:80"}]},
+          "container":{"docker":{"port_mappings":[{"host_port":31000,"container_port":8080,"protocol":"tcp"}]}},
+          "discovery":{"name":"web","ports":{"ports":[
+            {"number":8080,"protocol":"tcp","labels":{"labels":[{"key":"VIP_0","value":"/web:80"}]}}]}},
+          "statuses":[
+            {"state":"TASK_RUNNING","container_status":{"network_infos":[{"ip_addresses":[{"ip_address":"172.17.0.2"}]}]}},
+            {"state":"TASK_RUNNING","healthy":false}]}]}]}
+      """;
+
+  @Test
+  void state_parsesEverythingTheBalancerUses() {
+    ClusterState s = StateJson.parse(STATE);
+    assertThat(s.agent("S1").orElseThrow().ip()).isEqualTo("10.0.0.5");
+    assertThat(s.framework("F1").orElseThrow().name()).isEqualTo("marathon");
+    Task t = s.tasks().get(0);
+    assertThat(t.healthy()).isFalse();
+    assertThat(t.containerIps()).containsExactly("172.17.0.2");
+    assertThat(t.hostPorts()).containsExactly(31000, 31001);
+    assertThat(t.portMappings()).containsExactly(new PortMapping(8080, 31000, "tcp"));
+    assertThat(t.discoveryPorts().get(0).labels()).containsEntry("VIP_0", "/web:80");
+    assertThat(t.labels()).containsEntry("VIP_PORT0", "tcp://10.9.0.1:80");
+  }
+
+  @Test
+  void state_endToEnd_givesNamedAndLegacyVips() {
+    var vips = VipTable.build(StateJson.parse(STATE), VipRange.parse("11.0.0.0/8"));
+    assertThat(vips).extracting(v -> v.key().label() + " " + v.backends())
+        .containsExactly(
+            "10.9.0.1:80 [Backend[address=10.0.0.5:31000, weight=0]]",
+            "web.marathon.l4lb.thisdcos.directory:80 [Backend[address=10.0.0.5:31000, weight=0]]");
+  }
+
+  @Test
+  void notJson_isRejected() {
+    assertThatThrownBy(() -> StateJson.parse("[1]")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> StateJson.parse("{")).isInstanceOf(IllegalArgumentException.class);
+    assertThat(StateJson.parse("{}").tasks()).isEqualTo(List.of());
+  }
+}

@@ -5,6 +5,7 @@ import io.mezzo.common.config.ConfigBinder;
 import io.mezzo.common.health.HealthReporter;
 import io.mezzo.common.http.ApiException;
 import io.mezzo.common.http.Routes;
+import io.mezzo.metronome.api.ErrorResponses;
 import io.mezzo.metronome.api.JobsApi;
 import io.mezzo.metronome.core.Failures;
 import io.mezzo.metronome.core.JobManager;
@@ -79,7 +80,7 @@ public final class MetronomeVerticle extends VerticleBase implements LeaderListe
       }
     }));
 
-    Router router = Routes.router(vertx);
+    Router router = ErrorResponses.router(vertx);
     router.route().handler(BodyHandler.create(false).setBodyLimit(config.maxRequestBytes()));
     router.get("/info").handler(ctx -> json(ctx, 200, new JsonObject().put("version", VERSION)
         .put("libVersion", "mezzo-0.1.0")));

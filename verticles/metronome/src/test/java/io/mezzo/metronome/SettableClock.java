@@ -6,10 +6,10 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock that only moves when a test moves it. */
+/** A clock that only moves when a test moves it; safe to share between threads. */
 public final class SettableClock extends Clock {
 
-  private Instant now;
+  private volatile Instant now;
 
   public SettableClock(Instant start) {
     this.now = start;
@@ -27,7 +27,7 @@ public final class SettableClock extends Clock {
     now = Instant.parse(isoInstant);
   }
 
-  public void advance(Duration by) {
+  public synchronized void advance(Duration by) {
     now = now.plus(by);
   }
 

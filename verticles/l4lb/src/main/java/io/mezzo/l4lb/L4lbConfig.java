@@ -1,0 +1,53 @@
+package io.mezzo.l4lb;
+
+import io.mezzo.common.component.ComponentConfig;
+import io.mezzo.common.config.Checks;
+import io.mezzo.l4lb.vip.VipRange;
+
+/**
+ * The {@code l4lb} section.
+ *
+ * @param port             HTTP port of {@code /v1/vips} (dcos-net's 62080)
+ * @param httpHost         address the HTTP API listens on
+ * @param vipRange         IPv4 CIDR block named VIPs get their addresses from
+ * @param connectTimeoutMs how long a backend gets to accept a TCP connection
+ * @param connectTries     backends tried for one client connection before it is closed
+ * @param backoffInitialMs how long a backend that refused a connection is skipped at first
+ * @param backoffMaxMs     the longest it is skipped, after repeated failures
+ * @param udpIdleTimeoutMs a UDP client's session to its backend ends after this long without packets
+ * @param manageLoopback   add VIP addresses outside 127.0.0.0/8 to {@code lo} (only when running as root)
+ */
+public record L4lbConfig(boolean enabled, int port, String httpHost, String vipRange, int connectTimeoutMs,
+                         int connectTries, int backoffInitialMs, int backoffMaxMs, int udpIdleTimeoutMs,
+                         boolean manageLoopback) implements ComponentConfig {
+
+  public static final L4lbConfig DEFAULTS = new L4lbConfig(true, 62080, "127.0.0.1", "11.0.0.0/8", 1_000, 3,
+      1_000, 30_000, 60_000, true);
+
+  @Override
+  public void validate(Checks checks) {
+    checks.port("port", port)
+        .notBlank("http_host", httpHost)
+        .notBlank("vip_range", vipRange)
+        .that("vip_range", validRange(vipRange), "must be an IPv4 CIDR block such as 11.0.0.0/8, got '"
+            + vipRange + "'")
+        .range("connect_timeout_ms", connectTimeoutMs, 10, 60_000)
+        .range("connect_tries", connectTries, 1, 16)
+        .range("backoff_initial_ms", backoffInitialMs, 10, 600_000)
+        .range("backoff_max_ms", backoffMaxMs, backoffInitialMs, 3_600_000)
+        .range("udp_idle_timeout_ms", udpIdleTimeoutMs, 100, 3_600_000);
+  }
+
+  public VipRange range() {
+    return VipRange.parse(vipRange);
+  }
+
+  private static boolean validRange(String text) {
+    try {
+      VipRange.parse(text);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,314 @@
+package io.mezzo.l4lb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.mezzo.l4lb.state.Agent;
+import io.mezzo.l4lb.state.ClusterState;
+import io.mezzo.l4lb.state.ClusterStateSource;
+import io.mezzo.l4lb.state.DiscoveryPort;
+import io.mezzo.l4lb.state.Framework;
+import io.mezzo.l4lb.state.Task;
+import io.mezzo.l4lb.state.TaskEvent;
+import io.mezzo.l4lb.vip.Vip;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.datagram.DatagramSocket;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetServer;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.DatagramPacket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The DC/OS l4lb test, on loopback: five apps share {@code VIP_0=/l4lbtest:<port>} and each has its
+ * own {@code VIP_1=/app-i:<port>}; backends are Vert.x echo servers on 127.0.0.1 that greet with
+ * their id. VIP addresses come from 127.11.0.0/16, which Linux routes to {@code lo} as it is.
+ */
+class L4lbIT {
+  private static final String FW = "fw-marathon";
+  private static Vertx vertx;
+
+  private final List<NetServer> backends = new ArrayList<>();
+  private final List<DatagramSocket> udpBackends = new ArrayList<>();
+  private final Map<String, Integer> portOf = new HashMap<>();
+  private ClusterState state;
+  private L4lbVerticle lb;
+  private String deployment;
+  private int vipPort;
+  private int appPort;
+
+  @BeforeAll
+  static void vertx() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void closeVertx() throws Exception {
+    await(vertx.close());
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    vipPort = freePort();
+    appPort = freePort();
+    List<Task> tasks = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      String id = "app-" + i;
+      NetServer server = vertx.createNetServer().connectHandler(s -> {
+        s.write(id + "\n");
+        s.handler(s::write);
+      });
+      backends.add(await(server.listen(0, "127.0.0.1")));
+      portOf.put(id, server.actualPort());
+      tasks.add(new Task(id + ".task", FW, "agent-1", Task.RUNNING, null, List.of("127.0.0.1"),
+          List.of(new DiscoveryPort(server.actualPort(), "tcp",
+              Map.of("VIP_0", "/l4lbtest:" + vipPort, "VIP_1", "/" + id + ":" + appPort))),
+          List.of(), List.of(), Map.of()));
+    }
+    state = new ClusterState(List.of(new Agent("agent-1", "127.0.0.1")), List.of(new Framework(FW, "marathon")),
+        tasks);
+    lb = new L4lbVerticle(ClusterStateSource.fixed(state), null, java.time.Clock.systemUTC(), new Random(1));
+    JsonObject config = new JsonObject().put("port", 0).put("vip_range", "127.11.0.0/16")
+        .put("connect_timeout_ms", 500).put("backoff_initial_ms", 1_000).put("udp_idle_timeout_ms", 2_000);
+    deployment = await(vertx.deployVerticle(lb, new DeploymentOptions().setConfig(config)));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    await(vertx.undeploy(deployment));
+    for (NetServer s : backends) {
+      await(s.close());
+    }
+    for (DatagramSocket s : udpBackends) {
+      await(s.close());
+    }
+  }
+
+  private String vipAddress(String label) {
+    return lb.vips().stream().filter(v -> v.key().label().equals(label)).map(Vip::address).findFirst()
+        .orElseThrow(() -> new AssertionError("No VIP " + label + " in " + lb.vips()));
+  }
+
+  private String l4lbtest() {
+    return vipAddress("l4lbtest.marathon.l4lb.thisdcos.directory:" + vipPort);
+  }
+
+  @Test
+  void vipsApi_listsEveryBackend_withAnEtag() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    URI uri = URI.create("http://127.0.0.1:" + lb.httpPort() + "/v1/vips");
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    JsonArray vips = new JsonArray(r.body());
+    assertThat(vips).hasSize(6);
+    JsonObject shared = vips.stream().map(JsonObject.class::cast)
+        .filter(v -> v.getString("vip").equals("l4lbtest.marathon.l4lb.thisdcos.directory:" + vipPort))
+        .findFirst().orElseThrow();
+    assertThat(shared.getString("protocol")).isEqualTo("tcp");
+    Set<Integer> ports = new HashSet<>();
+    shared.getJsonArray("backend").forEach(b -> {
+      assertThat(((JsonObject) b).getString("ip")).isEqualTo("127.0.0.1");
+      ports.add(((JsonObject) b).getInteger("port"));
+    });
+    assertThat(ports).containsExactlyInAnyOrderElementsOf(portOf.values());
+
+    String etag = r.headers().firstValue("etag").orElseThrow();
+    HttpResponse<String> again = http.send(HttpRequest.newBuilder(uri).header("If-None-Match", etag).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(again.statusCode()).isEqualTo(304);
+    await(lb.apply(new TaskEvent.TaskUpdated(FW, "app-0.task", "TASK_FAILED", null, null)));
+    HttpResponse<String> changed = http.send(HttpRequest.newBuilder(uri).header("If-None-Match", etag).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(changed.statusCode()).isEqualTo(200);
+    assertThat(new JsonArray(changed.body())).hasSize(5);
+  }
+
+  @Test
+  void twentyFiveConnections_reachEveryBackend() throws Exception {
+    String vip = l4lbtest();
+    assertThat(vip).startsWith("127.11.");
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < 25; i++) {
+      try (Conn c = new Conn(vip, vipPort)) {
+        seen.add(c.id);
+      }
+    }
+    assertThat(seen).containsExactlyInAnyOrder("app-0", "app-1", "app-2", "app-3", "app-4");
+  }
+
+  @Test
+  void perAppVips_reachOnlyTheirApp() throws Exception {
+    for (int i = 0; i < 5; i++) {
+      String vip = vipAddress("app-" + i + ".marathon.l4lb.thisdcos.directory:" + appPort);
+      try (Conn c = new Conn(vip, appPort)) {
+        assertThat(c.id).isEqualTo("app-" + i);
+      }
+    }
+  }
+
+  @Test
+  void killedBackend_isAvoidedWithinOneSecond_whileOpenConnectionsKeepWorking() throws Exception {
+    String vip = l4lbtest();
+    try (Conn open = new Conn(vip, vipPort)) {
+      int victim = (Integer.parseInt(open.id.substring(4)) + 1) % 5;
+      await(backends.get(victim).close());
+      long killedAt = System.nanoTime();
+      Set<String> seen = new HashSet<>();
+      for (int i = 0; i < 25; i++) {
+        try (Conn c = new Conn(vip, vipPort)) {
+          seen.add(c.id);
+        }
+      }
+      long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
+      assertThat(tookMs).isLessThan(1_000);
+      assertThat(seen).doesNotContain("app-" + victim).hasSize(4);
+      assertThat(open.echo("still there")).isEqualTo("still there");
+    }
+  }
+
+  @Test
+  void killingTask_getsNoNewConnections_butItsOpenConnectionContinues() throws Exception {
+    String vip = l4lbtest();
+    try (Conn open = new Conn(vip, vipPort)) {
+      await(lb.apply(new TaskEvent.TaskUpdated(FW, open.id + ".task", Task.KILLING, null, null)));
+      Set<String> seen = new HashSet<>();
+      for (int i = 0; i < 25; i++) {
+        try (Conn c = new Conn(vip, vipPort)) {
+          seen.add(c.id);
+        }
+      }
+      assertThat(seen).doesNotContain(open.id).hasSize(4);
+      assertThat(open.echo("draining")).isEqualTo("draining");
+    }
+  }
+
+  @Test
+  void unhealthyTask_getsNoNewConnections() throws Exception {
+    await(lb.apply(new TaskEvent.TaskUpdated(FW, "app-3.task", Task.RUNNING, false, null)));
+    for (int i = 0; i < 15; i++) {
+      try (Conn c = new Conn(l4lbtest(), vipPort)) {
+        assertThat(c.id).isNotEqualTo("app-3");
+      }
+    }
+  }
+
+  @Test
+  void vipWithoutBackends_stopsListening() throws Exception {
+    String vip = vipAddress("app-2.marathon.l4lb.thisdcos.directory:" + appPort);
+    await(lb.apply(new TaskEvent.TaskUpdated(FW, "app-2.task", "TASK_FINISHED", null, null)));
+    assertThat(lb.vips()).noneMatch(v -> v.key().name().startsWith("app-2."));
+    assertThatThrownBy(() -> new Conn(vip, appPort)).isInstanceOf(ConnectException.class);
+  }
+
+  @Test
+  void udpVip_roundTrip_stickyPerClient() throws Exception {
+    int udpVipPort = freePort();
+    List<Task> tasks = new ArrayList<>(state.tasks());
+    for (int i = 0; i < 2; i++) {
+      String id = "udp-" + i;
+      DatagramSocket backend = vertx.createDatagramSocket();
+      backend.handler(p -> backend.send(Buffer.buffer(id + ":" + p.data()), p.sender().port(), p.sender().host()));
+      await(backend.listen(0, "127.0.0.1"));
+      udpBackends.add(backend);
+      tasks.add(new Task(id, FW, "agent-1", Task.RUNNING, null, List.of("127.0.0.1"),
+          List.of(new DiscoveryPort(backend.localAddress().port(), "udp", Map.of("VIP_0", "/echo:" + udpVipPort))),
+          List.of(), List.of(), Map.of()));
+    }
+    await(lb.update(new ClusterState(state.agents(), state.frameworks(), tasks)));
+    String vip = vipAddress("echo.marathon.l4lb.thisdcos.directory:" + udpVipPort);
+    try (java.net.DatagramSocket client = new java.net.DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
+      client.setSoTimeout(2_000);
+      String first = udp(client, vip, udpVipPort, "hello");
+      assertThat(first).matches("udp-[01]:hello");
+      String backend = first.substring(0, first.indexOf(':'));
+      assertThat(udp(client, vip, udpVipPort, "again")).isEqualTo(backend + ":again");
+    }
+  }
+
+  private static String udp(java.net.DatagramSocket client, String host, int port, String text) throws IOException {
+    byte[] data = text.getBytes(StandardCharsets.UTF_8);
+    client.send(new DatagramPacket(data, data.length, new InetSocketAddress(host, port)));
+    DatagramPacket reply = new DatagramPacket(new byte[1500], 1500);
+    client.receive(reply);
+    return new String(reply.getData(), 0, reply.getLength(), StandardCharsets.UTF_8);
+  }
+
+  /** A client connection through a VIP; the backend greets with its id, then echoes. */
+  private static final class Conn implements AutoCloseable {
+    final Socket socket;
+    final BufferedReader in;
+    final OutputStream out;
+    final String id;
+
+    Conn(String host, int port) throws IOException {
+      socket = new Socket();
+      socket.connect(new InetSocketAddress(host, port), 2_000);
+      socket.setSoTimeout(2_000);
+      in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+      out = socket.getOutputStream();
+      id = in.readLine();
+      if (id == null) {
+        socket.close();
+        throw new IOException("Closed before the greeting");
+      }
+    }
+
+    String echo(String text) throws IOException {
+      out.write((text + "\n").getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      return in.readLine();
+    }
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("0.0.0.0"))) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static <T> T await(Future<T> f) throws Exception {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof Exception cause) {
+        throw cause;
+      }
+      throw new UncheckedIOException(new IOException(e.getCause()));
+    }
+  }
+}

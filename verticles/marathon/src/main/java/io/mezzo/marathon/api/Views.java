@@ -1,0 +1,102 @@
+package io.mezzo.marathon.api;
+
+import io.mezzo.marathon.core.Instance;
+import io.mezzo.marathon.core.RunningDeployment;
+import io.mezzo.marathon.deploy.DeploymentAction;
+import io.mezzo.marathon.deploy.DeploymentPlan;
+import io.mezzo.marathon.deploy.DeploymentStep;
+import io.mezzo.marathon.model.AppDefinition;
+import io.mezzo.marathon.model.Group;
+import io.mezzo.marathon.model.MarathonJson;
+import io.mezzo.marathon.model.PortDefinition;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/** Marathon's JSON for apps, groups, plans, deployments and tasks. */
+public final class Views {
+
+  private Views() {
+  }
+
+  public static JsonObject app(AppDefinition app) {
+    return new JsonObject(MarathonJson.write(app));
+  }
+
+  public static JsonObject group(Group g) {
+    JsonArray apps = new JsonArray();
+    g.apps().forEach(a -> apps.add(app(a)));
+    JsonArray groups = new JsonArray();
+    g.groups().forEach(c -> groups.add(group(c)));
+    JsonObject out = new JsonObject().put("id", g.id()).put("apps", apps).put("groups", groups)
+        .put("pods", new JsonArray()).put("dependencies", new JsonArray(g.dependencies()))
+        .put("enforceRole", g.enforceRole());
+    if (g.version() != null) {
+      out.put("version", g.version());
+    }
+    return out;
+  }
+
+  public static JsonArray steps(List<DeploymentStep> steps) {
+    JsonArray out = new JsonArray();
+    for (DeploymentStep step : steps) {
+      out.add(new JsonObject().put("actions", actions(step.actions(), false)));
+    }
+    return out;
+  }
+
+  public static JsonArray actions(List<DeploymentAction> actions, boolean withReadiness) {
+    JsonArray out = new JsonArray();
+    for (DeploymentAction a : actions) {
+      JsonObject action = new JsonObject().put("action", a.action()).put("app", a.appId());
+      if (withReadiness) {
+        action.put("readinessCheckResults", new JsonArray());
+      }
+      out.add(action);
+    }
+    return out;
+  }
+
+  /** A plan as deployment events carry it; {@code light} leaves out the original and target groups. */
+  public static JsonObject plan(DeploymentPlan plan, boolean light) {
+    JsonObject out = new JsonObject().put("id", plan.id()).put("version", plan.version())
+        .put("steps", steps(plan.steps()));
+    if (!light) {
+      out.put("original", group(plan.original())).put("target", group(plan.target()));
+    }
+    return out;
+  }
+
+  /** An entry of {@code GET /v2/deployments}. */
+  public static JsonObject deployment(RunningDeployment d) {
+    DeploymentPlan plan = d.plan();
+    return new JsonObject().put("id", plan.id()).put("version", plan.version())
+        .put("affectedApps", new JsonArray(List.copyOf(plan.affectedApps()))).put("affectedPods", new JsonArray())
+        .put("steps", steps(plan.steps()))
+        .put("currentActions", actions(d.currentActions(), true))
+        .put("currentStep", Math.min(d.currentStep() + 1, plan.totalSteps()))
+        .put("totalSteps", plan.totalSteps());
+  }
+
+  /** A task as {@code /v2/tasks} and {@code /v2/apps/{id}/tasks} show it. */
+  public static JsonObject task(Instance i, AppDefinition app) {
+    JsonArray servicePorts = new JsonArray();
+    if (app != null) {
+      app.portDefinitions().stream().map(PortDefinition::port).forEach(servicePorts::add);
+    }
+    JsonObject out = new JsonObject().put("id", i.taskId()).put("appId", i.appId()).put("host", i.host())
+        .put("ports", new JsonArray(i.ports())).put("servicePorts", servicePorts)
+        .put("slaveId", i.agentId()).put("state", i.condition().mesosState())
+        .put("stagedAt", i.stagedAt()).put("startedAt", i.startedAt()).put("version", i.appVersion())
+        .put("ipAddresses", new JsonArray()).put("localVolumes", new JsonArray());
+    if (app != null && !app.healthChecks().isEmpty()) {
+      JsonArray results = new JsonArray();
+      if (i.healthy() != null) {
+        results.add(new JsonObject().put("alive", i.healthy()).put("consecutiveFailures", i.healthy() ? 0 : 1)
+            .put("instanceId", i.instanceId()));
+      }
+      out.put("healthCheckResults", results);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,199 @@
+package io.mezzo.marathon.core;
+
+import io.mezzo.marathon.model.AppDefinition;
+import io.mezzo.marathon.model.Group;
+import io.mezzo.marathon.model.GroupTree;
+import io.mezzo.marathon.model.PathId;
+import io.mezzo.marathon.model.VersionInfo;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Edits of a root group whose ids are all absolute (see {@link #normalize}). Every edit returns a new tree;
+ * groups on the way to a changed node are created when missing.
+ */
+public final class Groups {
+
+  private Groups() {
+  }
+
+  public static Group emptyRoot() {
+    return new Group("/", null, null, null, null, null, null);
+  }
+
+  /** The same tree with every group and app id absolute. */
+  public static Group normalize(Group group, PathId parent) {
+    PathId id = PathId.parse(group.id() == null ? "/" : group.id()).resolve(parent);
+    List<AppDefinition> apps = new ArrayList<>();
+    for (AppDefinition app : group.apps()) {
+      apps.add(app.toBuilder().id(app.pathId().resolve(id).toString()).build());
+    }
+    List<Group> groups = new ArrayList<>();
+    for (Group child : group.groups()) {
+      groups.add(normalize(child, id));
+    }
+    return new Group(id.toString(), apps, group.pods(), groups, group.dependencies(), group.enforceRole(),
+        group.version());
+  }
+
+  public static Map<String, AppDefinition> apps(Group root) {
+    return GroupTree.of(root).apps();
+  }
+
+  public static Optional<AppDefinition> findApp(Group root, String appId) {
+    return Optional.ofNullable(apps(root).get(appId));
+  }
+
+  public static Optional<Group> findGroup(Group root, String groupId) {
+    if (PathId.parse(root.id()).resolve(PathId.ROOT).toString().equals(groupId)) {
+      return Optional.of(root);
+    }
+    for (Group child : root.groups()) {
+      Optional<Group> found = findGroup(child, groupId);
+      if (found.isPresent()) {
+        return found;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Puts the app (absolute id) into its parent group, replacing an app with the same id. */
+  public static Group putApp(Group root, AppDefinition app) {
+    PathId parent = app.pathId().parent();
+    return update(root, parent, g -> g.putApp(app));
+  }
+
+  public static Group removeApp(Group root, String appId) {
+    PathId parent = PathId.parse(appId).parent();
+    return update(root, parent, g -> g.removeApp(appId));
+  }
+
+  /** Replaces (or creates) the group with {@code group.id()} (absolute, normalized). */
+  public static Group putGroup(Group root, Group group) {
+    PathId id = PathId.parse(group.id());
+    if (id.isRoot()) {
+      return group;
+    }
+    return update(root, id.parent(), parent -> {
+      List<Group> children = new ArrayList<>(parent.groups());
+      children.removeIf(c -> c.id().equals(group.id()));
+      children.add(group);
+      return parent.withGroups(children);
+    });
+  }
+
+  /** Removes a group and everything under it; removing the root empties it. */
+  public static Group removeGroup(Group root, String groupId) {
+    PathId id = PathId.parse(groupId);
+    if (id.isRoot()) {
+      return new Group("/", null, null, null, root.dependencies(), root.enforceRole(), root.version());
+    }
+    return update(root, id.parent(), parent -> {
+      List<Group> children = new ArrayList<>(parent.groups());
+      children.removeIf(c -> c.id().equals(groupId));
+      return parent.withGroups(children);
+    });
+  }
+
+  public static Group withVersion(Group g, String version) {
+    return new Group(g.id(), g.apps(), g.pods(), g.groups(), g.dependencies(), g.enforceRole(), version);
+  }
+
+  /**
+   * Gives every app of {@code target} its version: unchanged apps keep theirs, scaled apps get {@code version} as
+   * {@code version} and {@code lastScalingAt}, new or reconfigured apps get it everywhere. Groups get
+   * {@code version} when anything under them changed.
+   */
+  public static Group stamp(Group original, Group target, String version) {
+    Map<String, AppDefinition> before = apps(original);
+    return stampGroup(target, before, findGroupMap(original), version).group();
+  }
+
+  private record Stamped(Group group, boolean changed) {
+  }
+
+  private static Map<String, Group> findGroupMap(Group root) {
+    Map<String, Group> out = new java.util.HashMap<>();
+    collect(root, out);
+    return out;
+  }
+
+  private static void collect(Group g, Map<String, Group> out) {
+    out.put(g.id(), g);
+    g.groups().forEach(c -> collect(c, out));
+  }
+
+  private static Stamped stampGroup(Group g, Map<String, AppDefinition> before, Map<String, Group> oldGroups,
+                                    String version) {
+    boolean changed = false;
+    List<AppDefinition> apps = new ArrayList<>();
+    for (AppDefinition app : g.apps()) {
+      AppDefinition old = before.get(app.id());
+      AppDefinition stamped = stampApp(old, app, version);
+      changed |= old == null || !old.equals(stamped);
+      apps.add(stamped);
+    }
+    List<Group> groups = new ArrayList<>();
+    for (Group child : g.groups()) {
+      Stamped s = stampGroup(child, before, oldGroups, version);
+      changed |= s.changed();
+      groups.add(s.group());
+    }
+    Group old = oldGroups.get(g.id());
+    if (old == null || old.apps().size() != g.apps().size() || old.groups().size() != g.groups().size()
+        || !old.dependencies().equals(g.dependencies())) {
+      changed = true;
+    }
+    String v = changed || old == null ? version : old.version();
+    return new Stamped(new Group(g.id(), apps, g.pods(), groups, g.dependencies(), g.enforceRole(), v), changed);
+  }
+
+  static AppDefinition stampApp(AppDefinition old, AppDefinition app, String version) {
+    if (old == null) {
+      return app.toBuilder().version(version).versionInfo(new VersionInfo(version, version)).build();
+    }
+    AppDefinition withOld = app.toBuilder().version(old.version()).versionInfo(old.versionInfo()).build();
+    if (withOld.equals(old)) {
+      return old;
+    }
+    if (old.isOnlyScaleChangeOf(app)) {
+      String configAt = old.versionInfo() == null ? version : old.versionInfo().lastConfigChangeAt();
+      return app.toBuilder().version(version).versionInfo(new VersionInfo(version, configAt)).build();
+    }
+    return app.toBuilder().version(version).versionInfo(new VersionInfo(version, version)).build();
+  }
+
+  /** The app's configuration version, which its instances carry. */
+  public static String configVersion(AppDefinition app) {
+    return app.versionInfo() == null ? app.version() : app.versionInfo().lastConfigChangeAt();
+  }
+
+  private static Group update(Group root, PathId groupId, java.util.function.UnaryOperator<Group> change) {
+    return updateAt(root, PathId.ROOT, groupId.segments(), 0, change);
+  }
+
+  private static Group updateAt(Group g, PathId here, List<String> path, int depth,
+                                java.util.function.UnaryOperator<Group> change) {
+    if (depth == path.size()) {
+      return change.apply(g);
+    }
+    PathId childId = here.child(path.get(depth));
+    List<Group> children = new ArrayList<>(g.groups());
+    int index = -1;
+    for (int i = 0; i < children.size(); i++) {
+      if (children.get(i).id().equals(childId.toString())) {
+        index = i;
+      }
+    }
+    Group child = index < 0 ? new Group(childId.toString(), null, null, null, null, null, null) : children.get(index);
+    Group updated = updateAt(child, childId, path, depth + 1, change);
+    if (index < 0) {
+      children.add(updated);
+    } else {
+      children.set(index, updated);
+    }
+    return g.withGroups(children);
+  }
+}

@@ -1,0 +1,523 @@
+package io.mezzo.marathon.core;
+
+import io.mezzo.marathon.api.Views;
+import io.mezzo.marathon.deploy.DeploymentAction;
+import io.mezzo.marathon.deploy.DeploymentConflicts;
+import io.mezzo.marathon.deploy.DeploymentPlan;
+import io.mezzo.marathon.deploy.DeploymentPlanner;
+import io.mezzo.marathon.deploy.DeploymentStep;
+import io.mezzo.marathon.deploy.ProgressDeadlines;
+import io.mezzo.marathon.events.EventStream;
+import io.mezzo.marathon.launch.LaunchBackoff;
+import io.mezzo.marathon.model.AppDefinition;
+import io.mezzo.marathon.model.Group;
+import io.mezzo.marathon.store.MarathonStore;
+import io.mezzo.marathon.validation.GroupValidator;
+import io.mezzo.marathon.validation.Violation;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+import java.util.logging.Logger;
+
+/**
+ * The leader's Marathon: the root group, running deployments and instances, all on one event loop. Commands that
+ * change the root group run one at a time: plan, check conflicts, persist (deployment, then root group by
+ * compare-and-set), then apply in memory and publish events. Nothing changes in memory or in ZooKeeper when a
+ * command is refused. Deployments advance on every status update and on each tick.
+ */
+public final class MarathonCore implements InstanceTracker.Listener {
+  private static final Logger LOG = Logger.getLogger(MarathonCore.class.getName());
+
+  /** Limits of the core. {@code progressDeadline} zero disables deadlines. */
+  public record Options(Duration progressDeadline, int maxRunningDeployments, long tickMs) {
+  }
+
+  /** The outcome of a command that started a deployment. */
+  public record Change(DeploymentPlan plan, Group root) {
+  }
+
+  private final Vertx vertx;
+  private final Clock clock;
+  private final MarathonStore store;
+  private final EventStream events;
+  private final InstanceLauncher launcher;
+  private final Options options;
+  private final Runnable storeFailed;
+  private final DeploymentPlanner planner;
+  private final Versions versions;
+  private final LaunchBackoff backoff;
+  private final ProgressDeadlines deadlines;
+  private final InstanceTracker tracker;
+  private final DeploymentDriver driver;
+  private final Map<String, RunningDeployment> deployments = new LinkedHashMap<>();
+  private final Map<String, JsonObject> lastFailures = new HashMap<>();
+  private Group root = Groups.emptyRoot();
+  private String frameworkId;
+  private Future<?> commands = Future.succeededFuture();
+  private long timer = -1;
+  private boolean reconcilePending;
+  private boolean closed;
+
+  public MarathonCore(Vertx vertx, Clock clock, MarathonStore store, EventStream events, InstanceLauncher launcher,
+                      Options options, Runnable storeFailed) {
+    this.vertx = vertx;
+    this.clock = clock;
+    this.store = store;
+    this.events = events;
+    this.launcher = launcher;
+    this.options = options;
+    this.storeFailed = storeFailed;
+    this.planner = new DeploymentPlanner(clock);
+    this.versions = new Versions(clock);
+    this.backoff = new LaunchBackoff(clock);
+    this.deadlines = new ProgressDeadlines(clock, planner);
+    this.tracker = new InstanceTracker(clock, this);
+    this.driver = new DeploymentDriver(tracker, launcher, backoff);
+  }
+
+  // ---- lifecycle ----------------------------------------------------------------------------------
+
+  /** Takes over the stored state and starts driving deployments; call once, as the new leader. */
+  public void recover(MarathonStore.Loaded loaded) {
+    root = loaded.root();
+    versions.observe(root.version());
+    frameworkId = loaded.frameworkId().orElse(null);
+    tracker.load(loaded.instances());
+    for (RunningDeployment d : loaded.deployments()) {
+      deployments.put(d.id(), d);
+      trackDeadline(d.plan());
+    }
+    launcher.attach(tracker);
+    timer = vertx.setPeriodic(options.tickMs(), id -> tick());
+    LOG.info("Recovered " + Groups.apps(root).size() + " apps, " + deployments.size() + " deployments, "
+        + tracker.all().size() + " instances");
+    reconcileSoon();
+  }
+
+  public void close() {
+    closed = true;
+    vertx.cancelTimer(timer);
+    launcher.detach();
+  }
+
+  // ---- reads --------------------------------------------------------------------------------------
+
+  public Group root() {
+    return root;
+  }
+
+  public Collection<RunningDeployment> deployments() {
+    return deployments.values();
+  }
+
+  public InstanceTracker instances() {
+    return tracker;
+  }
+
+  public LaunchBackoff backoff() {
+    return backoff;
+  }
+
+  public Optional<String> frameworkId() {
+    return Optional.ofNullable(frameworkId);
+  }
+
+  public MarathonStore store() {
+    return store;
+  }
+
+  public Optional<JsonObject> lastTaskFailure(String appId) {
+    return Optional.ofNullable(lastFailures.get(appId));
+  }
+
+  public List<RunningDeployment> deploymentsOf(String appId) {
+    return deployments.values().stream().filter(d -> d.plan().affectedApps().contains(appId)).toList();
+  }
+
+  // ---- commands -----------------------------------------------------------------------------------
+
+  /**
+   * Changes the root group with {@code edit} (which may throw {@link MarathonException}) and starts the deployment
+   * that gets there. {@code apiEvent}, when given, is published as {@code api_post_event}.
+   */
+  public Future<Change> update(UnaryOperator<Group> edit, boolean force, JsonObject apiEvent) {
+    return serialized(() -> {
+      Group original = root;
+      Group target = prepare(original, edit.apply(original));
+      return start(planner.plan(original, target), force, apiEvent);
+    });
+  }
+
+  /** The plan {@code edit} would start, without starting it ({@code dryRun}). */
+  public Future<DeploymentPlan> dryRun(UnaryOperator<Group> edit) {
+    return serialized(() -> {
+      Group target = prepare(root, edit.apply(root));
+      return Future.succeededFuture(planner.plan(root, target));
+    });
+  }
+
+  /** {@code POST /v2/apps/{id}/restart}: a new configuration version and a rolling restart of every instance. */
+  public Future<Change> restart(String appId, boolean force) {
+    return serialized(() -> {
+      AppDefinition app = Groups.findApp(root, appId).orElseThrow(() -> MarathonException.appNotFound(appId));
+      String version = versions.next();
+      AppDefinition restarted = app.toBuilder().version(version)
+          .versionInfo(new io.mezzo.marathon.model.VersionInfo(version, version)).build();
+      Group target = Groups.withVersion(Groups.putApp(root, restarted), version);
+      DeploymentPlan plan = new DeploymentPlan(java.util.UUID.randomUUID().toString(), version, root, target,
+          List.of(new DeploymentStep(List.of(new DeploymentAction.RestartApplication(restarted)))));
+      return start(plan, force, null);
+    });
+  }
+
+  /**
+   * {@code DELETE /v2/deployments/{id}}: with {@code force} the deployment just stops (instances stay as they are);
+   * otherwise it stops and a new deployment reverts its apps to their state before it.
+   */
+  public Future<Change> cancel(String deploymentId, boolean force) {
+    return serialized(() -> {
+      RunningDeployment d = deployments.get(deploymentId);
+      if (d == null) {
+        throw MarathonException.notFound("DeploymentPlan " + deploymentId + " does not exist");
+      }
+      if (force) {
+        return store.deleteDeployment(deploymentId).map(v -> {
+          finish(d, false, "Deployment cancelled by request");
+          return (Change) null;
+        });
+      }
+      return rollback(d);
+    });
+  }
+
+  /** Stops {@code d} and starts the deployment that reverts its apps. */
+  private Future<Change> rollback(RunningDeployment d) {
+    Group target = prepare(root, revert(root, d.plan()));
+    return start(planner.plan(root, target), true, null).compose(change -> {
+      if (!deployments.containsKey(d.id())) {
+        return Future.succeededFuture(change);
+      }
+      return store.deleteDeployment(d.id()).map(v -> {
+        finish(d, false, "Deployment rolled back by '" + change.plan().id() + "'");
+        return change;
+      });
+    });
+  }
+
+  /** Kills instances; with {@code scale} the app's {@code instances} shrinks by the number killed. */
+  public Future<Change> kill(List<Instance> doomed, boolean scale, boolean force) {
+    return serialized(() -> {
+      Map<String, List<Instance>> byApp = new LinkedHashMap<>();
+      doomed.forEach(i -> byApp.computeIfAbsent(i.appId(), k -> new ArrayList<>()).add(i));
+      if (!scale) {
+        byApp.forEach(driver::kill);
+        return Future.succeededFuture((Change) null);
+      }
+      Group original = root;
+      Group edited = original;
+      for (Map.Entry<String, List<Instance>> e : byApp.entrySet()) {
+        Optional<AppDefinition> app = Groups.findApp(edited, e.getKey());
+        if (app.isPresent()) {
+          int left = Math.max(0, app.get().instances() - e.getValue().size());
+          edited = Groups.putApp(edited, app.get().toBuilder().instances(left).build());
+        }
+      }
+      Group target = prepare(original, edited);
+      DeploymentPlan plan = planner.plan(original, target);
+      List<String> locked = DeploymentConflicts.conflicting(plan, deployments.values().stream().map(RunningDeployment::plan).toList());
+      if (!locked.isEmpty() && !force) {
+        throw MarathonException.locked(locked);
+      }
+      byApp.forEach(driver::kill);
+      return start(plan, true, null);
+    });
+  }
+
+  public void resetDelay(String appId) {
+    backoff.reset(appId);
+    reconcileSoon();
+  }
+
+  public Future<Void> setFrameworkId(String id) {
+    return store.saveFrameworkId(id).onSuccess(v -> frameworkId = id);
+  }
+
+  private <T> Future<T> serialized(Supplier<Future<T>> command) {
+    Future<T> result = commands.transform(ignored -> {
+      if (closed) {
+        return Future.failedFuture(new MarathonException(503, MarathonException.message("Leadership was lost")));
+      }
+      try {
+        return command.get();
+      } catch (RuntimeException e) {
+        return Future.failedFuture(e);
+      }
+    });
+    commands = result;
+    return result;
+  }
+
+  private Group prepare(Group original, Group edited) {
+    String version = versions.next();
+    Group target = Groups.withVersion(Groups.stamp(original, ServicePorts.assign(original, edited), version), version);
+    List<Violation> violations = GroupValidator.validateRoot(target);
+    if (!violations.isEmpty()) {
+      throw MarathonException.notValid(violations);
+    }
+    return target;
+  }
+
+  /** {@code current} with every app {@code plan} touched put back as it was in the plan's original group. */
+  static Group revert(Group current, DeploymentPlan plan) {
+    Map<String, AppDefinition> before = Groups.apps(plan.original());
+    Group out = current;
+    for (String appId : plan.affectedApps()) {
+      AppDefinition old = before.get(appId);
+      out = old == null ? Groups.removeApp(out, appId) : Groups.putApp(out, old);
+    }
+    return out;
+  }
+
+  private Future<Change> start(DeploymentPlan plan, boolean force, JsonObject apiEvent) {
+    List<DeploymentPlan> running = deployments.values().stream().map(RunningDeployment::plan).toList();
+    DeploymentConflicts.Outcome outcome = DeploymentConflicts.check(plan, running, force);
+    if (outcome instanceof DeploymentConflicts.Locked locked) {
+      throw MarathonException.locked(locked.deploymentIds());
+    }
+    List<String> cancelled = outcome instanceof DeploymentConflicts.CancelThenStart c ? c.deploymentIds() : List.of();
+    if (deployments.size() - cancelled.size() >= options.maxRunningDeployments()) {
+      throw new MarathonException(403, MarathonException.message("Max number of running deployments is reached: "
+          + options.maxRunningDeployments() + " (--max_running_deployments)"));
+    }
+    RunningDeployment fresh = new RunningDeployment(plan, 0, clock.instant());
+    Group previous = root;
+    List<Future<Void>> removals = new ArrayList<>();
+    cancelled.forEach(id -> removals.add(store.deleteDeployment(id)));
+    return Future.all(removals)
+        .compose(v -> store.saveDeployment(fresh))
+        .compose(v -> store.saveRoot(previous, plan.target()).recover(e -> store.deleteDeployment(plan.id())
+            .transform(x -> Future.<Void>failedFuture(e))))
+        .recover(e -> {
+          LOG.warning("Storing deployment '" + plan.id() + "' failed: " + e);
+          storeFailed.run();
+          return Future.failedFuture(new MarathonException(503, MarathonException.message(
+              "Could not store the change: " + e.getMessage())));
+        })
+        .map(v -> {
+          for (String id : cancelled) {
+            RunningDeployment old = deployments.get(id);
+            if (old != null) {
+              finish(old, false, "Deployment cancelled by deployment '" + plan.id() + "'");
+            }
+          }
+          root = plan.target();
+          deployments.put(plan.id(), fresh);
+          trackDeadline(plan);
+          if (apiEvent != null) {
+            events.publish("api_post_event", apiEvent.put("timestamp", versions.now()));
+          }
+          events.publish("group_change_success", new JsonObject().put("groupId", "/").put("version", plan.version())
+              .put("timestamp", versions.now()));
+          publishDeployment("deployment_info", fresh, null);
+          reconcileSoon();
+          return new Change(plan, root);
+        });
+  }
+
+  private void trackDeadline(DeploymentPlan plan) {
+    if (!options.progressDeadline().isZero()) {
+      deadlines.track(plan, options.progressDeadline());
+    }
+  }
+
+  // ---- driving deployments ------------------------------------------------------------------------
+
+  private void reconcileSoon() {
+    if (!reconcilePending && !closed) {
+      reconcilePending = true;
+      vertx.runOnContext(v -> {
+        reconcilePending = false;
+        reconcile();
+      });
+    }
+  }
+
+  private void tick() {
+    if (closed) {
+      return;
+    }
+    for (ProgressDeadlines.Expired expired : deadlines.expired()) {
+      RunningDeployment d = deployments.get(expired.plan().id());
+      if (d == null) {
+        continue;
+      }
+      LOG.warning("Deployment '" + d.id() + "' made no progress since " + expired.lastProgress() + "; rolling back");
+      serialized(() -> deployments.containsKey(d.id()) ? rollback(d) : Future.succeededFuture((Change) null))
+          .onFailure(e -> LOG.warning("Rollback of '" + d.id() + "' failed: " + e.getMessage()));
+    }
+    driver.launchDue(this::appFor);
+    reconcile();
+  }
+
+  private AppDefinition appFor(String appId, String configVersion) {
+    Optional<AppDefinition> current = Groups.findApp(root, appId);
+    if (current.isPresent() && configVersion.equals(Groups.configVersion(current.get()))) {
+      return current.get();
+    }
+    for (RunningDeployment d : deployments.values()) {
+      AppDefinition a = Groups.apps(d.plan().original()).get(appId);
+      if (a != null && configVersion.equals(Groups.configVersion(a))) {
+        return a;
+      }
+    }
+    return null;
+  }
+
+  private void reconcile() {
+    if (closed) {
+      return;
+    }
+    Set<String> busy = new HashSet<>();
+    for (RunningDeployment d : List.copyOf(deployments.values())) {
+      busy.addAll(d.plan().affectedApps());
+      boolean stepDone = true;
+      while (stepDone && !d.isDone()) {
+        List<DeploymentAction> actions = d.currentActions();
+        for (DeploymentAction a : actions) {
+          stepDone &= driver.drive(a);
+        }
+        if (stepDone) {
+          publishDeployment("deployment_step_success", d, actions);
+          for (DeploymentAction a : actions) {
+            if (a instanceof DeploymentAction.StopApplication) {
+              backoff.reset(a.appId());
+              lastFailures.remove(a.appId());
+              events.publish("app_terminated_event", new JsonObject().put("appId", a.appId())
+                  .put("timestamp", versions.now()));
+            }
+          }
+          d.advance();
+          deadlines.progressed(d.id());
+          if (!d.isDone()) {
+            persist(store.saveDeployment(d));
+            publishDeployment("deployment_info", d, null);
+          }
+        }
+      }
+      if (d.isDone()) {
+        persist(store.deleteDeployment(d.id()));
+        finish(d, true, null);
+      }
+    }
+    for (AppDefinition app : Groups.apps(root).values()) {
+      if (!busy.contains(app.id())) {
+        driver.keepCount(app);
+      }
+    }
+    Set<String> known = Groups.apps(root).keySet();
+    for (Instance i : List.copyOf(tracker.all())) {
+      if (!known.contains(i.appId()) && !busy.contains(i.appId())) {
+        driver.kill(i.appId(), List.of(i));
+      }
+    }
+  }
+
+  private void finish(RunningDeployment d, boolean success, String reason) {
+    deployments.remove(d.id());
+    deadlines.finished(d.id());
+    JsonObject full = new JsonObject().put("id", d.id()).put("plan", Views.plan(d.plan(), false))
+        .put("timestamp", versions.now());
+    JsonObject light = new JsonObject().put("id", d.id()).put("plan", Views.plan(d.plan(), true))
+        .put("timestamp", full.getString("timestamp"));
+    if (!success) {
+      full.put("reason", reason);
+      light.put("reason", reason);
+    }
+    events.publish(success ? "deployment_success" : "deployment_failed", full, light);
+  }
+
+  private void publishDeployment(String type, RunningDeployment d, List<DeploymentAction> step) {
+    List<DeploymentAction> actions = step != null ? step : d.currentActions();
+    JsonObject currentStep = new JsonObject().put("actions", Views.actions(actions, false));
+    String now = versions.now();
+    events.publish(type,
+        new JsonObject().put("plan", Views.plan(d.plan(), false)).put("currentStep", currentStep).put("timestamp", now),
+        new JsonObject().put("plan", Views.plan(d.plan(), true)).put("currentStep", currentStep.copy())
+            .put("timestamp", now));
+  }
+
+  // ---- instance changes ---------------------------------------------------------------------------
+
+  @Override
+  public void changed(Instance before, Instance after, StatusUpdate cause) {
+    if (after.condition().isTerminal()) {
+      persist(store.deleteInstance(after.instanceId()));
+    } else {
+      persist(store.saveInstance(after));
+    }
+    Optional<AppDefinition> app = Groups.findApp(root, after.appId());
+    if (cause != null) {
+      String now = versions.now();
+      events.publish("status_update_event", new JsonObject().put("slaveId", after.agentId())
+          .put("taskId", after.taskId()).put("taskStatus", after.condition().mesosState())
+          .put("message", cause.message() == null ? "" : cause.message()).put("appId", after.appId())
+          .put("host", after.host()).put("ipAddresses", new JsonArray()).put("ports", new JsonArray(after.ports()))
+          .put("version", after.appVersion()).put("timestamp", now));
+      events.publish("instance_changed_event", new JsonObject().put("instanceId", after.instanceId())
+          .put("condition", condition(after.condition())).put("runSpecId", after.appId())
+          .put("agentId", after.agentId()).put("host", after.host()).put("runSpecVersion", after.appVersion())
+          .put("timestamp", now));
+      if (after.healthy() != null && !after.healthy().equals(before.healthy())) {
+        events.publish("instance_health_changed_event", new JsonObject().put("instanceId", after.instanceId())
+            .put("runSpecId", after.appId()).put("runSpecVersion", after.appVersion()).put("healthy", after.healthy())
+            .put("timestamp", now));
+        events.publish("health_status_changed_event", new JsonObject().put("appId", after.appId())
+            .put("instanceId", after.instanceId()).put("version", after.appVersion()).put("alive", after.healthy())
+            .put("timestamp", now));
+      }
+      if (after.condition().isFailure() && app.isPresent()) {
+        backoff.failed(app.get());
+        lastFailures.put(after.appId(), new JsonObject().put("appId", after.appId()).put("host", after.host())
+            .put("message", cause.message() == null ? "" : cause.message())
+            .put("state", after.condition().mesosState()).put("taskId", after.taskId()).put("timestamp", now)
+            .put("version", after.appVersion()).put("slaveId", after.agentId()));
+      }
+      if (after.condition() == Condition.RUNNING && app.isPresent()) {
+        backoff.succeeded(app.get());
+      }
+      if (app.isPresent() && DeploymentDriver.ready(app.get(), after)
+          && (before == null || !DeploymentDriver.ready(app.get(), before))) {
+        deploymentsOf(after.appId()).forEach(d -> deadlines.progressed(d.id()));
+      }
+      reconcileSoon();
+    }
+  }
+
+  private static String condition(Condition c) {
+    String name = c.name();
+    return name.charAt(0) + name.substring(1).toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private void persist(Future<Void> write) {
+    write.onFailure(e -> {
+      if (!closed) {
+        LOG.warning("State write failed: " + e);
+        storeFailed.run();
+      }
+    });
+  }
+}

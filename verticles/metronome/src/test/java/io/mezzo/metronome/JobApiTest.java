@@ -161,6 +161,26 @@ class JobApiTest {
   }
 
   @Test
+  void onFailureRestart_taskFails_runGoesBackToInitialAndIsRelaunchedAfterBackoff() throws Exception {
+    post("/v1/jobs", "{\"id\":\"flaky\",\"run\":{\"cmd\":\"false\",\"restart\":"
+        + "{\"policy\":\"ON_FAILURE\",\"activeDeadlineSeconds\":600}}}");
+    String runId = json(post("/v1/jobs/flaky/runs", "")).getString("id");
+    await().until(() -> launcher.isQueued(runId));
+    launcher.start(runId);
+    await().until(() -> json(get("/v1/jobs/flaky/runs/" + runId)).getString("status").equals("ACTIVE"));
+    launcher.fail(runId);
+    await().until(() -> json(get("/v1/jobs/flaky/runs/" + runId)).getString("status").equals("INITIAL"));
+    assertThat(launcher.launches.stream().filter(runId::equals).count()).isEqualTo(1);
+
+    clock.advance(Duration.ofSeconds(2)); // past the first restart backoff of 1 s
+    await().until(() -> launcher.launches.stream().filter(runId::equals).count() == 2);
+    launcher.start(runId);
+    launcher.succeed(runId);
+    await().until(() -> json(get("/v1/jobs/flaky/runs/" + runId)).getString("status").equals("SUCCESS"));
+    assertThat(json(get("/v1/jobs/flaky?embed=history")).getJsonObject("history").getLong("failureCount")).isZero();
+  }
+
+  @Test
   void historyCount_moreFinishedRunsThanKept_keepsNewestAndCountsAll() throws Exception {
     post("/v1/jobs", "{\"id\":\"many\",\"run\":{\"cmd\":\"true\"}}");
     for (int i = 0; i < 3; i++) {

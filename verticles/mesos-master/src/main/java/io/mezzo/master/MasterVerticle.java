@@ -87,15 +87,17 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
     CuratorFramework curator = node.service(CuratorFramework.class)
         .orElseThrow(() -> new IllegalStateException("mesos-master needs the node's ZooKeeper client"));
     registry = new MasterRegistry(vertx, curator, config.zkPath());
-    operator = new OperatorHttp(this, flags());
+    operator = new OperatorHttp(vertx, this, flags());
 
     Router router = Routes.router(vertx);
     SchedulerHttp scheduler = new SchedulerHttp(this);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxRequestBytes());
     // ordered before the router's JSON failure handler, so that Mesos routes fail in plain text
-    router.route("/api/v1/scheduler").order(-2).handler(body).handler(scheduler::handle)
+    // ordered before the router's JSON failure handler, so that Mesos routes fail in plain text;
+    // anything but POST is answered (307, 503 or 405) before the body handler reads a body
+    router.route("/api/v1/scheduler").order(-2).handler((io.vertx.ext.web.handler.PlatformHandler) this::postOnly).handler(body).handler(scheduler::handle)
         .failureHandler(MesosHttp.failures(config.maxRequestBytes()));
-    router.route("/api/v1").order(-1).handler(body).handler(operator::handle)
+    router.route("/api/v1").order(-1).handler((io.vertx.ext.web.handler.PlatformHandler) this::postOnly).handler(body).handler(operator::handle)
         .failureHandler(MesosHttp.failures(config.maxRequestBytes()));
     for (String path : List.of("/master/state", "/state", "/state.json", "/master/state.json")) {
       router.get(path).handler(ctx -> leaderOnly(ctx, m -> LegacyState.state(m, pid(), flags(), config.cluster())));
@@ -315,7 +317,7 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
         case AgentProtocol.UNREGISTER -> m.agents().unregister(body.getString("agent_id"));
         default -> new MasterAgents.Reply(null, AgentProtocol.BAD_MESSAGE, "Unknown message type '" + type + "'");
       };
-    } catch (MesosJsonException | ClassCastException | NullPointerException e) {
+    } catch (MesosJsonException | ClassCastException | NullPointerException | IllegalArgumentException e) {
       message.fail(AgentProtocol.BAD_MESSAGE, "Malformed agent message: " + e.getMessage());
       return;
     }
@@ -365,6 +367,14 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
       ctx.response().setStatusCode(307).putHeader("location", "//" + leaderAddress + ctx.request().uri()).end();
     } else {
       ctx.response().setStatusCode(503).end(recovering ? "Master has not finished recovery" : "No leader elected");
+    }
+  }
+
+  private void postOnly(RoutingContext ctx) {
+    if (ctx.request().method() == io.vertx.core.http.HttpMethod.POST) {
+      ctx.next();
+    } else {
+      MesosHttp.admit(ctx, this);
     }
   }
 

@@ -318,8 +318,11 @@ public final class Master {
     TaskRecord task = fw.tasks.get(taskId);
     if (task == null) {
       // The master does not know the task: answer as reconciliation would.
-      Reconciliation.reconcile(this, fw, List.of(Call.Reconcile.Task.newBuilder().setTaskId(kill.getTaskId())
-          .setAgentId(kill.getAgentId()).build()));
+      Call.Reconcile.Task.Builder unknown = Call.Reconcile.Task.newBuilder().setTaskId(kill.getTaskId());
+      if (kill.hasAgentId()) {
+        unknown.setAgentId(kill.getAgentId());
+      }
+      Reconciliation.reconcile(this, fw, List.of(unknown.build()));
       return CallResult.ACCEPTED;
     }
     agents.find(task.agentId).ifPresent(agent -> {
@@ -645,20 +648,36 @@ public final class Master {
     return List.copyOf(quotas.values());
   }
 
-  /** UPDATE_QUOTA: a config without limits and guarantees removes the role's quota. */
+  /**
+   * UPDATE_QUOTA: a config without limits and guarantees removes the role's quota.
+   *
+   * @throws IllegalArgumentException when a limit is not a valid resource quantity
+   */
   public void updateQuota(org.apache.mesos.v1.quota.Protos.QuotaConfig config) {
-    ResourceBag limit = ResourceBag.EMPTY;
-    StringBuilder text = new StringBuilder();
-    config.getLimitsMap().forEach((name, scalar) -> text.append(text.length() == 0 ? "" : ";").append(name).append(':').append(scalar.getValue()));
-    if (text.length() > 0) {
-      limit = ResourceBag.parse(text.toString(), "*");
-    }
+    ResourceBag limit = quotaLimit(config);
     if (config.getLimitsCount() == 0 && config.getGuaranteesCount() == 0) {
       quotas.remove(config.getRole());
     } else {
       quotas.put(config.getRole(), config);
     }
     allocator.updateQuota(config.getRole(), limit);
+  }
+
+  /**
+   * The limits of a quota config as unreserved scalars.
+   *
+   * @throws IllegalArgumentException for an empty name or a negative, non-finite or too large value
+   */
+  public static ResourceBag quotaLimit(org.apache.mesos.v1.quota.Protos.QuotaConfig config) {
+    List<Resource> limits = new ArrayList<>();
+    config.getLimitsMap().forEach((name, scalar) -> {
+      if (name.isBlank() || !name.chars().allMatch(c -> c > 32 && c < 127)) {
+        throw new IllegalArgumentException("Invalid resource name '" + name + "' in quota limits");
+      }
+      limits.add(Resource.newBuilder().setName(name).setType(org.apache.mesos.v1.Protos.Value.Type.SCALAR)
+          .setScalar(org.apache.mesos.v1.Protos.Value.Scalar.newBuilder().setValue(scalar.getValue())).build());
+    });
+    return ResourceBag.of(limits);
   }
 
   // ---- views ------------------------------------------------------------------------------------

@@ -126,8 +126,15 @@ final class Offers {
                                     ResourceBag remaining, TaskInfo task, ExecutorInfo groupExecutor) {
     String problem = null;
     String taskId = task.getTaskId().getValue();
-    ResourceBag needs = ResourceBag.of(task.getResourcesList());
-    if (taskId.isEmpty()) {
+    ResourceBag needs = ResourceBag.EMPTY;
+    try {
+      needs = ResourceBag.of(task.getResourcesList());
+    } catch (IllegalArgumentException e) {
+      problem = "Task uses invalid resources: " + e.getMessage();
+    }
+    if (problem != null) {
+      // reported below
+    } else if (taskId.isEmpty()) {
       problem = "Task ID must not be empty";
     } else if (fw.tasks.containsKey(taskId)) {
       problem = "Task has duplicate ID: " + taskId;

@@ -60,7 +60,7 @@ public final class MesosHttp {
       text(ctx, 400, "Expecting 'Content-Type' to be present");
       return null;
     }
-    String base = type.split(";")[0].trim().toLowerCase();
+    String base = mediaType(type);
     if (!base.equals(JSON) && !base.equals(PROTOBUF)) {
       text(ctx, 415, "Expecting 'Content-Type' of " + JSON + " or " + PROTOBUF);
       return null;
@@ -95,6 +95,12 @@ public final class MesosHttp {
 
   private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(MesosHttp.class.getName());
 
+  /** The media type of a header value without its parameters, lower case ({@code ";;"} gives ""). */
+  static String mediaType(String headerValue) {
+    int semicolon = headerValue.indexOf(';');
+    return (semicolon < 0 ? headerValue : headerValue.substring(0, semicolon)).trim().toLowerCase(java.util.Locale.ROOT);
+  }
+
   /** The response encoding an {@code Accept} header asks for (JSON preferred), or null when neither is acceptable. */
   public static String accept(RoutingContext ctx, String defaultType) {
     String accept = ctx.request().getHeader("accept");
@@ -104,8 +110,8 @@ public final class MesosHttp {
     boolean json = false;
     boolean proto = false;
     for (String part : accept.split(",")) {
-      String[] pieces = part.trim().split(";");
-      String media = pieces[0].trim().toLowerCase();
+      String[] pieces = part.trim().split(";", -1);
+      String media = mediaType(part);
       boolean refused = false;
       for (int i = 1; i < pieces.length; i++) {
         String p = pieces[i].trim().replace(" ", "");
@@ -141,6 +147,9 @@ public final class MesosHttp {
     } catch (InvalidProtocolBufferException e) {
       throw new BadBody("Failed to parse body into " + what + ": " + e.getMessage());
     } catch (MesosJsonException e) {
+      throw new BadBody("Failed to parse body into " + what + ": " + e.getMessage());
+    } catch (RuntimeException e) {
+      // e.g. a nested message missing a required field, found while the JSON is merged
       throw new BadBody("Failed to parse body into " + what + ": " + e.getMessage());
     }
   }

@@ -31,9 +31,12 @@ public final class OperatorHttp {
   private final Map<String, String> flags;
   private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
 
-  public OperatorHttp(Leadership leadership, Map<String, String> flags) {
+  private final LoggingLevel logging;
+
+  public OperatorHttp(io.vertx.core.Vertx vertx, Leadership leadership, Map<String, String> flags) {
     this.leadership = leadership;
     this.flags = flags;
+    this.logging = new LoggingLevel(vertx);
   }
 
   private record Subscriber(HttpServerResponse response, String encoding) {
@@ -107,7 +110,14 @@ public final class OperatorHttp {
         reply(ctx, accept, Response.newBuilder().setType(Response.Type.GET_METRICS).setGetMetrics(b));
       }
       case GET_LOGGING_LEVEL -> reply(ctx, accept, Response.newBuilder().setType(Response.Type.GET_LOGGING_LEVEL)
-          .setGetLoggingLevel(Response.GetLoggingLevel.newBuilder().setLevel(0)));
+          .setGetLoggingLevel(Response.GetLoggingLevel.newBuilder().setLevel(logging.get())));
+      case SET_LOGGING_LEVEL -> {
+        logging.set(call.getSetLoggingLevel().getLevel(), call.getSetLoggingLevel().getDuration().getNanoseconds());
+        MesosHttp.text(ctx, 200, "");
+      }
+      // the master serves no files (it has no sandboxes); Mesos answers 404 for a path it does not know
+      case LIST_FILES -> MesosHttp.text(ctx, 404, "No file or directory at '" + call.getListFiles().getPath() + "'");
+      case READ_FILE -> MesosHttp.text(ctx, 404, "No file or directory at '" + call.getReadFile().getPath() + "'");
       case GET_STATE -> reply(ctx, accept, Response.newBuilder().setType(Response.Type.GET_STATE).setGetState(StateViews.state(master)));
       case GET_AGENTS -> reply(ctx, accept, Response.newBuilder().setType(Response.Type.GET_AGENTS).setGetAgents(StateViews.agents(master)));
       case GET_FRAMEWORKS -> reply(ctx, accept, Response.newBuilder().setType(Response.Type.GET_FRAMEWORKS)
@@ -130,7 +140,19 @@ public final class OperatorHttp {
       case GET_QUOTA -> reply(ctx, accept, Response.newBuilder().setType(Response.Type.GET_QUOTA)
           .setGetQuota(Response.GetQuota.newBuilder().setStatus(org.apache.mesos.v1.quota.Protos.QuotaStatus.newBuilder()
               .addAllConfigs(master.quotaConfigs()))));
-      case UPDATE_QUOTA -> updateQuota(ctx, master, call);
+      case UPDATE_QUOTA -> updateQuota(ctx, master, call.getUpdateQuota().getQuotaConfigsList());
+      case SET_QUOTA -> {
+        // deprecated: since Mesos 1.9 the requested guarantee is also the limit
+        var request = call.getSetQuota().getQuotaRequest();
+        var config = org.apache.mesos.v1.quota.Protos.QuotaConfig.newBuilder().setRole(request.getRole());
+        for (org.apache.mesos.v1.Protos.Resource r : request.getGuaranteeList()) {
+          var scalar = org.apache.mesos.v1.Protos.Value.Scalar.newBuilder().setValue(r.getScalar().getValue()).build();
+          config.putGuarantees(r.getName(), scalar).putLimits(r.getName(), scalar);
+        }
+        updateQuota(ctx, master, List.of(config.build()));
+      }
+      case REMOVE_QUOTA -> updateQuota(ctx, master, List.of(org.apache.mesos.v1.quota.Protos.QuotaConfig.newBuilder()
+          .setRole(call.getRemoveQuota().getRole()).build()));
       case GET_MAINTENANCE_STATUS -> reply(ctx, accept, Response.newBuilder().setType(Response.Type.GET_MAINTENANCE_STATUS)
           .setGetMaintenanceStatus(Response.GetMaintenanceStatus.newBuilder()
               .setStatus(org.apache.mesos.v1.maintenance.Protos.ClusterStatus.getDefaultInstance())));
@@ -186,6 +208,8 @@ public final class OperatorHttp {
       case START_MAINTENANCE -> call.hasStartMaintenance();
       case STOP_MAINTENANCE -> call.hasStopMaintenance();
       case UPDATE_QUOTA -> call.hasUpdateQuota();
+      case SET_QUOTA -> call.hasSetQuota();
+      case REMOVE_QUOTA -> call.hasRemoveQuota();
       case TEARDOWN -> call.hasTeardown();
       case MARK_AGENT_GONE -> call.hasMarkAgentGone();
       case DRAIN_AGENT -> call.hasDrainAgent();
@@ -228,15 +252,17 @@ public final class OperatorHttp {
     MesosHttp.text(ctx, 200, "");
   }
 
-  private void updateQuota(RoutingContext ctx, Master master, Call call) {
-    for (var config : call.getUpdateQuota().getQuotaConfigsList()) {
+  private void updateQuota(RoutingContext ctx, Master master, List<org.apache.mesos.v1.quota.Protos.QuotaConfig> configs) {
+    for (var config : configs) {
       String problem = Validation.role(config.getRole());
       if (problem == null && config.getRole().equals("*")) {
         problem = "Cannot set quota on the default role '*'";
       }
-      for (var e : config.getLimitsMap().entrySet()) {
-        if (!(e.getValue().getValue() >= 0) || Double.isInfinite(e.getValue().getValue())) {
-          problem = "Quota limit of '" + e.getKey() + "' must be a non-negative number";
+      if (problem == null) {
+        try {
+          Master.quotaLimit(config);
+        } catch (IllegalArgumentException e) {
+          problem = "Invalid quota limits for role '" + config.getRole() + "': " + e.getMessage();
         }
       }
       if (problem != null) {
@@ -244,7 +270,7 @@ public final class OperatorHttp {
         return;
       }
     }
-    call.getUpdateQuota().getQuotaConfigsList().forEach(master::updateQuota);
+    configs.forEach(master::updateQuota);
     MesosHttp.text(ctx, 200, "");
   }
 

@@ -88,7 +88,7 @@ final class AppsApi {
     AppDefinition parsed = Http.read(MarathonJson::readApp, body);
     validate(parsed);
     String id = PathId.canonical(parsed.id(), PathId.ROOT);
-    AppDefinition app = parsed.toBuilder().id(id).build();
+    AppDefinition app = parsed.toBuilder().id(id).version(null).versionInfo(null).build();
     MarathonCore core = core();
     JsonObject event = apiEvent(ctx, app);
     core.update(root -> {
@@ -128,7 +128,7 @@ final class AppsApi {
       ((ObjectNode) tree).put("id", id);
       app = Http.read(MarathonJson::readApp, MarathonJson.write(tree));
     }
-    app = app.toBuilder().id(id).build();
+    app = app.toBuilder().id(id).version(null).versionInfo(null).build();
     validate(app);
     AppDefinition target = app;
     boolean created = current.isEmpty();

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 final class LabelSelector {
 
   private static final Pattern TERM = Pattern.compile(
-      "\\s*([^\\s=!,()]+)\\s*(?:(==|!=)\\s*([^\\s,()]*)|\\s(in|notin)\\s*\\(([^)]*)\\))?\\s*");
+      "\\s*([^\\s=!,()]+)\\s*(?:(==|!=)\\s*([^\\s,()]*)|(in|notin)\\s*\\(([^)]*)\\))?\\s*");
 
   private record Term(String key, String op, Set<String> values) {
   }

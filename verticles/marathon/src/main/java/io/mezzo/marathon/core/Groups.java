@@ -23,12 +23,12 @@ public final class Groups {
     return new Group("/", null, null, null, null, null, null);
   }
 
-  /** The same tree with every group and app id absolute. */
+  /** The same tree with every group and app id absolute, and without client-supplied app versions. */
   public static Group normalize(Group group, PathId parent) {
     PathId id = PathId.parse(group.id() == null ? "/" : group.id()).resolve(parent);
     List<AppDefinition> apps = new ArrayList<>();
     for (AppDefinition app : group.apps()) {
-      apps.add(app.toBuilder().id(app.pathId().resolve(id).toString()).build());
+      apps.add(app.toBuilder().id(app.pathId().resolve(id).toString()).version(null).versionInfo(null).build());
     }
     List<Group> groups = new ArrayList<>();
     for (Group child : group.groups()) {
@@ -162,7 +162,9 @@ public final class Groups {
       String configAt = old.versionInfo() == null ? version : old.versionInfo().lastConfigChangeAt();
       return app.toBuilder().version(version).versionInfo(new VersionInfo(version, configAt)).build();
     }
-    return app.toBuilder().version(version).versionInfo(new VersionInfo(version, version)).build();
+    // an app put back by a rollback keeps its configuration version, so its old instances count as current
+    String configAt = app.versionInfo() != null ? app.versionInfo().lastConfigChangeAt() : version;
+    return app.toBuilder().version(version).versionInfo(new VersionInfo(version, configAt)).build();
   }
 
   /** The app's configuration version, which its instances carry. */

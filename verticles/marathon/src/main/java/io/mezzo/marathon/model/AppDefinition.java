@@ -108,6 +108,7 @@ public record AppDefinition(
     return PathId.parse(id == null ? "" : id);
   }
 
+  @com.fasterxml.jackson.annotation.JsonIgnore
   public boolean isResident() {
     return container != null && container.hasPersistentVolumes();
   }

@@ -101,6 +101,7 @@ class EventStreamTest {
     String lastSeen = first.frames.get(1).id();
 
     String d2 = post(m, "/e2");
+    fx.awaitNoDeployments(m);
     String d3 = post(m, "/e3");
     fx.awaitNoDeployments(m);
 
@@ -108,10 +109,10 @@ class EventStreamTest {
       await().atMost(Duration.ofSeconds(10)).until(() -> resumed.frames.size() >= 4);
       List<Frame> missed = resumed.frames.subList(0, 4);
       assertThat(missed).extracting(Frame::event)
-          .containsExactly("api_post_event", "api_post_event", "deployment_success", "deployment_success");
+          .containsExactly("api_post_event", "deployment_success", "api_post_event", "deployment_success");
       assertThat(missed.get(0).data().getJsonObject("appDefinition").getString("id")).isEqualTo("/e2");
-      assertThat(missed.get(1).data().getJsonObject("appDefinition").getString("id")).isEqualTo("/e3");
-      assertThat(missed.get(2).data().getString("id")).isEqualTo(d2);
+      assertThat(missed.get(1).data().getString("id")).isEqualTo(d2);
+      assertThat(missed.get(2).data().getJsonObject("appDefinition").getString("id")).isEqualTo("/e3");
       assertThat(missed.get(3).data().getString("id")).isEqualTo(d3);
       List<Long> ids = missed.stream().map(f -> Long.parseLong(f.id())).toList();
       assertThat(ids).isSorted().doesNotHaveDuplicates().allMatch(id -> id > Long.parseLong(lastSeen));

@@ -19,11 +19,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -331,10 +329,5 @@ public final class MarathonStore {
     } catch (java.io.IOException e) {
       throw new IllegalStateException("Unreadable stored " + type.getSimpleName(), e);
     }
-  }
-
-  /** The app ids of a group's subtree, for tests and diagnostics. */
-  static Set<String> appIds(Group root) {
-    return new LinkedHashSet<>(GroupTree.of(root).apps().keySet());
   }
 }

@@ -16,13 +16,14 @@ import io.mezzo.l4lb.vip.VipRange;
  * @param backoffMaxMs     the longest it is skipped, after repeated failures
  * @param udpIdleTimeoutMs a UDP client's session to its backend ends after this long without packets
  * @param manageLoopback   add VIP addresses outside 127.0.0.0/8 to {@code lo} (only when running as root)
+ * @param proxyThreads     event loops carrying TCP connections (UDP VIPs use one)
  */
 public record L4lbConfig(boolean enabled, int port, String httpHost, String vipRange, int connectTimeoutMs,
                          int connectTries, int backoffInitialMs, int backoffMaxMs, int udpIdleTimeoutMs,
-                         boolean manageLoopback) implements ComponentConfig {
+                         boolean manageLoopback, int proxyThreads) implements ComponentConfig {
 
   public static final L4lbConfig DEFAULTS = new L4lbConfig(true, 62080, "127.0.0.1", "11.0.0.0/8", 1_000, 3,
-      1_000, 30_000, 60_000, true);
+      1_000, 30_000, 60_000, true, Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
 
   @Override
   public void validate(Checks checks) {
@@ -35,7 +36,8 @@ public record L4lbConfig(boolean enabled, int port, String httpHost, String vipR
         .range("connect_tries", connectTries, 1, 16)
         .range("backoff_initial_ms", backoffInitialMs, 10, 600_000)
         .range("backoff_max_ms", backoffMaxMs, backoffInitialMs, 3_600_000)
-        .range("udp_idle_timeout_ms", udpIdleTimeoutMs, 100, 3_600_000);
+        .range("udp_idle_timeout_ms", udpIdleTimeoutMs, 100, 3_600_000)
+        .range("proxy_threads", proxyThreads, 1, 64);
   }
 
   public VipRange range() {

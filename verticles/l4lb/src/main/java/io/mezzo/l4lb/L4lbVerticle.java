@@ -10,15 +10,12 @@ import io.mezzo.l4lb.balance.Balancer;
 import io.mezzo.l4lb.http.VipsApi;
 import io.mezzo.l4lb.proxy.Endpoint;
 import io.mezzo.l4lb.proxy.LoopbackAddresses;
-import io.mezzo.l4lb.proxy.Proxy;
-import io.mezzo.l4lb.proxy.TcpProxy;
-import io.mezzo.l4lb.proxy.UdpProxy;
+import io.mezzo.l4lb.proxy.ProxyVerticle;
 import io.mezzo.l4lb.state.ClusterState;
 import io.mezzo.l4lb.state.ClusterStateSource;
 import io.mezzo.l4lb.state.TaskEvent;
 import io.mezzo.l4lb.vip.Backend;
 import io.mezzo.l4lb.vip.BackendAddress;
-import io.mezzo.l4lb.vip.Protocol;
 import io.mezzo.l4lb.vip.Vip;
 import io.mezzo.l4lb.vip.VipRange;
 import io.mezzo.l4lb.vip.VipTable;
@@ -26,13 +23,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetClientOptions;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,12 +37,13 @@ import java.util.concurrent.Callable;
 import java.util.logging.Logger;
 
 /**
- * Serves every VIP of the cluster on this node: one {@link TcpProxy} or {@link UdpProxy} per VIP
- * address, port and protocol, kept in step with the cluster state. The state comes from a
- * {@link ClusterStateSource}, or from {@link #update(ClusterState)} and {@link #apply(TaskEvent)};
- * every change rebuilds the VIP table, opens servers for new VIPs and closes those of VIPs that are
- * gone. Backend lists change in place, so open connections are not touched. {@code GET /v1/vips}
- * on the component's HTTP port lists the table.
+ * Serves every VIP of the cluster on this node. It owns the cluster state and the VIP table; the
+ * data plane is {@code proxy_threads} {@link ProxyVerticle}s, each binding every TCP VIP on its own
+ * event loop (the first one also the UDP VIPs). The state comes from a {@link ClusterStateSource},
+ * or from {@link #update(ClusterState)} and {@link #apply(TaskEvent)}; every change rebuilds the
+ * table, opens servers for new VIPs and closes those of VIPs that are gone. Backend lists change in
+ * place, so open connections are not touched. {@code GET /v1/vips} on the component's HTTP port
+ * lists the table.
  */
 public final class L4lbVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(L4lbVerticle.class.getName());
@@ -57,18 +52,18 @@ public final class L4lbVerticle extends VerticleBase {
   private final ComponentContext node;
   private final Clock clock;
   private final Random random;
-  private final Map<Endpoint, Proxy> proxies = new HashMap<>();
-  private final Set<Endpoint> failed = new HashSet<>();
+  private final List<ProxyVerticle> proxies = new ArrayList<>();
+  private final Set<String> addresses = new HashSet<>();
+  private Set<Endpoint> failed = Set.of();
   private L4lbConfig config;
   private VipRange range;
   private Balancer balancer;
-  private NetClient client;
   private LoopbackAddresses loopback;
   private HttpServer http;
   private HealthReporter health;
   private ClusterState state = ClusterState.EMPTY;
+  private Future<Void> reconciled = Future.succeededFuture();
   private volatile List<Vip> vips = List.of();
-  private Map<Endpoint, List<Backend>> backends = Map.of();
 
   public L4lbVerticle(ClusterStateSource source, ComponentContext node) {
     this(source, node, Clock.systemUTC(), new Random());
@@ -94,14 +89,22 @@ public final class L4lbVerticle extends VerticleBase {
     range = config.range();
     balancer = new Balancer(clock, random, Duration.ofMillis(config.backoffInitialMs()),
         Duration.ofMillis(config.backoffMaxMs()));
-    client = vertx.createNetClient(new NetClientOptions().setConnectTimeout(config.connectTimeoutMs())
-        .setTcpNoDelay(true));
     boolean root = "root".equals(System.getProperty("user.name"));
     loopback = new LoopbackAddresses(vertx, config.manageLoopback() && root);
 
+    ProxyVerticle.Settings settings = new ProxyVerticle.Settings(balancer, clock, config.connectTimeoutMs(),
+        config.connectTries(), config.udpIdleTimeoutMs());
+    List<Future<String>> deployed = new ArrayList<>();
+    for (int i = 0; i < config.proxyThreads(); i++) {
+      ProxyVerticle proxy = new ProxyVerticle(settings, i == 0);
+      proxies.add(proxy);
+      deployed.add(vertx.deployVerticle(proxy));
+    }
+
     Router router = Routes.router(vertx);
     new VipsApi(() -> vips).mount(router);
-    return Routes.listen(vertx, router, "l4lb", config.httpHost(), config.port())
+    return Future.all(deployed)
+        .compose(v -> Routes.listen(vertx, router, "l4lb", config.httpHost(), config.port()))
         .compose(server -> {
           http = server;
           if (node != null) {
@@ -110,31 +113,26 @@ public final class L4lbVerticle extends VerticleBase {
                 node.cluster().role(), this::status);
           }
           Promise<Void> subscribed = Promise.promise();
-          context.runOnContext(v -> source.start(s -> reconcile(s), e -> reconcile(state.apply(e)))
+          context.runOnContext(v -> source.start(this::reconcile, e -> reconcile(state.apply(e)))
               .onComplete(subscribed));
-          return subscribed.future();
+          // a source that delivers its first state at once: start completes when that state is served
+          return subscribed.future().compose(v -> reconciled);
         });
   }
 
   @Override
   public Future<?> stop() {
-    List<Future<?>> closing = new ArrayList<>();
-    closing.add(source.stop());
     if (health != null) {
       health.close();
     }
-    Set<String> addresses = new HashSet<>();
-    for (Map.Entry<Endpoint, Proxy> e : proxies.entrySet()) {
-      addresses.add(e.getKey().address());
-      closing.add(e.getValue().close());
-    }
-    proxies.clear();
+    // the proxy verticles are children of this deployment: Vert.x undeploys them with it
+    List<Future<?>> closing = new ArrayList<>();
+    closing.add(source.stop());
     if (http != null) {
       closing.add(http.close());
     }
     return Future.join(closing)
-        .eventually(() -> Future.join(addresses.stream().map(loopback::remove).toList()))
-        .eventually(() -> client == null ? Future.succeededFuture() : client.close());
+        .eventually(() -> Future.join(addresses.stream().map(loopback::remove).toList()));
   }
 
   /** Replaces the whole cluster state; completes once servers for the new VIPs listen. Any thread. */
@@ -168,66 +166,62 @@ public final class L4lbVerticle extends VerticleBase {
     return done.future();
   }
 
+  /** Applies states in order: each reconcile starts once the previous one has finished. */
   private Future<Void> reconcile(ClusterState next) {
     state = next;
+    Future<Void> done = reconciled.transform(ar -> sync(next));
+    reconciled = done;
+    return done;
+  }
+
+  private Future<Void> sync(ClusterState next) {
     List<Vip> table = VipTable.build(next, range);
     Map<Endpoint, List<Backend>> byEndpoint = new LinkedHashMap<>();
     Set<BackendAddress> live = new HashSet<>();
+    Set<String> wanted = new HashSet<>();
     for (Vip vip : table) {
       byEndpoint.put(new Endpoint(vip.key().protocol(), vip.address(), vip.key().port()), vip.backends());
       vip.backends().forEach(b -> live.add(b.address()));
+      wanted.add(vip.address());
     }
     vips = table;
-    backends = byEndpoint;
     balancer.retain(live);
 
-    List<Future<Void>> changes = new ArrayList<>();
-    for (Endpoint gone : new ArrayList<>(proxies.keySet())) {
-      if (!byEndpoint.containsKey(gone)) {
-        Proxy proxy = proxies.remove(gone);
-        LOG.info("VIP " + gone + " removed");
-        changes.add(proxy.close().eventually(() -> addressUnused(gone.address())
-            ? loopback.remove(gone.address()) : Future.succeededFuture()));
+    List<Future<Void>> added = new ArrayList<>();
+    for (String address : wanted) {
+      if (addresses.add(address)) {
+        added.add(loopback.add(address).onFailure(e -> LOG.warning("Cannot add VIP address '" + address + "' to lo: "
+            + e.getMessage())));
       }
     }
-    failed.retainAll(byEndpoint.keySet());
-    for (Endpoint wanted : byEndpoint.keySet()) {
-      if (!proxies.containsKey(wanted)) {
-        changes.add(open(wanted));
-      }
-    }
-    if (health != null) {
-      health.reportNow();
-    }
-    return Future.join(changes).mapEmpty();
-  }
-
-  private Future<Void> open(Endpoint endpoint) {
-    Proxy proxy = endpoint.protocol() == Protocol.TCP
-        ? new TcpProxy(vertx, endpoint, () -> backendsOf(endpoint), balancer, client, config.connectTries())
-        : new UdpProxy(vertx, endpoint, () -> backendsOf(endpoint), balancer, clock, config.udpIdleTimeoutMs());
-    proxies.put(endpoint, proxy);
-    return loopback.add(endpoint.address())
-        .compose(v -> proxy.listen())
-        .onSuccess(v -> {
-          failed.remove(endpoint);
-          LOG.info("VIP " + endpoint + " listening");
-        })
-        .recover(e -> {
-          // left out of the map so the next state change tries again
-          proxies.remove(endpoint, proxy);
-          failed.add(endpoint);
-          LOG.warning("VIP " + endpoint + " cannot listen: " + e.getMessage());
-          return proxy.close();
+    Map<Endpoint, List<Backend>> snapshot = Map.copyOf(byEndpoint);
+    return Future.join(added).otherwiseEmpty()
+        .compose(v -> onOwner(Future.all(proxies.stream().map(p -> p.sync(snapshot)).toList())))
+        .compose(results -> {
+          Set<Endpoint> nowFailed = new HashSet<>();
+          for (int i = 0; i < results.size(); i++) {
+            nowFailed.addAll(results.<Set<Endpoint>>resultAt(i));
+          }
+          failed = nowFailed;
+          if (health != null) {
+            health.reportNow();
+          }
+          List<Future<Void>> removed = new ArrayList<>();
+          for (String address : new ArrayList<>(addresses)) {
+            if (!wanted.contains(address)) {
+              addresses.remove(address);
+              removed.add(loopback.remove(address));
+            }
+          }
+          return Future.join(removed).otherwiseEmpty().mapEmpty();
         });
   }
 
-  private List<Backend> backendsOf(Endpoint endpoint) {
-    return backends.getOrDefault(endpoint, List.of());
-  }
-
-  private boolean addressUnused(String address) {
-    return proxies.keySet().stream().noneMatch(e -> e.address().equals(address));
+  /** The same outcome, delivered on this verticle's event loop (proxy futures complete on theirs). */
+  private <T> Future<T> onOwner(Future<T> future) {
+    Promise<T> here = Promise.promise();
+    future.onComplete(ar -> context.runOnContext(v -> here.handle(ar)));
+    return here.future();
   }
 
   private HealthReporter.Status status() {

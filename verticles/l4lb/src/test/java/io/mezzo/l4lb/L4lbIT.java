@@ -99,7 +99,7 @@ class L4lbIT {
         tasks);
     lb = new L4lbVerticle(ClusterStateSource.fixed(state), null, java.time.Clock.systemUTC(), new Random(1));
     JsonObject config = new JsonObject().put("port", 0).put("vip_range", "127.11.0.0/16")
-        .put("connect_timeout_ms", 500).put("backoff_initial_ms", 1_000).put("udp_idle_timeout_ms", 2_000);
+        .put("connect_timeout_ms", 500).put("proxy_threads", 2).put("backoff_initial_ms", 1_000).put("udp_idle_timeout_ms", 2_000);
     deployment = await(vertx.deployVerticle(lb, new DeploymentOptions().setConfig(config)));
   }
 
@@ -191,7 +191,12 @@ class L4lbIT {
       }
       long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
       assertThat(tookMs).isLessThan(1_000);
-      assertThat(seen).doesNotContain("app-" + victim).hasSize(4);
+      // the backend holding the open connection has more connections than the idle ones, so least
+      // connections may skip it; every idle survivor must be reached
+      Set<String> idle = new HashSet<>(Set.of("app-0", "app-1", "app-2", "app-3", "app-4"));
+      idle.remove("app-" + victim);
+      idle.remove(open.id);
+      assertThat(seen).doesNotContain("app-" + victim).containsAll(idle);
       assertThat(open.echo("still there")).isEqualTo("still there");
     }
   }

@@ -26,7 +26,9 @@ import java.util.Set;
  * successful connect clears the mark. Active connections and down marks are per backend address,
  * shared by every VIP that has it.
  *
- * <p>Not thread-safe: one verticle owns it and calls it on its event loop.
+ * <p>Thread-safe: the proxy verticles of every event loop share one instance, so that active
+ * connection counts and down marks are the node's, not one event loop's. Calls are short and
+ * uncontended at the rates one node sees.
  */
 public final class Balancer {
 
@@ -52,7 +54,7 @@ public final class Balancer {
   }
 
   /** A backend for a new connection, or empty when none has weight above 0 outside {@code excluded}. */
-  public Optional<BackendAddress> pick(List<Backend> backends, Set<BackendAddress> excluded) {
+  public synchronized Optional<BackendAddress> pick(List<Backend> backends, Set<BackendAddress> excluded) {
     long now = clock.millis();
     List<BackendAddress> up = new ArrayList<>();
     BackendAddress soonest = null;
@@ -102,7 +104,7 @@ public final class Balancer {
   }
 
   /** A connection to the backend succeeded: it is no longer down, and one more connection is active. */
-  public void connected(BackendAddress backend) {
+  public synchronized void connected(BackendAddress backend) {
     Book book = book(backend);
     book.failures = 0;
     book.downUntil = 0;
@@ -110,7 +112,7 @@ public final class Balancer {
   }
 
   /** A connection to the backend ended. */
-  public void closed(BackendAddress backend) {
+  public synchronized void closed(BackendAddress backend) {
     Book book = books.get(backend);
     if (book != null && book.active > 0) {
       book.active--;
@@ -118,25 +120,25 @@ public final class Balancer {
   }
 
   /** A connect failed: the backend is down for the next backoff step. */
-  public void failed(BackendAddress backend) {
+  public synchronized void failed(BackendAddress backend) {
     Book book = book(backend);
     long backoff = initialBackoffMs << Math.min(book.failures, 30);
     book.failures++;
     book.downUntil = clock.millis() + Math.min(backoff, maxBackoffMs);
   }
 
-  public int active(BackendAddress backend) {
+  public synchronized int active(BackendAddress backend) {
     Book book = books.get(backend);
     return book == null ? 0 : book.active;
   }
 
-  public boolean down(BackendAddress backend) {
+  public synchronized boolean down(BackendAddress backend) {
     Book book = books.get(backend);
     return book != null && book.downUntil > clock.millis();
   }
 
   /** Forgets backends outside {@code live} that carry no connection any more. */
-  public void retain(Set<BackendAddress> live) {
+  public synchronized void retain(Set<BackendAddress> live) {
     books.entrySet().removeIf(e -> !live.contains(e.getKey()) && e.getValue().active == 0);
   }
 

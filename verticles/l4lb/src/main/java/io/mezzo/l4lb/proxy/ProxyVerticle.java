@@ -1,0 +1,102 @@
+package io.mezzo.l4lb.proxy;
+
+import io.mezzo.l4lb.balance.Balancer;
+import io.mezzo.l4lb.vip.Backend;
+import io.mezzo.l4lb.vip.Protocol;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/**
+ * One event loop's share of the data plane. The l4lb verticle deploys several; each binds every TCP
+ * VIP (Vert.x then spreads accepted connections over them) and the first one also binds the UDP
+ * VIPs, since a UDP port cannot be shared. The owner hands each instance the whole table with
+ * {@link #sync}; connections read the backend lists of the latest table.
+ */
+public final class ProxyVerticle extends VerticleBase {
+  private static final Logger LOG = Logger.getLogger(ProxyVerticle.class.getName());
+
+  /** What every instance shares: the balancer is synchronized, the rest is immutable. */
+  public record Settings(Balancer balancer, Clock clock, int connectTimeoutMs, int connectTries,
+                         int udpIdleTimeoutMs) {
+  }
+
+  private final Settings settings;
+  private final boolean udp;
+  private final Map<Endpoint, Proxy> proxies = new HashMap<>();
+  private volatile Map<Endpoint, List<Backend>> table = Map.of();
+  private NetClient client;
+
+  public ProxyVerticle(Settings settings, boolean udp) {
+    this.settings = settings;
+    this.udp = udp;
+  }
+
+  @Override
+  public Future<?> start() {
+    client = vertx.createNetClient(new NetClientOptions().setConnectTimeout(settings.connectTimeoutMs())
+        .setTcpNoDelay(true));
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    List<Future<Void>> closing = new ArrayList<>();
+    proxies.values().forEach(p -> closing.add(p.close()));
+    proxies.clear();
+    return Future.join(closing).eventually(() -> client.close());
+  }
+
+  /**
+   * Serves exactly the endpoints of {@code next}: opens the new ones, closes those that are gone.
+   * Any thread. Completes with the endpoints that could not be bound; they are tried again on the
+   * next call.
+   */
+  public Future<Set<Endpoint>> sync(Map<Endpoint, List<Backend>> next) {
+    Promise<Set<Endpoint>> done = Promise.promise();
+    context.runOnContext(v -> apply(next).onComplete(done));
+    return done.future();
+  }
+
+  private Future<Set<Endpoint>> apply(Map<Endpoint, List<Backend>> next) {
+    table = next;
+    List<Future<Void>> changes = new ArrayList<>();
+    for (Endpoint gone : new ArrayList<>(proxies.keySet())) {
+      if (!next.containsKey(gone)) {
+        changes.add(proxies.remove(gone).close());
+      }
+    }
+    Set<Endpoint> failed = new HashSet<>();
+    for (Endpoint wanted : next.keySet()) {
+      if (proxies.containsKey(wanted) || (wanted.protocol() == Protocol.UDP && !udp)) {
+        continue;
+      }
+      Proxy proxy = wanted.protocol() == Protocol.TCP
+          ? new TcpProxy(vertx, wanted, () -> backendsOf(wanted), settings.balancer(), client, settings.connectTries())
+          : new UdpProxy(vertx, wanted, () -> backendsOf(wanted), settings.balancer(), settings.clock(),
+              settings.udpIdleTimeoutMs());
+      proxies.put(wanted, proxy);
+      changes.add(proxy.listen().recover(e -> {
+        proxies.remove(wanted, proxy);
+        failed.add(wanted);
+        LOG.warning("VIP " + wanted + " cannot listen: " + e.getMessage());
+        return proxy.close();
+      }));
+    }
+    return Future.join(changes).transform(ar -> Future.succeededFuture(Set.copyOf(failed)));
+  }
+
+  private List<Backend> backendsOf(Endpoint endpoint) {
+    return table.getOrDefault(endpoint, List.of());
+  }
+}

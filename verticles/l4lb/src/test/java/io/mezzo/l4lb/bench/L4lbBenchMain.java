@@ -1,0 +1,53 @@
+package io.mezzo.l4lb.bench;
+
+import io.mezzo.l4lb.L4lbVerticle;
+import io.mezzo.l4lb.state.Agent;
+import io.mezzo.l4lb.state.ClusterState;
+import io.mezzo.l4lb.state.ClusterStateSource;
+import io.mezzo.l4lb.state.DiscoveryPort;
+import io.mezzo.l4lb.state.Framework;
+import io.mezzo.l4lb.state.Task;
+import io.mezzo.l4lb.vip.Vip;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Serves one named VIP {@code /bench:<vipPort>} in 127.11.0.0/16 in front of one backend on
+ * 127.0.0.1, for {@code scripts/bench/l4lb}. Prints {@code VIP <address>:<port>} once it listens and
+ * runs until its input closes or it is killed.
+ *
+ * <p>Usage: {@code L4lbBenchMain <backendPort> <vipPort>}
+ */
+public final class L4lbBenchMain {
+
+  private L4lbBenchMain() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    int backendPort = Integer.parseInt(args[0]);
+    int vipPort = Integer.parseInt(args[1]);
+    Task task = new Task("bench.1", "fw", "agent", Task.RUNNING, null, List.of("127.0.0.1"),
+        List.of(new DiscoveryPort(backendPort, "tcp", Map.of("VIP_0", "/bench:" + vipPort))), List.of(), List.of(),
+        Map.of());
+    ClusterState state = new ClusterState(List.of(new Agent("agent", "127.0.0.1")),
+        List.of(new Framework("fw", "marathon")), List.of(task));
+    Vertx vertx = Vertx.vertx();
+    L4lbVerticle lb = new L4lbVerticle(ClusterStateSource.fixed(state), null, Clock.systemUTC(), new Random());
+    JsonObject config = new JsonObject().put("port", 0).put("vip_range", "127.11.0.0/16");
+    vertx.deployVerticle(lb, new DeploymentOptions().setConfig(config)).toCompletionStage().toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
+    Vip vip = lb.vips().get(0);
+    System.out.println("VIP " + vip.address() + ":" + vip.key().port());
+    System.out.flush();
+    while (System.in.read() >= 0) {
+      // run until stdin closes
+    }
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+}

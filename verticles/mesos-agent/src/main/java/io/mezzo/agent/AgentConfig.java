@@ -1,0 +1,62 @@
+package io.mezzo.agent;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.mezzo.common.component.ComponentConfig;
+import io.mezzo.common.config.Checks;
+import io.mezzo.mesos.proto.Resources;
+import java.util.List;
+
+/**
+ * The {@code mesos-agent} section. Names follow Mesos's agent flags where one exists.
+ *
+ * @param hostname                    advertised host name; empty means {@code cluster.host}
+ * @param workDir                     sandboxes and checkpoints; empty means {@code <cluster work dir>/agent}
+ * @param resources                   Mesos resource text ({@code cpus:4;mem:8192;ports:[31000-32000]}); empty detects them
+ * @param attributes                  Mesos attribute text ({@code rack:a;zone:west})
+ * @param publicAgent                 a public agent: its resources are reserved for role {@code slave_public}
+ * @param isolation                   {@code auto} (cgroups when mounted and writable, else posix), {@code cgroups} or {@code posix}
+ * @param cgroupsRoot                 the cgroup under which each container gets its own, e.g. {@code mezzo}
+ * @param pidsLimit                   most processes a container may have; 0 for no limit
+ * @param registrationBackoffFactorMs first (re-)registration retry delay bound; doubles up to the max
+ * @param registrationBackoffMaxMs    largest (re-)registration retry delay bound
+ * @param statusUpdateRetryMs         first resend of an unacknowledged status update; doubles up to the max
+ * @param statusUpdateRetryMaxMs      largest resend interval
+ * @param killGracePeriodMs           SIGTERM-to-SIGKILL delay when the kill policy gives none
+ */
+public record AgentConfig(boolean enabled, int port, String hostname, String workDir, String resources, String attributes,
+                          @JsonProperty("public") boolean publicAgent, String isolation, String cgroupsRoot, int pidsLimit,
+                          int registrationBackoffFactorMs, int registrationBackoffMaxMs, int statusUpdateRetryMs,
+                          int statusUpdateRetryMaxMs, int killGracePeriodMs)
+    implements ComponentConfig {
+
+  public static final String PUBLIC_ROLE = "slave_public";
+  public static final List<String> ISOLATIONS = List.of("auto", "cgroups", "posix");
+
+  public static final AgentConfig DEFAULTS = new AgentConfig(true, 5051, "", "", "", "", false, "auto", "mezzo", 4096,
+      1_000, 60_000, 10_000, 600_000, 3_000);
+
+  @Override
+  public void validate(Checks checks) {
+    checks.port("port", port)
+        .oneOf("isolation", isolation, ISOLATIONS)
+        .that("cgroups_root", cgroupsRoot.matches("[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*") && !cgroupsRoot.contains(".."),
+            "must be a relative cgroup path like mezzo, got '" + cgroupsRoot + "'")
+        .range("pids_limit", pidsLimit, 0, 4_194_304)
+        .range("registration_backoff_factor_ms", registrationBackoffFactorMs, 1, 3_600_000)
+        .range("registration_backoff_max_ms", registrationBackoffMaxMs, registrationBackoffFactorMs, 3_600_000)
+        .range("status_update_retry_ms", statusUpdateRetryMs, 10, 3_600_000)
+        .range("status_update_retry_max_ms", statusUpdateRetryMaxMs, statusUpdateRetryMs, 86_400_000)
+        .range("kill_grace_period_ms", killGracePeriodMs, 0, 3_600_000)
+        .that("resources", resourcesProblem(resources) == null, String.valueOf(resourcesProblem(resources)))
+        .that("attributes", Attributes.problem(attributes) == null, String.valueOf(Attributes.problem(attributes)));
+  }
+
+  private static String resourcesProblem(String text) {
+    try {
+      Resources.parse(text, Resources.UNRESERVED);
+      return null;
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
+    }
+  }
+}

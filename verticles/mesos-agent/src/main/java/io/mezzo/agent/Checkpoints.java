@@ -1,0 +1,184 @@
+package io.mezzo.agent;
+
+import io.mezzo.mesos.proto.MesosJson;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.apache.mesos.v1.Protos.FrameworkInfo;
+import org.apache.mesos.v1.Protos.Task;
+import org.apache.mesos.v1.Protos.TaskStatus;
+
+/**
+ * What the agent keeps across restarts, under {@code <work_dir>/meta}:
+ *
+ * <pre>
+ * meta/agent_id                                           the id the master gave
+ * meta/frameworks/&lt;fw&gt;/framework.json                       FrameworkInfo
+ * meta/frameworks/&lt;fw&gt;/tasks/&lt;task&gt;/task.json              {task, container_id, directory}
+ * meta/frameworks/&lt;fw&gt;/tasks/&lt;task&gt;/updates.json           unacknowledged TaskStatus, oldest first
+ * </pre>
+ *
+ * Task ids are URL-encoded in paths. Files are replaced atomically (write, then rename). Every
+ * method blocks: call it from a worker thread.
+ */
+final class Checkpoints {
+  private final Path meta;
+
+  Checkpoints(Path workDir) {
+    this.meta = workDir.resolve("meta");
+  }
+
+  /** A checkpointed task and where it ran. */
+  record TaskCheckpoint(Task task, String containerId, String directory) {
+  }
+
+  /** A framework's checkpointed tasks. */
+  record FrameworkCheckpoint(FrameworkInfo info, List<TaskCheckpoint> tasks, List<List<TaskStatus>> updates) {
+  }
+
+  Optional<String> agentId() throws IOException {
+    Path file = meta.resolve("agent_id");
+    return Files.exists(file) ? Optional.of(Files.readString(file).trim()).filter(s -> !s.isEmpty()) : Optional.empty();
+  }
+
+  void agentId(String id) throws IOException {
+    write(meta.resolve("agent_id"), id);
+  }
+
+  void forgetAgentId() throws IOException {
+    Files.deleteIfExists(meta.resolve("agent_id"));
+  }
+
+  private Path framework(String frameworkId) {
+    return meta.resolve("frameworks").resolve(encode(frameworkId));
+  }
+
+  private Path task(String frameworkId, String taskId) {
+    return framework(frameworkId).resolve("tasks").resolve(encode(taskId));
+  }
+
+  void framework(FrameworkInfo info) throws IOException {
+    write(framework(info.getId().getValue()).resolve("framework.json"), MesosJson.print(info));
+  }
+
+  void task(Task task, String containerId, String directory) throws IOException {
+    JsonObject json = new JsonObject().put("task", new JsonObject(MesosJson.print(task)))
+        .put("container_id", containerId).put("directory", directory);
+    write(task(task.getFrameworkId().getValue(), task.getTaskId().getValue()).resolve("task.json"), json.encode());
+  }
+
+  void updates(String frameworkId, String taskId, List<TaskStatus> pending) throws IOException {
+    Path file = task(frameworkId, taskId).resolve("updates.json");
+    if (pending.isEmpty()) {
+      Files.deleteIfExists(file);
+      return;
+    }
+    JsonArray array = new JsonArray();
+    pending.forEach(s -> array.add(new JsonObject(MesosJson.print(s))));
+    write(file, array.encode());
+  }
+
+  /** Removes a task that is over and acknowledged, and its framework when it has no task left. */
+  void removeTask(String frameworkId, String taskId) throws IOException {
+    deleteTree(task(frameworkId, taskId));
+    Path tasks = framework(frameworkId).resolve("tasks");
+    if (Files.isDirectory(tasks)) {
+      try (Stream<Path> left = Files.list(tasks)) {
+        if (left.findAny().isPresent()) {
+          return;
+        }
+      }
+    }
+    deleteTree(framework(frameworkId));
+  }
+
+  void removeFramework(String frameworkId) throws IOException {
+    deleteTree(framework(frameworkId));
+  }
+
+  /** Everything checkpointed, framework by framework. */
+  List<FrameworkCheckpoint> load() throws IOException {
+    List<FrameworkCheckpoint> out = new ArrayList<>();
+    Path root = meta.resolve("frameworks");
+    if (!Files.isDirectory(root)) {
+      return out;
+    }
+    try (DirectoryStream<Path> fws = Files.newDirectoryStream(root)) {
+      for (Path fw : fws) {
+        Path infoFile = fw.resolve("framework.json");
+        if (!Files.exists(infoFile)) {
+          continue;
+        }
+        FrameworkInfo info = MesosJson.parse(Files.readString(infoFile), FrameworkInfo.getDefaultInstance());
+        List<TaskCheckpoint> tasks = new ArrayList<>();
+        List<List<TaskStatus>> updates = new ArrayList<>();
+        Path tasksDir = fw.resolve("tasks");
+        if (Files.isDirectory(tasksDir)) {
+          try (DirectoryStream<Path> ts = Files.newDirectoryStream(tasksDir)) {
+            for (Path t : ts) {
+              Path taskFile = t.resolve("task.json");
+              if (!Files.exists(taskFile)) {
+                continue;
+              }
+              JsonObject json = new JsonObject(Files.readString(taskFile));
+              tasks.add(new TaskCheckpoint(MesosJson.parse(json.getJsonObject("task").encode(), Task.getDefaultInstance()),
+                  json.getString("container_id"), json.getString("directory")));
+              List<TaskStatus> pending = new ArrayList<>();
+              Path updatesFile = t.resolve("updates.json");
+              if (Files.exists(updatesFile)) {
+                for (Object o : new JsonArray(Files.readString(updatesFile))) {
+                  pending.add(MesosJson.parse(((JsonObject) o).encode(), TaskStatus.getDefaultInstance()));
+                }
+              }
+              updates.add(pending);
+            }
+          }
+        }
+        out.add(new FrameworkCheckpoint(info, tasks, updates));
+      }
+    }
+    return out;
+  }
+
+  static String encode(String id) {
+    return URLEncoder.encode(id, StandardCharsets.UTF_8).replace("*", "%2A").replace(".", "%2E");
+  }
+
+  static String decode(String name) {
+    return URLDecoder.decode(name, StandardCharsets.UTF_8);
+  }
+
+  private static void write(Path file, String content) throws IOException {
+    Files.createDirectories(file.getParent());
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.writeString(tmp, content);
+    try {
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package io.mezzo.agent;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.mesos.v1.Protos.AgentID;
+import org.apache.mesos.v1.Protos.FrameworkID;
+import org.apache.mesos.v1.Protos.Task;
+import org.apache.mesos.v1.Protos.TaskInfo;
+import org.apache.mesos.v1.Protos.TaskState;
+import org.apache.mesos.v1.Protos.TaskStatus;
+
+/** One task run by the built-in command executor in its own container. Owned by the agent's event loop. */
+final class Container {
+  final String frameworkId;
+  final TaskInfo task;
+  final String executorId;
+  final String containerId;
+  final Path directory;
+  final Instant launched;
+  final List<TaskStatus> statuses = new ArrayList<>();
+  TaskState state = TaskState.TASK_STAGING;
+  Process process;
+  /** A kill was asked for (SIGTERM sent or to be sent once the process exists). */
+  boolean killing;
+  long gracePeriodMs;
+  long killTimer = -1;
+  /** The kernel killed a process of the container for exceeding its memory limit. */
+  boolean memoryLimited;
+  /** The container is gone: process exited and the box removed. */
+  boolean destroyed;
+
+  Container(String frameworkId, TaskInfo task, String executorId, String containerId, Path directory, Instant launched) {
+    this.frameworkId = frameworkId;
+    this.task = task;
+    this.executorId = executorId;
+    this.containerId = containerId;
+    this.directory = directory;
+    this.launched = launched;
+  }
+
+  String taskId() {
+    return task.getTaskId().getValue();
+  }
+
+  boolean terminal() {
+    return isTerminal(state);
+  }
+
+  static boolean isTerminal(TaskState s) {
+    return switch (s) {
+      case TASK_FINISHED, TASK_FAILED, TASK_KILLED, TASK_ERROR, TASK_DROPPED, TASK_GONE, TASK_GONE_BY_OPERATOR, TASK_LOST -> true;
+      default -> false;
+    };
+  }
+
+  /** The task as the agent reports it on re-registration and in its state. */
+  Task toTask(String agentId) {
+    Task.Builder t = Task.newBuilder().setName(task.getName()).setTaskId(task.getTaskId())
+        .setFrameworkId(FrameworkID.newBuilder().setValue(frameworkId))
+        .setAgentId(AgentID.newBuilder().setValue(agentId)).setState(state)
+        .addAllResources(task.getResourcesList()).addAllStatuses(statuses);
+    if (task.hasLabels()) {
+      t.setLabels(task.getLabels());
+    }
+    if (task.hasDiscovery()) {
+      t.setDiscovery(task.getDiscovery());
+    }
+    if (task.hasKillPolicy()) {
+      t.setKillPolicy(task.getKillPolicy());
+    }
+    if (!statuses.isEmpty()) {
+      TaskStatus last = statuses.get(statuses.size() - 1);
+      t.setStatusUpdateState(last.getState());
+      if (last.hasUuid()) {
+        t.setStatusUpdateUuid(last.getUuid());
+      }
+    }
+    return t.build();
+  }
+}

@@ -1,0 +1,495 @@
+package io.mezzo.agent;
+
+import com.google.protobuf.ByteString;
+import io.mezzo.agent.cgroups.Limits;
+import io.mezzo.agent.updates.StatusUpdateManager;
+import io.mezzo.mesos.proto.ResourceBag;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.apache.mesos.v1.Protos.AgentID;
+import org.apache.mesos.v1.Protos.ContainerID;
+import org.apache.mesos.v1.Protos.ContainerStatus;
+import org.apache.mesos.v1.Protos.Environment;
+import org.apache.mesos.v1.Protos.ExecutorID;
+import org.apache.mesos.v1.Protos.FrameworkInfo;
+import org.apache.mesos.v1.Protos.Resource;
+import org.apache.mesos.v1.Protos.TaskID;
+import org.apache.mesos.v1.Protos.TaskInfo;
+import org.apache.mesos.v1.Protos.TaskState;
+import org.apache.mesos.v1.Protos.TaskStatus;
+import org.apache.mesos.v1.Protos.Value;
+
+/**
+ * The built-in command executor for every task: launches a {@code CommandInfo} task in its own
+ * container, reports TASK_STARTING, TASK_RUNNING and the terminal state through the status update
+ * manager, kills with the kill policy's grace period (SIGTERM to the whole container, SIGKILL
+ * after), and cleans the container up. All state lives on the agent's event loop; file-system and
+ * process work runs on worker threads.
+ */
+final class TaskManager {
+  private static final Logger LOG = Logger.getLogger(TaskManager.class.getName());
+  static final long MIN_MEMORY_BYTES = 32L << 20;
+  static final int MAX_COMPLETED = 1000;
+
+  /** Who the agent is, for task environments and status updates. */
+  interface Identity {
+    String agentId();
+
+    String hostname();
+
+    /** {@code host:port} of the agent's HTTP API. */
+    String endpoint();
+  }
+
+  private final Vertx vertx;
+  private final Clock clock;
+  private final AgentConfig config;
+  private final Containerizer containerizer;
+  private final StatusUpdateManager updates;
+  private final Checkpoints checkpoints;
+  private final Sandboxes sandboxes;
+  private final Identity identity;
+  private final Map<String, FrameworkInfo> frameworks = new LinkedHashMap<>();
+  private final Map<String, Container> containers = new LinkedHashMap<>();
+  private final Deque<Container> completed = new ArrayDeque<>();
+
+  TaskManager(Vertx vertx, Clock clock, AgentConfig config, Containerizer containerizer, StatusUpdateManager updates,
+              Checkpoints checkpoints, Sandboxes sandboxes, Identity identity) {
+    this.vertx = vertx;
+    this.clock = clock;
+    this.config = config;
+    this.containerizer = containerizer;
+    this.updates = updates;
+    this.checkpoints = checkpoints;
+    this.sandboxes = sandboxes;
+    this.identity = identity;
+  }
+
+  private static String key(String frameworkId, String taskId) {
+    return frameworkId + "\n" + taskId;
+  }
+
+  Collection<Container> containers() {
+    return containers.values();
+  }
+
+  Collection<Container> completed() {
+    return completed;
+  }
+
+  Map<String, FrameworkInfo> frameworks() {
+    return frameworks;
+  }
+
+  Optional<Container> find(String frameworkId, String taskId) {
+    return Optional.ofNullable(containers.get(key(frameworkId, taskId)));
+  }
+
+  // ---- launch ---------------------------------------------------------------------------------
+
+  void launch(FrameworkInfo framework, TaskInfo task) {
+    String fid = framework.getId().getValue();
+    String taskId = task.getTaskId().getValue();
+    if (containers.containsKey(key(fid, taskId))) {
+      LOG.warning("Ignoring a second launch of task '" + taskId + "' of framework '" + fid + "'");
+      return;
+    }
+    frameworks.put(fid, framework);
+    vertx.executeBlocking(() -> {
+      checkpoints.framework(framework);
+      return null;
+    });
+    String executorId = taskId;
+    String containerId = UUID.randomUUID().toString();
+    Path dir = sandboxes.run(identity.agentId(), fid, executorId, containerId);
+    Container c = new Container(fid, task, executorId, containerId, dir, clock.instant());
+    containers.put(key(fid, taskId), c);
+
+    String invalid = invalid(task);
+    if (invalid != null) {
+      finish(c, TaskState.TASK_ERROR, TaskStatus.Source.SOURCE_AGENT, TaskStatus.Reason.REASON_TASK_INVALID, invalid);
+      return;
+    }
+    String unsupported = unsupported(task);
+    if (unsupported != null) {
+      finish(c, TaskState.TASK_FAILED, TaskStatus.Source.SOURCE_AGENT, TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED, unsupported);
+      return;
+    }
+    String userName = task.getCommand().hasUser() ? task.getCommand().getUser() : framework.getUser();
+    Optional<Containerizer.User> user = Optional.empty();
+    if (!userName.isEmpty() && !userName.equals(System.getProperty("user.name"))) {
+      user = Containerizer.User.lookup(userName);
+      if (user.isEmpty()) {
+        finish(c, TaskState.TASK_FAILED, TaskStatus.Source.SOURCE_AGENT, TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED,
+            "User '" + userName + "' does not exist on this agent");
+        return;
+      }
+    }
+    ResourceBag resources = ResourceBag.of(task.getResourcesList());
+    Limits limits = new Limits(resources.scalar("cpus"), Math.max(MIN_MEMORY_BYTES, (long) (resources.scalar("mem") * (1 << 20))),
+        config.pidsLimit());
+    Containerizer.Launch launch = new Containerizer.Launch(containerId, dir, task.getCommand(), environment(c), user, limits);
+
+    update(c, TaskState.TASK_STARTING, TaskStatus.Source.SOURCE_EXECUTOR, null, null);
+    vertx.executeBlocking(() -> {
+      sandboxes.create(identity.agentId(), fid, executorId, containerId);
+      checkpoints.task(c.toTask(identity.agentId()), containerId, dir.toString());
+      return containerizer.launch(launch);
+    }).onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.log(Level.WARNING, "Failed to launch task '" + taskId + "'", ar.cause());
+        c.process = null;
+        cleanup(c).onComplete(v -> finish(c, TaskState.TASK_FAILED, TaskStatus.Source.SOURCE_AGENT,
+            TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED, "Failed to launch container: " + ar.cause().getMessage()));
+        return;
+      }
+      c.process = ar.result();
+      if (c.killing) {
+        signal(c);
+      } else {
+        update(c, TaskState.TASK_RUNNING, TaskStatus.Source.SOURCE_EXECUTOR, null, null);
+      }
+      var context = vertx.getOrCreateContext();
+      c.process.onExit().thenAccept(p -> context.runOnContext(v -> exited(c, p.exitValue())));
+    });
+  }
+
+  /** A task this agent cannot run (e.g. one of a task group): it fails at once with the reason. */
+  void refuse(FrameworkInfo framework, TaskInfo task, String message) {
+    String fid = framework.getId().getValue();
+    if (containers.containsKey(key(fid, task.getTaskId().getValue()))) {
+      return;
+    }
+    frameworks.put(fid, framework);
+    String taskId = task.getTaskId().getValue();
+    Container c = new Container(fid, task, taskId, UUID.randomUUID().toString(),
+        sandboxes.run(identity.agentId(), fid, taskId, "none"), clock.instant());
+    c.destroyed = true;
+    containers.put(key(fid, taskId), c);
+    vertx.executeBlocking(() -> {
+      checkpoints.framework(framework);
+      return null;
+    }).onComplete(v -> finish(c, TaskState.TASK_FAILED, TaskStatus.Source.SOURCE_AGENT,
+        TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED, message));
+  }
+
+  private static String invalid(TaskInfo task) {
+    if (!Sandboxes.safeSegment(task.getTaskId().getValue())) {
+      return "Task ID '" + task.getTaskId().getValue() + "' cannot be used as a directory name";
+    }
+    if (!task.hasCommand() && !task.hasExecutor()) {
+      return "Task '" + task.getTaskId().getValue() + "' has neither a command nor an executor";
+    }
+    if (task.hasCommand() && task.getCommand().getShell() && !task.getCommand().hasValue()) {
+      return "Task '" + task.getTaskId().getValue() + "' has a shell command without a value";
+    }
+    return null;
+  }
+
+  private static String unsupported(TaskInfo task) {
+    if (task.hasExecutor()) {
+      return "Custom executors are not supported by this agent yet";
+    }
+    if (task.hasContainer() && (task.getContainer().hasDocker() || task.getContainer().hasMesos()
+        && task.getContainer().getMesos().hasImage())) {
+      return "Container images are not supported by this agent yet";
+    }
+    if (task.getCommand().getUrisCount() > 0) {
+      return "Fetching CommandInfo.uris is not supported by this agent yet";
+    }
+    return null;
+  }
+
+  /** The Mesos environment of a command task, then the task's own variables. */
+  private Map<String, String> environment(Container c) {
+    Map<String, String> env = new LinkedHashMap<>();
+    String dir = c.directory.toString();
+    env.put("MESOS_SANDBOX", dir);
+    env.put("MESOS_DIRECTORY", dir);
+    env.put("MESOS_TASK_ID", c.taskId());
+    env.put("MESOS_FRAMEWORK_ID", c.frameworkId);
+    env.put("MESOS_EXECUTOR_ID", c.executorId);
+    env.put("MESOS_CONTAINER_ID", c.containerId);
+    env.put("MESOS_AGENT_ID", identity.agentId());
+    env.put("MESOS_AGENT_ENDPOINT", identity.endpoint());
+    env.put("MESOS_SLAVE_ID", identity.agentId());
+    env.put("HOST", identity.hostname());
+    List<String> ports = ports(c.task.getResourcesList());
+    for (int i = 0; i < ports.size(); i++) {
+      env.put("PORT" + i, ports.get(i));
+    }
+    if (!ports.isEmpty()) {
+      env.put("PORT", ports.get(0));
+      env.put("PORTS", String.join(",", ports));
+    }
+    if (c.task.getCommand().hasEnvironment()) {
+      for (Environment.Variable v : c.task.getCommand().getEnvironment().getVariablesList()) {
+        if (v.getType() != Environment.Variable.Type.SECRET) {
+          env.put(v.getName(), v.getValue());
+        }
+      }
+    }
+    return env;
+  }
+
+  static List<String> ports(List<Resource> resources) {
+    List<String> out = new ArrayList<>();
+    for (Resource r : resources) {
+      if (r.getName().equals("ports") && r.hasRanges()) {
+        for (Value.Range range : r.getRanges().getRangeList()) {
+          for (long p = range.getBegin(); p <= range.getEnd() && out.size() < 65536; p++) {
+            out.add(String.valueOf(p));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  // ---- exit and kill --------------------------------------------------------------------------
+
+  private void exited(Container c, int exitValue) {
+    vertx.cancelTimer(c.killTimer);
+    vertx.executeBlocking(() -> containerizer.isolator().oomKilled(c.containerId))
+        .otherwise(false)
+        .compose(oom -> cleanup(c).map(oom))
+        .onComplete(ar -> {
+          boolean oom = c.memoryLimited || Boolean.TRUE.equals(ar.result());
+          String how = exitValue > 128 ? "Command terminated with signal " + signalName(exitValue - 128)
+              : "Command exited with status " + exitValue;
+          if (oom) {
+            long limitMb = (long) ResourceBag.of(c.task.getResourcesList()).scalar("mem");
+            finish(c, TaskState.TASK_FAILED, TaskStatus.Source.SOURCE_AGENT, TaskStatus.Reason.REASON_CONTAINER_LIMITATION_MEMORY,
+                "Memory limit exceeded: Requested: " + limitMb + "MB; the kernel killed the task's processes (" + how + ")");
+          } else if (c.killing) {
+            finish(c, TaskState.TASK_KILLED, TaskStatus.Source.SOURCE_EXECUTOR, null, how);
+          } else if (exitValue == 0) {
+            finish(c, TaskState.TASK_FINISHED, TaskStatus.Source.SOURCE_EXECUTOR, null, how);
+          } else {
+            finish(c, TaskState.TASK_FAILED, TaskStatus.Source.SOURCE_EXECUTOR, null, how);
+          }
+        });
+  }
+
+  private Future<Void> cleanup(Container c) {
+    return vertx.<Void>executeBlocking(() -> {
+      containerizer.destroy(c.containerId);
+      return null;
+    }).onFailure(e -> LOG.log(Level.WARNING, "Failed to destroy container '" + c.containerId + "'", e))
+        .otherwiseEmpty()
+        .onComplete(v -> c.destroyed = true);
+  }
+
+  static String signalName(int signal) {
+    return switch (signal) {
+      case 1 -> "Hangup";
+      case 2 -> "Interrupt";
+      case 6 -> "Aborted";
+      case 9 -> "Killed";
+      case 11 -> "Segmentation fault";
+      case 13 -> "Broken pipe";
+      case 15 -> "Terminated";
+      default -> String.valueOf(signal);
+    };
+  }
+
+  /**
+   * Kills a task: TASK_KILLING first when the framework asked for that state, SIGTERM to every
+   * process of the container, SIGKILL once the grace period is over. A task the agent does not
+   * know gets TASK_LOST (TASK_DROPPED for partition-aware frameworks), as Mesos answers.
+   */
+  void kill(String frameworkId, String taskId, Long gracePeriodMs) {
+    Container c = containers.get(key(frameworkId, taskId));
+    if (c == null) {
+      FrameworkInfo fw = frameworks.get(frameworkId);
+      boolean partitionAware = fw != null && hasCapability(fw, FrameworkInfo.Capability.Type.PARTITION_AWARE);
+      TaskStatus status = status(taskId, partitionAware ? TaskState.TASK_DROPPED : TaskState.TASK_LOST, TaskStatus.Source.SOURCE_AGENT,
+          TaskStatus.Reason.REASON_RECONCILIATION, "Task '" + taskId + "' is unknown to the agent", null);
+      updates.update(frameworkId, status);
+      return;
+    }
+    if (c.terminal() || c.killing) {
+      return;
+    }
+    c.killing = true;
+    c.gracePeriodMs = gracePeriodMs != null ? gracePeriodMs
+        : c.task.hasKillPolicy() && c.task.getKillPolicy().hasGracePeriod()
+            ? c.task.getKillPolicy().getGracePeriod().getNanoseconds() / 1_000_000 : config.killGracePeriodMs();
+    FrameworkInfo fw = frameworks.get(frameworkId);
+    if (fw != null && hasCapability(fw, FrameworkInfo.Capability.Type.TASK_KILLING_STATE)) {
+      update(c, TaskState.TASK_KILLING, TaskStatus.Source.SOURCE_EXECUTOR, null, null);
+    }
+    if (c.process != null) {
+      signal(c);
+    }
+  }
+
+  private void signal(Container c) {
+    boolean force = c.gracePeriodMs <= 0;
+    vertx.executeBlocking(() -> containerizer.signal(c.containerId, force));
+    if (!force) {
+      c.killTimer = vertx.setTimer(c.gracePeriodMs, id -> {
+        c.killTimer = -1;
+        if (!c.destroyed) {
+          vertx.executeBlocking(() -> containerizer.signal(c.containerId, true));
+        }
+      });
+    }
+  }
+
+  /** SHUTDOWN_FRAMEWORK: kills the framework's tasks and forgets it; its updates are not sent any more. */
+  void shutdownFramework(String frameworkId) {
+    updates.dropFramework(frameworkId);
+    for (Container c : new ArrayList<>(containers.values())) {
+      if (c.frameworkId.equals(frameworkId)) {
+        if (!c.terminal()) {
+          kill(frameworkId, c.taskId(), null);
+        }
+      }
+    }
+    frameworks.remove(frameworkId);
+  }
+
+  /** Kills the processes of containers whose memory limit was hit (the kernel killed one of them). Runs on a worker. */
+  void checkMemory() {
+    for (Container c : new ArrayList<>(containers.values())) {
+      if (c.process != null && !c.destroyed && !c.memoryLimited && !c.terminal()) {
+        String cid = c.containerId;
+        vertx.executeBlocking(() -> containerizer.isolator().oomKilled(cid)).onSuccess(oom -> {
+          if (oom && !c.memoryLimited && !c.destroyed) {
+            c.memoryLimited = true;
+            vertx.executeBlocking(() -> containerizer.signal(cid, true));
+          }
+        });
+      }
+    }
+  }
+
+  // ---- status updates -------------------------------------------------------------------------
+
+  private void finish(Container c, TaskState state, TaskStatus.Source source, TaskStatus.Reason reason, String message) {
+    update(c, state, source, reason, message);
+  }
+
+  private void update(Container c, TaskState state, TaskStatus.Source source, TaskStatus.Reason reason, String message) {
+    if (c.terminal()) {
+      return;
+    }
+    c.state = state;
+    TaskStatus status = status(c.taskId(), state, source, reason, message, c);
+    c.statuses.add(status);
+    if (!frameworks.containsKey(c.frameworkId)) {
+      // shut down: nobody acknowledges; forget the task once it is over
+      if (c.terminal()) {
+        containers.remove(key(c.frameworkId, c.taskId()));
+        vertx.executeBlocking(() -> {
+          checkpoints.removeTask(c.frameworkId, c.taskId());
+          return null;
+        });
+      }
+      return;
+    }
+    vertx.executeBlocking(() -> {
+      checkpoints.task(c.toTask(identity.agentId()), c.containerId, c.directory.toString());
+      return null;
+    }).onComplete(v -> updates.update(c.frameworkId, status));
+  }
+
+  private TaskStatus status(String taskId, TaskState state, TaskStatus.Source source, TaskStatus.Reason reason, String message,
+                            Container c) {
+    TaskStatus.Builder s = TaskStatus.newBuilder().setTaskId(TaskID.newBuilder().setValue(taskId)).setState(state)
+        .setSource(source).setAgentId(AgentID.newBuilder().setValue(identity.agentId()))
+        .setTimestamp(clock.millis() / 1000.0).setUuid(uuid());
+    if (reason != null) {
+      s.setReason(reason);
+    }
+    if (message != null) {
+      s.setMessage(message);
+    }
+    if (c != null) {
+      s.setExecutorId(ExecutorID.newBuilder().setValue(c.executorId));
+      ContainerStatus.Builder cs = ContainerStatus.newBuilder().setContainerId(ContainerID.newBuilder().setValue(c.containerId));
+      if (c.process != null) {
+        cs.setExecutorPid((int) c.process.pid());
+      }
+      s.setContainerStatus(cs);
+    }
+    return s.build();
+  }
+
+  /** The framework acknowledged an update; a terminal task whose updates are all acknowledged is completed. */
+  void acknowledged(String frameworkId, String taskId, ByteString uuid) {
+    if (!updates.acknowledge(frameworkId, taskId, uuid)) {
+      return;
+    }
+    Container c = containers.get(key(frameworkId, taskId));
+    if (c != null && c.terminal() && !updates.hasPending(frameworkId, taskId)) {
+      containers.remove(key(frameworkId, taskId));
+      completed.addLast(c);
+      while (completed.size() > MAX_COMPLETED) {
+        completed.removeFirst();
+      }
+      vertx.executeBlocking(() -> {
+        checkpoints.removeTask(frameworkId, taskId);
+        return null;
+      });
+    }
+  }
+
+  /**
+   * After a restart: tasks that were checkpointed become known again. Running tasks cannot be
+   * re-attached yet: whatever is left of their containers is killed and they fail with
+   * REASON_AGENT_RESTARTED. Unacknowledged updates are resent.
+   */
+  void recover(List<Checkpoints.FrameworkCheckpoint> saved) {
+    for (Checkpoints.FrameworkCheckpoint fw : saved) {
+      String fid = fw.info().getId().getValue();
+      frameworks.put(fid, fw.info());
+      for (int i = 0; i < fw.tasks().size(); i++) {
+        Checkpoints.TaskCheckpoint t = fw.tasks().get(i);
+        TaskInfo info = TaskInfo.newBuilder().setName(t.task().getName()).setTaskId(t.task().getTaskId())
+            .setAgentId(t.task().getAgentId()).addAllResources(t.task().getResourcesList()).build();
+        Container c = new Container(fid, info, t.task().getTaskId().getValue(), t.containerId(), Path.of(t.directory()), clock.instant());
+        c.state = t.task().getState();
+        c.statuses.addAll(t.task().getStatusesList());
+        containers.put(key(fid, c.taskId()), c);
+        updates.recover(fid, c.taskId(), fw.updates().get(i));
+        if (!c.terminal()) {
+          cleanup(c).onComplete(v -> update(c, TaskState.TASK_FAILED, TaskStatus.Source.SOURCE_AGENT,
+              TaskStatus.Reason.REASON_AGENT_RESTARTED,
+              "The agent restarted and cannot re-attach to running tasks yet; the task's container was destroyed"));
+        } else {
+          c.destroyed = true;
+          if (!updates.hasPending(fid, c.taskId())) {
+            containers.remove(key(fid, c.taskId()));
+            completed.addLast(c);
+          }
+        }
+      }
+    }
+  }
+
+  static boolean hasCapability(FrameworkInfo fw, FrameworkInfo.Capability.Type type) {
+    return fw.getCapabilitiesList().stream().anyMatch(c -> c.getType() == type);
+  }
+
+  static ByteString uuid() {
+    UUID u = UUID.randomUUID();
+    return ByteString.copyFrom(ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits()).array());
+  }
+}

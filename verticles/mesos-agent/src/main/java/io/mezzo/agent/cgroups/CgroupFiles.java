@@ -1,0 +1,89 @@
+package io.mezzo.agent.cgroups;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Small helpers to read and write cgroup control files. */
+final class CgroupFiles {
+  private CgroupFiles() {
+  }
+
+  static void write(Path file, String value) throws IOException {
+    Files.writeString(file, value, StandardCharsets.US_ASCII);
+  }
+
+  /** The file's content, or empty when it does not exist. */
+  static String read(Path file) {
+    try {
+      return Files.readString(file, StandardCharsets.US_ASCII);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  /** The value of a {@code key value} line (as in memory.events or oom_control), or -1. */
+  static long keyed(Path file, String key) {
+    for (String line : read(file).split("\n")) {
+      String[] parts = line.trim().split("\\s+");
+      if (parts.length == 2 && parts[0].equals(key)) {
+        try {
+          return Long.parseLong(parts[1]);
+        } catch (NumberFormatException e) {
+          return -1;
+        }
+      }
+    }
+    return -1;
+  }
+
+  static List<Long> procs(Path dir) {
+    List<Long> out = new ArrayList<>();
+    for (String line : read(dir.resolve("cgroup.procs")).split("\n")) {
+      if (!line.isBlank()) {
+        out.add(Long.parseLong(line.trim()));
+      }
+    }
+    return out;
+  }
+
+  /** rmdir, retried briefly: a cgroup whose last process is exiting is busy for a moment. */
+  static void remove(Path dir) throws IOException {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        Files.deleteIfExists(dir);
+        return;
+      } catch (NoSuchFileException e) {
+        return;
+      } catch (IOException e) {
+        if (attempt >= 50) {
+          throw e;
+        }
+        try {
+          Thread.sleep(20);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+  }
+
+  static List<String> children(Path dir) {
+    List<String> out = new ArrayList<>();
+    if (!Files.isDirectory(dir)) {
+      return out;
+    }
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, Files::isDirectory)) {
+      s.forEach(p -> out.add(p.getFileName().toString()));
+    } catch (IOException e) {
+      // nothing listed
+    }
+    return out;
+  }
+}

@@ -1,0 +1,136 @@
+package io.mezzo.agent;
+
+import io.mezzo.mesos.proto.MesosJson;
+import io.mezzo.mesos.proto.RecordIO;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.apache.mesos.v1.Protos.FrameworkID;
+import org.apache.mesos.v1.Protos.FrameworkInfo;
+import org.apache.mesos.v1.Protos.TaskState;
+import org.apache.mesos.v1.Protos.TaskStatus;
+import org.apache.mesos.v1.scheduler.Protos.Call;
+import org.apache.mesos.v1.scheduler.Protos.Event;
+
+/** A small v1 scheduler in JSON, as a third-party framework would write it: plain HTTP, a RecordIO event stream. */
+final class V1Client implements AutoCloseable {
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final String url;
+  private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+  private final List<Event> seen = new ArrayList<>();
+  private String streamId;
+  private InputStream stream;
+  FrameworkID frameworkId;
+
+  V1Client(String masterUrl) {
+    this.url = masterUrl + "/api/v1/scheduler";
+  }
+
+  void subscribe(FrameworkInfo info) throws Exception {
+    Call call = Call.newBuilder().setType(Call.Type.SUBSCRIBE).setSubscribe(Call.Subscribe.newBuilder().setFrameworkInfo(info)).build();
+    HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+        .header("Accept", "application/json").POST(HttpRequest.BodyPublishers.ofString(MesosJson.print(call))).build(),
+        HttpResponse.BodyHandlers.ofInputStream());
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException("SUBSCRIBE answered " + r.statusCode());
+    }
+    streamId = r.headers().firstValue("Mesos-Stream-Id").orElseThrow();
+    stream = r.body();
+    Thread reader = new Thread(this::read, "v1-client-stream");
+    reader.setDaemon(true);
+    reader.start();
+    frameworkId = next(e -> e.getType() == Event.Type.SUBSCRIBED, Duration.ofSeconds(15)).getSubscribed().getFrameworkId();
+  }
+
+  private void read() {
+    RecordIO.Decoder decoder = new RecordIO.Decoder();
+    byte[] buffer = new byte[8192];
+    try {
+      int n;
+      while ((n = stream.read(buffer)) > 0) {
+        for (byte[] record : decoder.feed(buffer, 0, n)) {
+          Event e = MesosJson.parse(new String(record, StandardCharsets.UTF_8), Event.getDefaultInstance());
+          events.add(e);
+          if (e.getType() == Event.Type.UPDATE && e.getUpdate().getStatus().hasUuid()) {
+            acknowledge(e.getUpdate().getStatus());
+          }
+        }
+      }
+    } catch (IOException | InterruptedException e) {
+      // closed
+    }
+  }
+
+  /** The first event matching; others stay for later calls. */
+  synchronized Event next(Predicate<Event> wanted, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      for (Iterator<Event> it = seen.iterator(); it.hasNext(); ) {
+        Event e = it.next();
+        if (wanted.test(e)) {
+          it.remove();
+          return e;
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("No matching event within " + timeout + "; unmatched: " + seen);
+      }
+      Event e = events.poll(50, TimeUnit.MILLISECONDS);
+      if (e != null) {
+        seen.add(e);
+      }
+    }
+  }
+
+  /** Acknowledges every update as it arrives, as a well-behaved framework does. */
+  private void acknowledge(TaskStatus s) throws IOException, InterruptedException {
+    call(Call.newBuilder().setType(Call.Type.ACKNOWLEDGE).setAcknowledge(Call.Acknowledge.newBuilder()
+        .setAgentId(s.getAgentId()).setTaskId(s.getTaskId()).setUuid(s.getUuid())).build());
+  }
+
+  /** Waits for the task's update in {@code state} (it was acknowledged on arrival). */
+  TaskStatus update(String taskId, TaskState state, Duration timeout) throws Exception {
+    return next(e -> e.getType() == Event.Type.UPDATE && e.getUpdate().getStatus().getTaskId().getValue().equals(taskId)
+        && e.getUpdate().getStatus().getState() == state, timeout).getUpdate().getStatus();
+  }
+
+  /** Every update received so far for a task, in order (consumed). */
+  synchronized List<TaskState> drainStates(String taskId) {
+    events.drainTo(seen);
+    List<TaskState> out = new ArrayList<>();
+    for (Iterator<Event> it = seen.iterator(); it.hasNext(); ) {
+      Event e = it.next();
+      if (e.getType() == Event.Type.UPDATE && e.getUpdate().getStatus().getTaskId().getValue().equals(taskId)) {
+        out.add(e.getUpdate().getStatus().getState());
+        it.remove();
+      }
+    }
+    return out;
+  }
+
+  int call(Call call) throws IOException, InterruptedException {
+    Call withId = call.toBuilder().setFrameworkId(frameworkId).build();
+    return http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+        .header("Mesos-Stream-Id", streamId).POST(HttpRequest.BodyPublishers.ofString(MesosJson.print(withId))).build(),
+        HttpResponse.BodyHandlers.ofString()).statusCode();
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (stream != null) {
+      stream.close();
+    }
+  }
+}

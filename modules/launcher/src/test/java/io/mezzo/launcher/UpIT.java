@@ -20,10 +20,22 @@ class UpIT {
   @TempDir
   Path workDir;
 
+  private int dnsPort;
+
   private MezzoProcess up(int zkPort, int diagnosticsPort) throws Exception {
+    dnsPort = MezzoProcess.freePort();
     return MezzoProcess.start(Map.of(), "up", "--work-dir", workDir.toString(),
         "--set", "zookeeper.port=" + zkPort, "--set", "diagnostics.port=" + diagnosticsPort,
-        "--set", "mesos-master.port=" + MezzoProcess.freePort());
+        "--set", "mesos-master.port=" + MezzoProcess.freePort(),
+        "--set", "dns.port=" + MezzoProcess.freePort(), "--set", "dns.dns_port=" + dnsPort, "--set", "dns.dns_host=127.0.0.1");
+  }
+
+  private String dig(String name) throws Exception {
+    Process dig = new ProcessBuilder("dig", "@127.0.0.1", "-p", Integer.toString(dnsPort), name, "A", "+short", "+time=2", "+tries=1")
+        .redirectErrorStream(true).start();
+    String out = new String(dig.getInputStream().readAllBytes()).trim();
+    dig.waitFor();
+    return out;
   }
 
   @Test
@@ -47,6 +59,10 @@ class UpIT {
       org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
           assertThat(new JsonObject(MezzoProcess.get(masterUrl + "/master/state").body()).getString("leader"))
               .isEqualTo("master@" + masterUrl.substring("http://".length())));
+
+      // DNS follows the elected master through its operator stream
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+          assertThat(dig("leader.mesos")).isEqualTo("127.0.0.1"));
 
       mezzo.sigterm();
       assertThat(mezzo.awaitExit(Duration.ofSeconds(30))).isZero();

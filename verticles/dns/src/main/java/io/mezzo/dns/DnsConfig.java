@@ -12,7 +12,8 @@ import java.util.List;
  * @param port             HTTP port of the Mesos-DNS API
  * @param httpHost         address the HTTP API listens on
  * @param dnsHost          address DNS listens on (UDP and TCP)
- * @param dnsPort          DNS port; 53 when running as root, else 61053; 0 picks a free port
+ * @param dnsPort          DNS port; 0 picks a free port; when 53 cannot be bound (not root, or taken) the
+ *                         server falls back to 61053
  * @param upstreams        resolvers for names outside our zones, {@code ip} or {@code ip:port} ({@code [v6]:port})
  * @param forward          false answers REFUSED to every name outside our zones
  * @param forwardTimeoutMs how long an upstream gets before the query is answered SERVFAIL
@@ -24,25 +25,28 @@ import java.util.List;
  * @param truncate         set TC when an answer is cut to fit a UDP reply
  * @param enumeration      serve {@code /v1/enumerate} and {@code /v1/axfr}
  * @param ioThreads        threads of the DNS event loop group
+ * @param masterZkPath     where the leading master publishes itself in ZooKeeper (its {@code zk_path})
+ * @param masterUrls       master URLs to follow instead of ZooKeeper detection, e.g. {@code http://10.0.0.11:5050}
  */
 public record DnsConfig(boolean enabled, int port, String httpHost, String dnsHost, int dnsPort,
                         List<String> upstreams, boolean forward, int forwardTimeoutMs, String domain, int ttl,
                         int dcosTtl, String soaMname, String soaRname, int soaRefresh, int soaRetry, int soaExpire,
                         int soaMinttl, int srvWeight, boolean enforceRfc952, List<String> ipSources,
-                        List<String> masters, boolean truncate, boolean enumeration, int ioThreads)
+                        List<String> masters, boolean truncate, boolean enumeration, int ioThreads,
+                        String masterZkPath, List<String> masterUrls)
     implements ComponentConfig {
 
   public static final int UNPRIVILEGED_DNS_PORT = 61053;
 
-  public static final DnsConfig DEFAULTS = new DnsConfig(true, 8123, "0.0.0.0", "0.0.0.0",
-      "root".equals(System.getProperty("user.name")) ? 53 : UNPRIVILEGED_DNS_PORT,
+  public static final DnsConfig DEFAULTS = new DnsConfig(true, 8123, "0.0.0.0", "0.0.0.0", 53,
       List.of(), true, 5_000, "mesos", 60, 5, "ns1.mesos", "root.ns1.mesos", 60, 600, 86_400, 60, 1, false,
-      List.of("netinfo", "mesos", "host"), List.of(), true, true, 1);
+      List.of("netinfo", "mesos", "host"), List.of(), true, true, 1, "/mesos", List.of());
 
   public DnsConfig {
     upstreams = List.copyOf(upstreams);
     ipSources = List.copyOf(ipSources);
     masters = List.copyOf(masters);
+    masterUrls = List.copyOf(masterUrls);
   }
 
   @Override
@@ -59,7 +63,12 @@ public record DnsConfig(boolean enabled, int port, String httpHost, String dnsHo
         .range("srv_weight", srvWeight, 0, 65_535)
         .range("io_threads", ioThreads, 1, 64)
         .notBlank("soa_mname", soaMname)
-        .notBlank("soa_rname", soaRname);
+        .notBlank("soa_rname", soaRname)
+        .that("master_zk_path", masterZkPath.startsWith("/"), "must be an absolute ZooKeeper path, got '" + masterZkPath + "'");
+    for (int i = 0; i < masterUrls.size(); i++) {
+      String u = masterUrls.get(i);
+      checks.that("master_urls[" + i + "]", u.matches("https?://[^/\\s]+(:\\d+)?/?"), "must be http://host:port, got '" + u + "'");
+    }
     for (int i = 0; i < upstreams.size(); i++) {
       String u = upstreams.get(i);
       checks.that("upstreams[" + i + "]", Upstream.parse(u) != null, "must be ip or ip:port, got '" + u + "'");

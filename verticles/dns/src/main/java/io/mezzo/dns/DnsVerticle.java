@@ -45,7 +45,8 @@ public final class DnsVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(DnsVerticle.class.getName());
   private static final int MASTER_PORT = 5050;
 
-  private final ClusterStateSource source;
+  private final java.util.function.Function<DnsConfig, ClusterStateSource> sources;
+  private ClusterStateSource source;
   private final Clock clock;
   private final Random random;
   private DnsConfig config;
@@ -64,7 +65,12 @@ public final class DnsVerticle extends VerticleBase {
   }
 
   public DnsVerticle(ClusterStateSource source, Clock clock, Random random) {
-    this.source = source;
+    this(config -> source, clock, random);
+  }
+
+  /** With a source made from the verticle's own config (e.g. which master to follow). */
+  public DnsVerticle(java.util.function.Function<DnsConfig, ClusterStateSource> sources, Clock clock, Random random) {
+    this.sources = sources;
     this.clock = clock;
     this.random = random;
   }
@@ -79,6 +85,7 @@ public final class DnsVerticle extends VerticleBase {
       return Future.failedFuture(e);
     }
     config = ConfigBinder.bind(tree, DnsConfig.class, "dns");
+    source = sources.apply(config);
     builder = new RecordBuilder(config.recordsOptions().withNameservers(nameservers(config.dnsHost())), clock);
     configuredMasters = config.masters().stream().map(DnsVerticle::master).toList();
     rebuild();
@@ -95,6 +102,15 @@ public final class DnsVerticle extends VerticleBase {
     new MesosDnsApi(() -> records, config).mount(router);
 
     return dns.start(config.dnsHost(), config.dnsPort())
+        .recover(e -> {
+          if (config.dnsPort() != 53) {
+            return Future.failedFuture(e);
+          }
+          // 53 is taken (a system resolver) or not ours to bind: fall back to the unprivileged port
+          LOG.warning("Cannot listen on " + config.dnsHost() + ":53 (" + e.getMessage() + "); using port "
+              + DnsConfig.UNPRIVILEGED_DNS_PORT);
+          return dns.start(config.dnsHost(), DnsConfig.UNPRIVILEGED_DNS_PORT);
+        })
         .compose(port -> {
           dnsPort = port;
           LOG.info("DNS listening on " + config.dnsHost() + ":" + port + " (UDP and TCP)");
@@ -111,7 +127,9 @@ public final class DnsVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     List<Future<?>> closing = new ArrayList<>();
-    closing.add(source.stop());
+    if (source != null) {
+      closing.add(source.stop());
+    }
     if (dns != null) {
       closing.add(dns.stop());
     }

@@ -27,7 +27,8 @@ class UpIT {
     return MezzoProcess.start(Map.of(), "up", "--work-dir", workDir.toString(),
         "--set", "zookeeper.port=" + zkPort, "--set", "diagnostics.port=" + diagnosticsPort,
         "--set", "mesos-master.port=" + MezzoProcess.freePort(),
-        "--set", "dns.port=" + MezzoProcess.freePort(), "--set", "dns.dns_port=" + dnsPort, "--set", "dns.dns_host=127.0.0.1");
+        "--set", "dns.port=" + MezzoProcess.freePort(), "--set", "dns.dns_port=" + dnsPort, "--set", "dns.dns_host=127.0.0.1",
+        "--set", "l4lb.port=" + MezzoProcess.freePort(), "--set", "l4lb.vip_range=127.11.0.0/16");
   }
 
   private String dig(String name) throws Exception {

@@ -16,14 +16,26 @@ import io.mezzo.l4lb.vip.VipRange;
  * @param backoffMaxMs     the longest it is skipped, after repeated failures
  * @param udpIdleTimeoutMs a UDP client's session to its backend ends after this long without packets
  * @param manageLoopback   add VIP addresses outside 127.0.0.0/8 to {@code lo} (only when running as root)
- * @param proxyThreads     event loops carrying TCP connections (UDP VIPs use one)
+ * @param proxyThreads     event loops carrying TCP connections (UDP VIPs use one); 0 means one per core, at most 4
+ * @param masterZkPath     where the leading master publishes itself in ZooKeeper (its {@code zk_path})
+ * @param masterUrls       master URLs to follow instead of ZooKeeper detection, e.g. {@code http://10.0.0.11:5050}
  */
 public record L4lbConfig(boolean enabled, int port, String httpHost, String vipRange, int connectTimeoutMs,
                          int connectTries, int backoffInitialMs, int backoffMaxMs, int udpIdleTimeoutMs,
-                         boolean manageLoopback, int proxyThreads) implements ComponentConfig {
+                         boolean manageLoopback, int proxyThreads,
+                         String masterZkPath, java.util.List<String> masterUrls) implements ComponentConfig {
 
   public static final L4lbConfig DEFAULTS = new L4lbConfig(true, 62080, "127.0.0.1", "11.0.0.0/8", 1_000, 3,
-      1_000, 30_000, 60_000, true, Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
+      1_000, 30_000, 60_000, true, 0, "/mesos", java.util.List.of());
+
+  public L4lbConfig {
+    masterUrls = java.util.List.copyOf(masterUrls);
+  }
+
+  /** The number of proxy event loops: as configured, or one per core up to 4. */
+  public int proxyThreadCount() {
+    return proxyThreads > 0 ? proxyThreads : Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+  }
 
   @Override
   public void validate(Checks checks) {
@@ -37,7 +49,12 @@ public record L4lbConfig(boolean enabled, int port, String httpHost, String vipR
         .range("backoff_initial_ms", backoffInitialMs, 10, 600_000)
         .range("backoff_max_ms", backoffMaxMs, backoffInitialMs, 3_600_000)
         .range("udp_idle_timeout_ms", udpIdleTimeoutMs, 100, 3_600_000)
-        .range("proxy_threads", proxyThreads, 1, 64);
+        .range("proxy_threads", proxyThreads, 0, 64)
+        .that("master_zk_path", masterZkPath.startsWith("/"), "must be an absolute ZooKeeper path, got '" + masterZkPath + "'");
+    for (int i = 0; i < masterUrls.size(); i++) {
+      String u = masterUrls.get(i);
+      checks.that("master_urls[" + i + "]", u.matches("https?://[^/\\s]+(:\\d+)?/?"), "must be http://host:port, got '" + u + "'");
+    }
   }
 
   public VipRange range() {

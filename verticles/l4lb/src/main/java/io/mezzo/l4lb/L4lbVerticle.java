@@ -48,7 +48,8 @@ import java.util.logging.Logger;
 public final class L4lbVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(L4lbVerticle.class.getName());
 
-  private final ClusterStateSource source;
+  private final java.util.function.Function<L4lbConfig, ClusterStateSource> sources;
+  private ClusterStateSource source;
   private final ComponentContext node;
   private final Clock clock;
   private final Random random;
@@ -71,7 +72,13 @@ public final class L4lbVerticle extends VerticleBase {
 
   /** {@code node} may be null (tests): then no health reports are sent. */
   public L4lbVerticle(ClusterStateSource source, ComponentContext node, Clock clock, Random random) {
-    this.source = source;
+    this(config -> source, node, clock, random);
+  }
+
+  /** With a source made from the verticle's own config (which master to follow). */
+  public L4lbVerticle(java.util.function.Function<L4lbConfig, ClusterStateSource> sources, ComponentContext node,
+                      Clock clock, Random random) {
+    this.sources = sources;
     this.node = node;
     this.clock = clock;
     this.random = random;
@@ -86,6 +93,7 @@ public final class L4lbVerticle extends VerticleBase {
       return Future.failedFuture(e);
     }
     config = ConfigBinder.bind(tree, L4lbConfig.class, "l4lb");
+    source = sources.apply(config);
     range = config.range();
     balancer = new Balancer(clock, random, Duration.ofMillis(config.backoffInitialMs()),
         Duration.ofMillis(config.backoffMaxMs()));
@@ -95,7 +103,7 @@ public final class L4lbVerticle extends VerticleBase {
     ProxyVerticle.Settings settings = new ProxyVerticle.Settings(balancer, clock, config.connectTimeoutMs(),
         config.connectTries(), config.udpIdleTimeoutMs());
     List<Future<String>> deployed = new ArrayList<>();
-    for (int i = 0; i < config.proxyThreads(); i++) {
+    for (int i = 0; i < config.proxyThreadCount(); i++) {
       ProxyVerticle proxy = new ProxyVerticle(settings, i == 0);
       proxies.add(proxy);
       deployed.add(vertx.deployVerticle(proxy));
@@ -127,7 +135,9 @@ public final class L4lbVerticle extends VerticleBase {
     }
     // the proxy verticles are children of this deployment: Vert.x undeploys them with it
     List<Future<?>> closing = new ArrayList<>();
-    closing.add(source.stop());
+    if (source != null) {
+      closing.add(source.stop());
+    }
     if (http != null) {
       closing.add(http.close());
     }

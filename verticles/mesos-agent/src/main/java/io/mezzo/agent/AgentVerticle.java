@@ -78,6 +78,11 @@ public final class AgentVerticle extends VerticleBase {
     return link != null && link.registered();
   }
 
+  /** The agent's event-bus address suffix for this run. */
+  public String pid() {
+    return pid;
+  }
+
   public int port() {
     return server == null ? -1 : server.actualPort();
   }
@@ -158,6 +163,9 @@ public final class AgentVerticle extends VerticleBase {
   public Future<?> stop() {
     if (link != null) {
       link.stop();
+    }
+    if (tasks != null) {
+      tasks.close();
     }
     timers.forEach(vertx::cancelTimer);
     if (health != null) {

@@ -169,6 +169,7 @@ final class MasterLink {
   void stop() {
     generation++;
     inFlight = false;
+    registered = false;
     vertx.cancelTimer(timer);
   }
 }

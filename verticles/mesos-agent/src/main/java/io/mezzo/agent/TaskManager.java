@@ -67,6 +67,8 @@ final class TaskManager {
   private final Map<String, FrameworkInfo> frameworks = new LinkedHashMap<>();
   private final Map<String, Container> containers = new LinkedHashMap<>();
   private final Deque<Container> completed = new ArrayDeque<>();
+  /** The agent stopped: processes keep running, but this instance no longer reports or changes anything. */
+  private boolean closed;
 
   TaskManager(Vertx vertx, Clock clock, AgentConfig config, Containerizer containerizer, StatusUpdateManager updates,
               Checkpoints checkpoints, Sandboxes sandboxes, Identity identity) {
@@ -263,7 +265,16 @@ final class TaskManager {
 
   // ---- exit and kill --------------------------------------------------------------------------
 
+  /** Stops reporting; running tasks are left to the next agent run (which does not re-attach to them yet). */
+  void close() {
+    closed = true;
+    containers.values().forEach(c -> vertx.cancelTimer(c.killTimer));
+  }
+
   private void exited(Container c, int exitValue) {
+    if (closed) {
+      return;
+    }
     vertx.cancelTimer(c.killTimer);
     vertx.executeBlocking(() -> containerizer.isolator().oomKilled(c.containerId))
         .otherwise(false)
@@ -387,7 +398,7 @@ final class TaskManager {
   }
 
   private void update(Container c, TaskState state, TaskStatus.Source source, TaskStatus.Reason reason, String message) {
-    if (c.terminal()) {
+    if (c.terminal() || closed) {
       return;
     }
     c.state = state;

@@ -81,7 +81,7 @@ class AgentEndToEndTest {
   private void launch(String taskId, String resources, CommandInfo command, KillPolicy killPolicy) throws Exception {
     ResourceBag wanted = ResourceBag.parse(resources, "*");
     Offer offer = framework.next(e -> e.getType() == Event.Type.OFFERS, WAIT).getOffers().getOffers(0);
-    while (!ResourceBag.of(offer.getResourcesList()).contains(wanted)) {
+    while (!ResourceBag.of(offer.getResourcesList()).contains(wanted) || rescinded(offer)) {
       framework.call(Call.newBuilder().setType(Call.Type.DECLINE).setDecline(Call.Decline.newBuilder().addOfferIds(offer.getId())
           .setFilters(Filters.newBuilder().setRefuseSeconds(0))).build());
       offer = framework.next(e -> e.getType() == Event.Type.OFFERS, WAIT).getOffers().getOffers(0);
@@ -95,6 +95,17 @@ class AgentEndToEndTest {
         .addOfferIds(offer.getId()).addOperations(Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH)
             .setLaunch(Offer.Operation.Launch.newBuilder().addTaskInfos(task)))
         .setFilters(Filters.newBuilder().setRefuseSeconds(0))).build())).isEqualTo(202);
+  }
+
+  /** Whether the master rescinded the offer (it does when the agent re-registers). */
+  private boolean rescinded(Offer offer) throws InterruptedException {
+    try {
+      framework.next(e -> e.getType() == Event.Type.RESCIND && e.getRescind().getOfferId().equals(offer.getId()),
+          Duration.ofMillis(200));
+      return true;
+    } catch (AssertionError e) {
+      return false;
+    }
   }
 
   private static CommandInfo shell(String command) {
@@ -250,16 +261,51 @@ class AgentEndToEndTest {
     assertThat(legacy.getJsonObject("resources").getString("ports")).isEqualTo("[31000-31099]");
     assertThat(legacy.getJsonObject("attributes")).isEqualTo(new JsonObject().put("rack", "a").put("zone", "west"));
     assertThat(cluster.get(agent.url() + "/ping").body()).isEqualTo("pong");
+    assertThat(new JsonObject(cluster.get(agent.url() + "/slave(1)/state").body()).getString("id")).isEqualTo(legacy.getString("id"));
+    assertThat(new JsonObject(cluster.get(agent.url() + "/flags").body()).getJsonObject("flags").getString("isolation"))
+        .isEqualTo("cgroups-v1");
   }
 
   @Test
   @Order(7)
-  void agentRestart_reregistersWithTheSameId() throws Exception {
+  void pingFromAnotherMasterId_makesTheAgentReregister() throws Exception {
+    assertThat(masterAgent().containsKey("reregistered_time")).isFalse();
+    cluster.vertx.eventBus().send(io.mezzo.mesos.protocol.AgentProtocol.agentAddress(agent.verticle().pid()),
+        new JsonObject().put("type", "PING").put("master_id", "some-new-master"));
+    await().atMost(WAIT).until(() -> masterAgent().containsKey("reregistered_time") && agent.verticle().registered());
+  }
+
+  private JsonObject masterAgent() throws Exception {
+    JsonArray slaves = new JsonObject(cluster.get(cluster.masterUrl() + "/master/state").body()).getJsonArray("slaves");
+    assertThat(slaves).hasSize(1);
+    return slaves.getJsonObject(0);
+  }
+
+  @Test
+  @Order(8)
+  void agentRestart_reregistersWithTheSameId_resendsPendingUpdates_failsTasksItCannotReattach() throws Exception {
+    launch("keep-1", "cpus:0.1;mem:32", shell("sleep 600"), null);
+    framework.update("keep-1", TaskState.TASK_RUNNING, WAIT);
+    String keepContainer = executor("keep-1").getString("container");
+    framework.autoAck = false;
+    launch("late-1", "cpus:0.1;mem:32", shell("echo late"), null);
+    framework.update("late-1", TaskState.TASK_STARTING, WAIT);
+    await().atMost(WAIT).until(() -> "TASK_FINISHED".equals(executor("late-1").getJsonArray("tasks").getJsonObject(0).getString("state")));
+
     String id = agent.verticle().agentId();
     cluster.undeploy(agent);
+    framework.autoAck = true;
     agent = cluster.deployAgent(workDir, new JsonObject().put("resources", "cpus:2;mem:2048;disk:1000;ports:[31000-31099]"));
     await().atMost(WAIT).until(() -> agent.verticle().registered());
     assertThat(agent.verticle().agentId()).isEqualTo(id);
+
+    // the unacknowledged STARTING comes again, then the updates queued behind it
+    framework.update("late-1", TaskState.TASK_STARTING, WAIT);
+    framework.update("late-1", TaskState.TASK_RUNNING, WAIT);
+    framework.update("late-1", TaskState.TASK_FINISHED, WAIT);
+    TaskStatus lost = framework.update("keep-1", TaskState.TASK_FAILED, WAIT);
+    assertThat(lost.getReason()).as(lost.toString()).isEqualTo(TaskStatus.Reason.REASON_AGENT_RESTARTED);
+    assertThat(Files.exists(ClusterFixture.CGROUPS.resolve("memory").resolve(cluster.cgroupsRoot).resolve(keepContainer))).isFalse();
     JsonObject agents = new JsonObject(cluster.post(cluster.masterUrl() + "/api/v1", "{\"type\":\"GET_AGENTS\"}").body());
     assertThat(agents.getJsonObject("get_agents").getJsonArray("agents")).hasSize(1);
     assertThat(agents.getJsonObject("get_agents").getJsonArray("agents").getJsonObject(0).getJsonObject("agent_info")

@@ -33,6 +33,8 @@ final class V1Client implements AutoCloseable {
   private String streamId;
   private InputStream stream;
   FrameworkID frameworkId;
+  /** Acknowledge updates on arrival (a well-behaved framework); off to leave them pending on the agent. */
+  volatile boolean autoAck = true;
 
   V1Client(String masterUrl) {
     this.url = masterUrl + "/api/v1/scheduler";
@@ -63,7 +65,7 @@ final class V1Client implements AutoCloseable {
         for (byte[] record : decoder.feed(buffer, 0, n)) {
           Event e = MesosJson.parse(new String(record, StandardCharsets.UTF_8), Event.getDefaultInstance());
           events.add(e);
-          if (e.getType() == Event.Type.UPDATE && e.getUpdate().getStatus().hasUuid()) {
+          if (autoAck && e.getType() == Event.Type.UPDATE && e.getUpdate().getStatus().hasUuid()) {
             acknowledge(e.getUpdate().getStatus());
           }
         }

@@ -49,7 +49,7 @@ final class AgentViews {
         JsonObject task = legacyTask(c, s.info().getId().getValue());
         JsonObject executor = new JsonObject().put("id", c.executorId).put("name", executorName(c)).put("source", c.taskId())
             .put("container", c.containerId).put("directory", c.directory.toString())
-            .put("resources", resources(c.task.getResourcesList())).put("role", fi == null ? "*" : fi.getRole())
+            .put("resources", resources(c.task.getResourcesList())).put("role", role(fi))
             .put("queued_tasks", new JsonArray());
         boolean done = s.completed().contains(c);
         executor.put("tasks", done ? new JsonArray() : new JsonArray().add(task));
@@ -58,7 +58,7 @@ final class AgentViews {
       }
       JsonObject fw = new JsonObject().put("id", fid).put("name", fi == null ? "" : fi.getName())
           .put("user", fi == null ? "" : fi.getUser()).put("hostname", fi == null ? "" : fi.getHostname())
-          .put("role", fi == null ? "*" : fi.getRole()).put("checkpoint", fi != null && fi.getCheckpoint())
+          .put("role", role(fi)).put("checkpoint", fi != null && fi.getCheckpoint())
           .put("executors", executors).put("completed_executors", completedExecutors);
       (fi == null ? completedFrameworks : frameworks).add(fw);
     });
@@ -81,6 +81,15 @@ final class AgentViews {
         .put("attributes", attributes).put("master_hostname", s.masterId() == null ? "" : s.masterId())
         .put("flags", flags).put("capabilities", new JsonArray())
         .put("frameworks", frameworks).put("completed_frameworks", completedFrameworks);
+  }
+
+  /** The framework's first role (MULTI_ROLE) or its legacy single role. */
+  @SuppressWarnings("deprecation")
+  static String role(FrameworkInfo fi) {
+    if (fi == null) {
+      return "*";
+    }
+    return fi.getRolesCount() > 0 ? fi.getRoles(0) : fi.getRole();
   }
 
   private static String executorName(Container c) {
@@ -171,7 +180,7 @@ final class AgentViews {
   private static ExecutorInfo executorInfo(Container c) {
     return ExecutorInfo.newBuilder().setExecutorId(ExecutorID.newBuilder().setValue(c.executorId))
         .setFrameworkId(org.apache.mesos.v1.Protos.FrameworkID.newBuilder().setValue(c.frameworkId))
-        .setName(executorName(c)).setSource(c.taskId())
+        .setName(executorName(c))
         .setCommand(c.task.hasCommand() ? c.task.getCommand() : CommandInfo.getDefaultInstance())
         .addAllResources(c.task.getResourcesList()).build();
   }

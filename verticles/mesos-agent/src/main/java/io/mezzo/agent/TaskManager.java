@@ -376,19 +376,25 @@ final class TaskManager {
     frameworks.remove(frameworkId);
   }
 
-  /** Kills the processes of containers whose memory limit was hit (the kernel killed one of them). Runs on a worker. */
+  /**
+   * Kills the processes of containers whose memory limit was hit (the kernel OOM-killed one of
+   * them), so the task ends at once with the memory reason. One worker job checks every container.
+   */
   void checkMemory() {
-    for (Container c : new ArrayList<>(containers.values())) {
-      if (c.process != null && !c.destroyed && !c.memoryLimited && !c.terminal()) {
-        String cid = c.containerId;
-        vertx.executeBlocking(() -> containerizer.isolator().oomKilled(cid)).onSuccess(oom -> {
-          if (oom && !c.memoryLimited && !c.destroyed) {
-            c.memoryLimited = true;
-            vertx.executeBlocking(() -> containerizer.signal(cid, true));
+    List<Container> running = containers.values().stream()
+        .filter(c -> c.process != null && !c.destroyed && !c.memoryLimited && !c.terminal()).toList();
+    if (running.isEmpty() || closed) {
+      return;
+    }
+    vertx.executeBlocking(() -> running.stream().filter(c -> containerizer.isolator().oomKilled(c.containerId)).toList(), false)
+        .onSuccess(limited -> {
+          for (Container c : limited) {
+            if (!c.memoryLimited && !c.destroyed) {
+              c.memoryLimited = true;
+              vertx.executeBlocking(() -> containerizer.signal(c.containerId, true));
+            }
           }
         });
-      }
-    }
   }
 
   // ---- status updates -------------------------------------------------------------------------

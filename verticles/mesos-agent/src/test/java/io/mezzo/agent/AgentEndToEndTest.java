@@ -311,4 +311,18 @@ class AgentEndToEndTest {
     assertThat(agents.getJsonObject("get_agents").getJsonArray("agents").getJsonObject(0).getJsonObject("agent_info")
         .getJsonObject("id").getString("value")).isEqualTo(id);
   }
+
+  @Test
+  @Order(9)
+  void teardown_shutsTheFrameworkDownOnTheAgent_killingItsTasks() throws Exception {
+    launch("last-1", "cpus:0.1;mem:32", shell("sleep 600"), null);
+    framework.update("last-1", TaskState.TASK_RUNNING, WAIT);
+    String container = executor("last-1").getString("container");
+    Path memory = ClusterFixture.CGROUPS.resolve("memory").resolve(cluster.cgroupsRoot).resolve(container);
+    assertThat(Files.exists(memory)).isTrue();
+
+    assertThat(framework.call(Call.newBuilder().setType(Call.Type.TEARDOWN).build())).isEqualTo(202);
+    await().atMost(WAIT).until(() -> !Files.exists(memory));
+    await().atMost(WAIT).until(() -> new JsonObject(cluster.get(agent.url() + "/state").body()).getJsonArray("frameworks").isEmpty());
+  }
 }

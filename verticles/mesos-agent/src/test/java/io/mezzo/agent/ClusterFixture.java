@@ -30,6 +30,7 @@ import java.util.stream.Stream;
 import org.apache.curator.framework.CuratorFramework;
 
 /** A real ZooKeeper, a real master and real agents in one Vert.x, for end-to-end tests. */
+@SuppressWarnings("try")
 final class ClusterFixture implements AutoCloseable {
   static final Path CGROUPS = Path.of("/sys/fs/cgroup");
 

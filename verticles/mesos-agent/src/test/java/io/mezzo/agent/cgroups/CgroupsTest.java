@@ -73,4 +73,21 @@ class CgroupsTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> Isolators.detect("cgroups", base, "mezzo"))
         .hasMessageContaining("cgroups isolation unavailable");
   }
+
+  @Test
+  void posix_findsTheTopProcessAndItsDescendants() throws Exception {
+    PosixIsolator posix = new PosixIsolator();
+    Process p = new ProcessBuilder("/bin/sh", "-c", "sleep 30 & wait").start();
+    try {
+      posix.started("c1", p.pid());
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> posix.pids("c1").size() == 2);
+      assertThat(posix.pids("c1")).startsWith(p.pid());
+    } finally {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly().waitFor();
+    }
+    assertThat(posix.pids("c1")).isEmpty();
+    posix.destroy("c1");
+    assertThat(posix.pids("c1")).isEmpty();
+  }
 }

@@ -32,9 +32,16 @@ import org.apache.curator.framework.CuratorFramework;
 public final class MarathonVerticle extends VerticleBase implements MarathonNode, LeaderListener {
   private static final Logger LOG = Logger.getLogger(MarathonVerticle.class.getName());
 
+  /** Creates the launcher once the verticle knows its Vert.x and configuration. */
+  @FunctionalInterface
+  public interface LauncherFactory {
+    InstanceLauncher create(io.vertx.core.Vertx vertx, MarathonConfig config);
+  }
+
   private final ComponentContext node;
-  private final InstanceLauncher launcher;
+  private final LauncherFactory launchers;
   private final Clock clock;
+  private InstanceLauncher launcher;
   private MarathonConfig config;
   private ZkStore zk;
   private EventStream events;
@@ -49,15 +56,21 @@ public final class MarathonVerticle extends VerticleBase implements MarathonNode
   private long followerTimer = -1;
   private boolean stopping;
 
-  public MarathonVerticle(ComponentContext node, InstanceLauncher launcher, Clock clock) {
+  public MarathonVerticle(ComponentContext node, LauncherFactory launchers, Clock clock) {
     this.node = node;
-    this.launcher = launcher;
+    this.launchers = launchers;
     this.clock = clock;
+  }
+
+  /** With a ready-made launcher (tests). */
+  public MarathonVerticle(ComponentContext node, InstanceLauncher launcher, Clock clock) {
+    this(node, (vertx, config) -> launcher, clock);
   }
 
   @Override
   public Future<?> start() {
     config = ConfigBinder.bind(config(), MarathonConfig.class, "marathon");
+    launcher = launchers.create(vertx, config);
     zk = node.service(ZkStore.class).orElseGet(() -> new ZkStore(vertx, node.service(CuratorFramework.class)
         .orElseThrow(() -> new IllegalStateException("marathon needs the node's ZooKeeper client"))));
     events = new EventStream(config.eventBufferSize(), clock.millis() * 1000);

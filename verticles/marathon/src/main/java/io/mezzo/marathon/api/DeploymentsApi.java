@@ -5,6 +5,8 @@ import io.mezzo.marathon.core.Groups;
 import io.mezzo.marathon.core.Instance;
 import io.mezzo.marathon.core.MarathonCore;
 import io.mezzo.marathon.core.MarathonException;
+import io.mezzo.marathon.core.OfferSummary;
+import io.mezzo.marathon.core.Versions;
 import io.mezzo.marathon.model.AppDefinition;
 import io.mezzo.marathon.model.PathId;
 import io.mezzo.marathon.validation.Violation;
@@ -127,10 +129,30 @@ final class DeploymentsApi {
       queue.add(new JsonObject().put("app", Views.app(app.get())).put("count", list.size())
           .put("delay", new JsonObject().put("timeLeftSeconds", left.toSeconds()).put("overdue", left.isZero()))
           .put("since", since).put("role", app.get().role() == null ? "*" : app.get().role())
-          .put("processedOffersSummary", new JsonObject().put("processedOffersCount", 0).put("unusedOffersCount", 0)
-              .put("rejectSummaryLastOffers", new JsonArray()).put("rejectSummaryLaunchAttempt", new JsonArray())));
+          .put("processedOffersSummary", offersSummary(core.offerSummary(appId))));
     });
     Http.ok(ctx, new JsonObject().put("queue", queue));
+  }
+
+  static JsonObject offersSummary(Optional<OfferSummary> summary) {
+    JsonObject out = new JsonObject().put("processedOffersCount", 0).put("unusedOffersCount", 0)
+        .put("rejectSummaryLastOffers", new JsonArray()).put("rejectSummaryLaunchAttempt", new JsonArray());
+    summary.ifPresent(s -> {
+      out.put("processedOffersCount", s.processedOffersCount()).put("unusedOffersCount", s.unusedOffersCount())
+          .put("rejectSummaryLastOffers", reasons(s.lastOffers()))
+          .put("rejectSummaryLaunchAttempt", reasons(s.launchAttempt()));
+      if (s.lastUnusedOfferAt() != null) {
+        out.put("lastUnusedOfferAt", Versions.format(s.lastUnusedOfferAt()));
+      }
+    });
+    return out;
+  }
+
+  private static JsonArray reasons(List<OfferSummary.ReasonCount> counts) {
+    JsonArray out = new JsonArray();
+    counts.forEach(c -> out.add(new JsonObject().put("reason", c.reason()).put("declined", c.declined())
+        .put("processed", c.processed())));
+    return out;
   }
 
   private void resetDelay(RoutingContext ctx) {

@@ -70,6 +70,7 @@ public final class MarathonCore implements InstanceTracker.Listener {
   private Future<?> commands = Future.succeededFuture();
   private long timer = -1;
   private boolean reconcilePending;
+  private boolean attached;
   private boolean closed;
 
   public MarathonCore(Vertx vertx, Clock clock, MarathonStore store, EventStream events, InstanceLauncher launcher,
@@ -101,11 +102,69 @@ public final class MarathonCore implements InstanceTracker.Listener {
       deployments.put(d.id(), d);
       trackDeadline(d.plan());
     }
-    launcher.attach(tracker);
-    timer = vertx.setPeriodic(options.tickMs(), id -> tick());
     LOG.info("Recovered " + Groups.apps(root).size() + " apps, " + deployments.size() + " deployments, "
-        + tracker.all().size() + " instances");
-    reconcileSoon();
+        + tracker.all().size() + " instances; reconciling them before launching or killing anything");
+    launcher.attach(new LeaderView()).onComplete(ar -> {
+      if (closed) {
+        return;
+      }
+      if (ar.failed()) {
+        LOG.severe("The launcher could not start: " + ar.cause() + "; giving up leadership");
+        storeFailed.run();
+        return;
+      }
+      attached = true;
+      requeueUnlaunched();
+      timer = vertx.setPeriodic(options.tickMs(), id -> tick());
+      reconcileSoon();
+    });
+  }
+
+  /**
+   * Instances a former leader provisioned that no agent runs (reconciliation found no task) go back to the
+   * queue under their own task id, so they are neither lost nor counted as failures.
+   */
+  private void requeueUnlaunched() {
+    for (Instance i : List.copyOf(tracker.all())) {
+      if (i.condition() == Condition.PROVISIONED) {
+        tracker.transition(i, Condition.SCHEDULED);
+      }
+    }
+  }
+
+  /** The leader as the launcher sees it. */
+  private final class LeaderView implements InstanceLauncher.Leader {
+    @Override
+    public void statusUpdate(StatusUpdate update) {
+      if (!closed) {
+        tracker.statusUpdate(update);
+      }
+    }
+
+    @Override
+    public Collection<Instance> instances() {
+      return tracker.all();
+    }
+
+    @Override
+    public Optional<Instance> instance(String instanceOrTaskId) {
+      return tracker.get(instanceOrTaskId);
+    }
+
+    @Override
+    public List<Instance> instancesOf(String appId) {
+      return tracker.ofApp(appId);
+    }
+
+    @Override
+    public Optional<String> frameworkId() {
+      return Optional.ofNullable(frameworkId);
+    }
+
+    @Override
+    public Future<Void> saveFrameworkId(String id) {
+      return setFrameworkId(id);
+    }
   }
 
   public void close() {
@@ -134,6 +193,15 @@ public final class MarathonCore implements InstanceTracker.Listener {
 
   public Optional<String> frameworkId() {
     return Optional.ofNullable(frameworkId);
+  }
+
+  /** True once the launcher has reconciled the instances of this leadership term. */
+  public boolean isReconciled() {
+    return attached;
+  }
+
+  public Optional<OfferSummary> offerSummary(String appId) {
+    return launcher.offerSummary(appId);
   }
 
   public MarathonStore store() {
@@ -221,6 +289,10 @@ public final class MarathonCore implements InstanceTracker.Listener {
   /** Kills instances; with {@code scale} the app's {@code instances} shrinks by the number killed. */
   public Future<Change> kill(List<Instance> doomed, boolean scale, boolean force) {
     return serialized(() -> {
+      if (!attached) {
+        throw new MarathonException(503, MarathonException.message(
+            "Marathon is reconciling its tasks with Mesos; try again shortly"));
+      }
       Map<String, List<Instance>> byApp = new LinkedHashMap<>();
       doomed.forEach(i -> byApp.computeIfAbsent(i.appId(), k -> new ArrayList<>()).add(i));
       if (!scale) {
@@ -388,7 +460,7 @@ public final class MarathonCore implements InstanceTracker.Listener {
   }
 
   private void reconcile() {
-    if (closed) {
+    if (closed || !attached) {
       return;
     }
     Set<String> busy = new HashSet<>();

@@ -6,6 +6,7 @@ import io.mezzo.marathon.core.InstanceLauncher;
 import io.mezzo.marathon.core.StatusUpdate;
 import io.mezzo.marathon.model.AppDefinition;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.Map;
@@ -37,9 +38,10 @@ final class SimulatedLauncher implements InstanceLauncher {
   }
 
   @Override
-  public void attach(StatusListener l) {
+  public Future<Void> attach(Leader l) {
     listener = l;
     context = Vertx.currentContext();
+    return Future.succeededFuture();
   }
 
   @Override

@@ -3,19 +3,21 @@ package io.mezzo.marathon.core.impl;
 import io.mezzo.marathon.core.Instance;
 import io.mezzo.marathon.core.InstanceLauncher;
 import io.mezzo.marathon.model.AppDefinition;
+import io.vertx.core.Future;
 import java.util.List;
 import java.util.logging.Logger;
 
 /**
- * The launcher until the Mesos client is wired in: it launches nothing, so instances stay provisioned and
- * deployments keep running (or hit their progress deadline).
+ * A launcher that launches nothing, for a Marathon without Mesos ({@code marathon.master} {@code none}):
+ * instances stay provisioned and deployments keep running (or hit their progress deadline).
  */
 public final class IdleLauncher implements InstanceLauncher {
   private static final Logger LOG = Logger.getLogger(IdleLauncher.class.getName());
 
   @Override
-  public void attach(StatusListener listener) {
-    LOG.info("No Mesos launcher yet: instances will wait in the queue");
+  public Future<Void> attach(Leader leader) {
+    LOG.info("No Mesos master configured: instances will wait in the queue");
+    return Future.succeededFuture();
   }
 
   @Override

@@ -1,0 +1,576 @@
+package io.mezzo.marathon.mesos;
+
+import io.mezzo.marathon.MarathonConfig;
+import io.mezzo.marathon.core.Condition;
+import io.mezzo.marathon.core.Instance;
+import io.mezzo.marathon.core.InstanceLauncher;
+import io.mezzo.marathon.core.OfferSummary;
+import io.mezzo.marathon.core.StatusUpdate;
+import io.mezzo.marathon.model.AppDefinition;
+import io.mezzo.marathon.placement.OfferMatcher;
+import io.mezzo.marathon.placement.OfferView;
+import io.mezzo.marathon.placement.PlacedInstance;
+import io.mezzo.mesos.client.MasterDetector;
+import io.mezzo.mesos.client.SchedulerClient;
+import io.reactivex.rxjava3.core.Completable;
+import io.reactivex.rxjava3.core.Scheduler;
+import io.reactivex.rxjava3.disposables.Disposable;
+import io.reactivex.rxjava3.schedulers.Schedulers;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.logging.Logger;
+import org.apache.mesos.v1.Protos.AgentID;
+import org.apache.mesos.v1.Protos.Filters;
+import org.apache.mesos.v1.Protos.FrameworkID;
+import org.apache.mesos.v1.Protos.FrameworkInfo;
+import org.apache.mesos.v1.Protos.KillPolicy;
+import org.apache.mesos.v1.Protos.Offer;
+import org.apache.mesos.v1.Protos.OfferID;
+import org.apache.mesos.v1.Protos.Resource;
+import org.apache.mesos.v1.Protos.TaskID;
+import org.apache.mesos.v1.Protos.TaskInfo;
+import org.apache.mesos.v1.Protos.TaskStatus;
+import org.apache.mesos.v1.scheduler.Protos.Call;
+import org.apache.mesos.v1.scheduler.Protos.Event;
+
+/**
+ * The launcher on Mesos: Marathon as the framework {@code marathon} through {@link SchedulerClient}.
+ *
+ * <pre>
+ *   attach ── SUBSCRIBE (stored framework id) ── SUBSCRIBED ── store id ── explicit RECONCILE of known tasks
+ *          ── all answered (or reconciliation_timeout) ── attach completes; KILLs resent; REVIVE/SUPPRESS
+ *   launch ── queue ── OFFERS ── OfferMatcher per queued app ── ACCEPT(LAUNCH) / DECLINE(refuse filter)
+ *   UPDATE ── Leader.statusUpdate ── ACKNOWLEDGE            kill ── KILL (with the app's kill policy)
+ * </pre>
+ *
+ * Every (re)subscription reconciles again, and no KILL and no LAUNCH goes out while a reconciliation is waiting
+ * for answers, so a leader never acts on state a former leader left stale. A task the master reports that
+ * Marathon does not know is killed. The queue asks for offers (REVIVE, at most every {@code min_revive_interval_ms})
+ * when instances are queued and SUPPRESSes them when none are. Everything runs on the event loop that attached;
+ * client events and call results are moved onto it.
+ */
+public final class MesosInstanceLauncher implements InstanceLauncher {
+  private static final Logger LOG = Logger.getLogger(MesosInstanceLauncher.class.getName());
+  private static final int STATS_WINDOW = 10;
+  private static final long KILL_RETRY_MS = 10_000;
+  private static final long RECONCILE_RETRY_MS = 2_000;
+  private static final long RESUBSCRIBE_MS = 10_000;
+
+  private final Vertx vertx;
+  private final MarathonConfig config;
+  private final MasterDetector detector;
+  private final Clock clock;
+  private final Random random;
+
+  private final Map<String, Pending> queue = new LinkedHashMap<>();
+  private final Map<String, Placement> placements = new HashMap<>();
+  private final Map<String, KillPolicy> killPolicies = new HashMap<>();
+  private final Map<String, OfferStats> stats = new HashMap<>();
+  private final Set<String> awaiting = new HashSet<>();
+  private final List<Long> timers = new ArrayList<>();
+  private Context context;
+  private Scheduler loop;
+  private Leader leader;
+  private SchedulerClient client;
+  private Disposable subscription;
+  private Promise<Void> reconciled;
+  private long term;
+  private long connection;
+  private boolean connected;
+  private boolean reconciling;
+  private Boolean suppressed;
+  private long lastReviveMs = Long.MIN_VALUE / 2;
+  private boolean reviveScheduled;
+
+  private record Pending(AppDefinition app, Instance instance) {
+  }
+
+  /** Where this term launched a task, reported with its first updates. */
+  private record Placement(String agentId, String host, List<Integer> ports) {
+  }
+
+  public MesosInstanceLauncher(Vertx vertx, MarathonConfig config, MasterDetector detector, Clock clock,
+                               Random random) {
+    this.vertx = vertx;
+    this.config = config;
+    this.detector = detector;
+    this.clock = clock;
+    this.random = random;
+  }
+
+  // ---- term ---------------------------------------------------------------------------------------
+
+  @Override
+  public Future<Void> attach(Leader newLeader) {
+    detach();
+    long myTerm = ++term;
+    leader = newLeader;
+    context = Vertx.currentContext();
+    Context ctx = context;
+    loop = Schedulers.from(command -> ctx.runOnContext(v -> command.run()));
+    reconciled = Promise.promise();
+    SchedulerClient.Builder builder = SchedulerClient.builder().detector(detector).frameworkInfo(frameworkInfo())
+        .listener(new io.mezzo.mesos.client.ConnectionListener() {
+          @Override
+          public void disconnected(Throwable cause, Duration reconnectIn) {
+            ctx.runOnContext(v -> onDisconnected(myTerm, cause, reconnectIn));
+          }
+        });
+    newLeader.frameworkId().ifPresent(id -> builder.frameworkId(FrameworkID.newBuilder().setValue(id).build()));
+    client = builder.build();
+    subscribe(myTerm);
+    timers.add(vertx.setTimer(config.reconciliationTimeoutSeconds() * 1000L, id -> {
+      if (myTerm == term && reconciled.tryComplete()) {
+        LOG.warning("No complete reconciliation within " + config.reconciliationTimeoutSeconds()
+            + " s; going ahead with the stored state of " + awaiting.size() + " unanswered tasks");
+      }
+    }));
+    timers.add(vertx.setPeriodic(KILL_RETRY_MS, id -> retryKills()));
+    timers.add(vertx.setPeriodic(config.reconciliationIntervalSeconds() * 1000L, id -> {
+      if (connected && !reconciling) {
+        send(client.reconcile(List.of()), "implicit RECONCILE");
+      }
+    }));
+    LOG.info("Subscribing as framework '" + config.frameworkName() + "'"
+        + newLeader.frameworkId().map(id -> " with id '" + id + "'").orElse(" for the first time"));
+    return reconciled.future();
+  }
+
+  private FrameworkInfo frameworkInfo() {
+    String user = config.mesosUser().isEmpty() ? System.getProperty("user.name", "root") : config.mesosUser();
+    FrameworkInfo.Builder info = FrameworkInfo.newBuilder().setUser(user).setName(config.frameworkName())
+        .setFailoverTimeout(config.failoverTimeoutSeconds()).setCheckpoint(true).addRoles(config.mesosRole());
+    for (FrameworkInfo.Capability.Type type : List.of(FrameworkInfo.Capability.Type.PARTITION_AWARE,
+        FrameworkInfo.Capability.Type.TASK_KILLING_STATE, FrameworkInfo.Capability.Type.MULTI_ROLE)) {
+      info.addCapabilities(FrameworkInfo.Capability.newBuilder().setType(type));
+    }
+    return info.build();
+  }
+
+  private void subscribe(long myTerm) {
+    subscription = client.events().observeOn(loop).subscribe(
+        event -> {
+          if (myTerm == term) {
+            onEvent(event);
+          }
+        },
+        error -> {
+          if (myTerm == term) {
+            connected = false;
+            LOG.severe("The master refused Marathon's subscription: " + error + "; trying again in "
+                + RESUBSCRIBE_MS + " ms");
+            timers.add(vertx.setTimer(RESUBSCRIBE_MS, id -> {
+              if (myTerm == term) {
+                subscribe(myTerm);
+              }
+            }));
+          }
+        },
+        () -> {
+          if (myTerm == term) {
+            connected = false;
+            LOG.severe("The master closed Marathon's event stream for good (another scheduler took the framework"
+                + " over, or it was torn down)");
+          }
+        });
+  }
+
+  private void onDisconnected(long myTerm, Throwable cause, Duration reconnectIn) {
+    if (myTerm == term && connected) {
+      LOG.warning("Lost the master (" + cause + "); re-subscribing in " + reconnectIn.toMillis() + " ms");
+      connected = false;
+    }
+  }
+
+  @Override
+  public void detach() {
+    term++;
+    timers.forEach(vertx::cancelTimer);
+    timers.clear();
+    if (subscription != null) {
+      subscription.dispose();
+      subscription = null;
+    }
+    if (client != null) {
+      client.close();
+      client = null;
+    }
+    if (reconciled != null) {
+      reconciled.tryFail("Leadership ended");
+    }
+    leader = null;
+    connected = false;
+    reconciling = false;
+    suppressed = null;
+    reviveScheduled = false;
+    queue.clear();
+    placements.clear();
+    awaiting.clear();
+    stats.clear();
+  }
+
+  // ---- events -------------------------------------------------------------------------------------
+
+  private void onEvent(Event event) {
+    switch (event.getType()) {
+      case SUBSCRIBED -> onSubscribed(event.getSubscribed());
+      case OFFERS -> onOffers(event.getOffers().getOffersList());
+      case UPDATE -> onUpdate(event.getUpdate().getStatus());
+      case ERROR -> LOG.severe("Error from the master: " + event.getError().getMessage());
+      default -> {
+        // HEARTBEAT, RESCIND (offers are never held), FAILURE, MESSAGE: nothing to do
+      }
+    }
+  }
+
+  private void onSubscribed(Event.Subscribed subscribed) {
+    long myConnection = ++connection;
+    connected = true;
+    reconciling = true;
+    suppressed = null;
+    String id = subscribed.getFrameworkId().getValue();
+    LOG.info("Subscribed as framework '" + id + "'; reconciling");
+    Future<Void> stored = id.equals(leader.frameworkId().orElse(null)) ? Future.succeededFuture()
+        : leader.saveFrameworkId(id);
+    stored.onSuccess(v -> {
+      if (myConnection == connection) {
+        startReconciliation(myConnection);
+      }
+    }).onFailure(e -> {
+      LOG.severe("Could not store framework id '" + id + "': " + e);
+      reconciled.tryFail(e);
+    });
+  }
+
+  /** Asks for the state of every task this leader believes launched; finishes when all have answered. */
+  private void startReconciliation(long myConnection) {
+    awaiting.clear();
+    List<Call.Reconcile.Task> tasks = new ArrayList<>();
+    for (Instance i : leader.instances()) {
+      if (i.condition().isLaunched() || (i.condition() == Condition.PROVISIONED && !queue.containsKey(i.instanceId()))) {
+        awaiting.add(i.taskId());
+        tasks.add(reconcileTask(i));
+      }
+    }
+    if (tasks.isEmpty()) {
+      reconciliationDone(myConnection);
+      return;
+    }
+    send(client.reconcile(tasks), "explicit RECONCILE of " + tasks.size() + " tasks");
+    timers.add(vertx.setTimer(RECONCILE_RETRY_MS, id -> retryReconciliation(myConnection, RECONCILE_RETRY_MS)));
+  }
+
+  private void retryReconciliation(long myConnection, long delayMs) {
+    if (myConnection != connection || !reconciling || !connected) {
+      return;
+    }
+    List<Call.Reconcile.Task> tasks = new ArrayList<>();
+    for (String taskId : awaiting) {
+      leader.instance(taskId).ifPresent(i -> tasks.add(reconcileTask(i)));
+    }
+    awaiting.retainAll(tasks.stream().map(t -> t.getTaskId().getValue()).toList());
+    if (tasks.isEmpty()) {
+      reconciliationDone(myConnection);
+      return;
+    }
+    send(client.reconcile(tasks), "explicit RECONCILE of " + tasks.size() + " unanswered tasks");
+    long next = Math.min(delayMs * 2, 30_000);
+    timers.add(vertx.setTimer(next, id -> retryReconciliation(myConnection, next)));
+  }
+
+  private static Call.Reconcile.Task reconcileTask(Instance i) {
+    Call.Reconcile.Task.Builder t = Call.Reconcile.Task.newBuilder().setTaskId(TaskID.newBuilder().setValue(i.taskId()));
+    if (i.agentId() != null) {
+      t.setAgentId(AgentID.newBuilder().setValue(i.agentId()));
+    }
+    return t.build();
+  }
+
+  private void reconciliationDone(long myConnection) {
+    if (myConnection != connection || !reconciling) {
+      return;
+    }
+    reconciling = false;
+    awaiting.clear();
+    LOG.info("Reconciliation done");
+    reconciled.tryComplete();
+    send(client.reconcile(List.of()), "implicit RECONCILE");
+    retryKills();
+    offersWanted(true);
+  }
+
+  private void onUpdate(TaskStatus status) {
+    String taskId = status.getTaskId().getValue();
+    Condition condition = TaskStates.condition(status.getState());
+    Optional<Instance> known = leader.instance(taskId).filter(i -> i.taskId().equals(taskId));
+    boolean answer = awaiting.remove(taskId);
+    if (known.isEmpty()) {
+      if (!condition.isTerminal() && connected) {
+        LOG.warning("Killing task '" + taskId + "' that Marathon does not know (" + status.getState() + ")");
+        send(client.kill(status.getTaskId(), status.hasAgentId() ? status.getAgentId() : null), "KILL of unknown task");
+      }
+    } else {
+      forward(known.get(), status, condition);
+    }
+    send(client.acknowledge(status), "ACKNOWLEDGE of '" + taskId + "'");
+    if (answer && awaiting.isEmpty()) {
+      reconciliationDone(connection);
+    }
+  }
+
+  private void forward(Instance instance, TaskStatus status, Condition condition) {
+    boolean reconciliation = status.getReason() == TaskStatus.Reason.REASON_RECONCILIATION;
+    if (instance.condition() == Condition.PROVISIONED && !queue.containsKey(instance.instanceId())
+        && reconciliation && condition.isTerminal()) {
+      return; // provisioned by a former leader and never launched: the leader queues it again
+    }
+    if (instance.condition() == Condition.KILLING && !condition.isTerminal()) {
+      return; // still being killed, whatever state it was in before the kill reached it
+    }
+    Placement p = placements.get(status.getTaskId().getValue());
+    if (condition.isTerminal()) {
+      placements.remove(status.getTaskId().getValue());
+    }
+    Boolean healthy = status.hasHealthy() ? status.getHealthy() : null;
+    String agentId = status.hasAgentId() ? status.getAgentId().getValue() : p == null ? null : p.agentId();
+    leader.statusUpdate(new StatusUpdate(instance.instanceId(), condition, healthy, agentId,
+        p == null ? null : p.host(), p == null ? null : p.ports(), status.hasMessage() ? status.getMessage() : null));
+  }
+
+  // ---- launching ----------------------------------------------------------------------------------
+
+  @Override
+  public void launch(AppDefinition app, List<Instance> instances) {
+    if (leader == null) {
+      return;
+    }
+    boolean newAttempt = queue.values().stream().noneMatch(p -> p.app().id().equals(app.id()));
+    if (newAttempt) {
+      stats.put(app.id(), new OfferStats(STATS_WINDOW));
+    }
+    KillPolicy policy = TaskInfos.killPolicy(app);
+    if (policy != null) {
+      killPolicies.put(app.id(), policy);
+    } else {
+      killPolicies.remove(app.id());
+    }
+    for (Instance i : instances) {
+      queue.put(i.instanceId(), new Pending(app, i));
+    }
+    offersWanted(true);
+  }
+
+  private void onOffers(List<Offer> offers) {
+    if (reconciling || queue.isEmpty()) {
+      decline(offers, reconciling ? 0 : config.declineOfferSeconds());
+      offersWanted(false);
+      return;
+    }
+    List<Offer> unused = new ArrayList<>();
+    for (Offer offer : offers) {
+      List<TaskInfo> tasks = place(new OfferResources(offer));
+      if (tasks.isEmpty()) {
+        unused.add(offer);
+      } else {
+        Offer.Operation launch = Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH)
+            .setLaunch(Offer.Operation.Launch.newBuilder().addAllTaskInfos(tasks)).build();
+        List<Call.Reconcile.Task> launched = tasks.stream().map(t -> Call.Reconcile.Task.newBuilder()
+            .setTaskId(t.getTaskId()).setAgentId(t.getAgentId()).build()).toList();
+        Completable accept = client.accept(List.of(offer.getId()), List.of(launch),
+            Filters.newBuilder().setRefuseSeconds(0).build());
+        accept.observeOn(loop).subscribe(() -> { }, e -> {
+          LOG.warning("ACCEPT of offer '" + offer.getId().getValue() + "' failed: " + e + "; reconciling its "
+              + tasks.size() + " tasks");
+          if (connected && client != null) {
+            send(client.reconcile(launched), "RECONCILE after a failed ACCEPT");
+          }
+        });
+      }
+    }
+    decline(unused, config.declineOfferSeconds());
+    offersWanted(false);
+  }
+
+  /** Places as many queued instances on the offer as fit, app by app in queue order. */
+  private List<TaskInfo> place(OfferResources resources) {
+    Offer offer = resources.offer();
+    Map<String, List<Pending>> byApp = new LinkedHashMap<>();
+    queue.values().forEach(p -> byApp.computeIfAbsent(p.app().id(), k -> new ArrayList<>()).add(p));
+    List<TaskInfo> tasks = new ArrayList<>();
+    for (List<Pending> pending : byApp.values()) {
+      AppDefinition app = pending.get(0).app();
+      List<PlacedInstance> placed = placed(app.id(), offer);
+      boolean first = true;
+      for (Pending p : pending) {
+        OfferView view = resources.view();
+        OfferMatcher.Result result = OfferMatcher.match(p.app(), view, placed, random);
+        OfferStats appStats = stats.computeIfAbsent(app.id(), k -> new OfferStats(STATS_WINDOW));
+        if (result instanceof OfferMatcher.NoMatch noMatch) {
+          if (first) {
+            appStats.unused(noMatch.reasons(), clock.instant());
+          }
+          break;
+        }
+        if (first) {
+          appStats.used();
+        }
+        first = false;
+        List<Integer> ports = ((OfferMatcher.Match) result).hostPorts();
+        List<Resource> taken = resources.take(p.app().cpus(), p.app().mem(), p.app().disk(), p.app().gpus(), ports);
+        tasks.add(TaskInfos.build(p.app(), p.instance(), offer.getAgentId().getValue(), offer.getHostname(), taken,
+            ports, config.mesosUser()));
+        queue.remove(p.instance().instanceId());
+        placed.add(PlacedInstance.on(p.instance().instanceId(), view));
+        Placement placement = new Placement(offer.getAgentId().getValue(), offer.getHostname(), ports);
+        placements.put(p.instance().taskId(), placement);
+        leader.statusUpdate(new StatusUpdate(p.instance().instanceId(), Condition.STAGING, null, placement.agentId(),
+            placement.host(), ports, null));
+      }
+    }
+    return tasks;
+  }
+
+  /** The app's active instances that have an agent, with what is known of it (the offer's facts on the same agent). */
+  private List<PlacedInstance> placed(String appId, Offer offer) {
+    List<PlacedInstance> out = new ArrayList<>();
+    for (Instance i : leader.instancesOf(appId)) {
+      if (i.agentId() == null || !i.isActive()) {
+        continue;
+      }
+      if (i.agentId().equals(offer.getAgentId().getValue())) {
+        OfferView facts = new OfferResources(offer).view();
+        out.add(new PlacedInstance(i.instanceId(), i.agentId(), facts.hostname(), facts.attributes(), facts.region(),
+            facts.zone()));
+      } else {
+        out.add(new PlacedInstance(i.instanceId(), i.agentId(), i.host(), Map.of(), null, null));
+      }
+    }
+    return out;
+  }
+
+  private void decline(List<Offer> offers, int refuseSeconds) {
+    if (offers.isEmpty() || client == null) {
+      return;
+    }
+    List<OfferID> ids = offers.stream().map(Offer::getId).toList();
+    send(client.decline(ids, Filters.newBuilder().setRefuseSeconds(refuseSeconds).build()),
+        "DECLINE of " + ids.size() + " offers");
+  }
+
+  /**
+   * SUPPRESS when nothing is queued, REVIVE when something is (on new demand even when not suppressed, to clear
+   * refuse filters), at most every {@code min_revive_interval_ms}.
+   */
+  private void offersWanted(boolean newDemand) {
+    if (!connected || reconciling) {
+      return;
+    }
+    if (queue.isEmpty()) {
+      if (!Boolean.TRUE.equals(suppressed)) {
+        suppressed = true;
+        send(client.suppress(List.of()), "SUPPRESS");
+      }
+      return;
+    }
+    if (!newDemand && Boolean.FALSE.equals(suppressed)) {
+      return;
+    }
+    long now = clock.millis();
+    long wait = lastReviveMs + config.minReviveIntervalMs() - now;
+    if (wait <= 0) {
+      lastReviveMs = now;
+      suppressed = false;
+      send(client.revive(List.of()), "REVIVE");
+    } else if (!reviveScheduled) {
+      reviveScheduled = true;
+      long myTerm = term;
+      timers.add(vertx.setTimer(wait, id -> {
+        reviveScheduled = false;
+        if (myTerm == term) {
+          offersWanted(true);
+        }
+      }));
+    }
+  }
+
+  @Override
+  public Optional<OfferSummary> offerSummary(String appId) {
+    OfferStats s = stats.get(appId);
+    return s == null ? Optional.empty() : Optional.of(s.summary());
+  }
+
+  // ---- killing ------------------------------------------------------------------------------------
+
+  @Override
+  public void kill(String appId, List<Instance> instances) {
+    boolean dequeued = false;
+    for (Instance i : instances) {
+      if (queue.remove(i.instanceId()) != null) {
+        dequeued = true;
+      } else if (i.condition().isLaunched()) {
+        sendKill(appId, i);
+      }
+    }
+    if (dequeued) {
+      offersWanted(false);
+    }
+  }
+
+  /** Sends KILL unless the connection is down or reconciling; {@link #retryKills} catches up afterwards. */
+  private void sendKill(String appId, Instance i) {
+    if (!connected || reconciling || client == null) {
+      return;
+    }
+    Call.Kill.Builder kill = Call.Kill.newBuilder().setTaskId(TaskID.newBuilder().setValue(i.taskId()));
+    if (i.agentId() != null) {
+      kill.setAgentId(AgentID.newBuilder().setValue(i.agentId()));
+    }
+    KillPolicy policy = killPolicies.get(appId);
+    if (policy != null) {
+      kill.setKillPolicy(policy);
+    }
+    send(client.call(Call.newBuilder().setType(Call.Type.KILL).setKill(kill).build()), "KILL of '" + i.taskId() + "'");
+  }
+
+  /** Sends KILL again for every instance still being killed (lost calls, kills from before a reconnect). */
+  private void retryKills() {
+    if (leader == null) {
+      return;
+    }
+    for (Instance i : List.copyOf(leader.instances())) {
+      if (i.condition() == Condition.KILLING) {
+        sendKill(i.appId(), i);
+      }
+    }
+  }
+
+  // ---- calls --------------------------------------------------------------------------------------
+
+  private void send(Completable call, String what) {
+    long myTerm = term;
+    call.observeOn(loop).subscribe(() -> { }, e -> {
+      if (myTerm == term) {
+        LOG.warning(what + " failed: " + e);
+      }
+    });
+  }
+
+  /** For logs and {@code /v2/info}: the master holding the stream. */
+  public Optional<URI> master() {
+    return client == null ? Optional.empty() : client.master();
+  }
+}

@@ -3,14 +3,14 @@ package io.mezzo.metronome;
 import io.mezzo.common.component.Component;
 import io.mezzo.common.component.ComponentConfig;
 import io.mezzo.common.component.ComponentContext;
-import io.mezzo.metronome.launch.RunLauncher;
+import io.mezzo.metronome.mesos.MesosLaunchers;
 import io.vertx.core.Deployable;
 import java.time.Clock;
 import java.util.Set;
 
 /**
- * DC/OS Jobs (Metronome) on the masters. Not yet listed in {@code META-INF/services}: until the Mesos launcher
- * exists, runs it creates wait in {@code /v1/queue} and fail after their {@code maxLaunchDelay}.
+ * DC/OS Jobs (Metronome) on the masters: runs are tasks of the framework {@code metronome} on the leading Mesos
+ * master ({@code launcher: mesos}, the default), or wait in {@code /v1/queue} ({@code launcher: queue}).
  */
 public final class MetronomeComponent implements Component {
 
@@ -41,6 +41,8 @@ public final class MetronomeComponent implements Component {
 
   @Override
   public Deployable create(ComponentContext context) {
-    return new MetronomeVerticle(context, RunLauncher.QUEUE_ONLY, Clock.systemUTC());
+    Clock clock = Clock.systemUTC();
+    return new MetronomeVerticle(context,
+        (config, store, node) -> MesosLaunchers.create(config, store, node, clock, null), clock);
   }
 }

@@ -17,6 +17,7 @@ import io.mezzo.state.LeaderElection;
 import io.mezzo.state.LeaderListener;
 import io.mezzo.state.ZkStore;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -46,8 +47,9 @@ public final class MetronomeVerticle extends VerticleBase implements LeaderListe
   static final String VERSION = "0.6.44-mezzo";
 
   private final ComponentContext node;
-  private final RunLauncher launcher;
+  private final LauncherFactory launchers;
   private final Clock clock;
+  private RunLauncher launcher;
   private MetronomeConfig config;
   private String self;
   private MetronomeStore store;
@@ -60,10 +62,21 @@ public final class MetronomeVerticle extends VerticleBase implements LeaderListe
   private boolean ticking;
   private long tickTimer = -1;
 
-  public MetronomeVerticle(ComponentContext node, RunLauncher launcher, Clock clock) {
+  /** Makes the launcher once the configuration is read and the store exists. */
+  @FunctionalInterface
+  public interface LauncherFactory {
+    RunLauncher create(MetronomeConfig config, MetronomeStore store, ComponentContext node);
+  }
+
+  public MetronomeVerticle(ComponentContext node, LauncherFactory launchers, Clock clock) {
     this.node = node;
-    this.launcher = launcher;
+    this.launchers = launchers;
     this.clock = clock;
+  }
+
+  /** With a launcher made beforehand (tests). */
+  public MetronomeVerticle(ComponentContext node, RunLauncher launcher, Clock clock) {
+    this(node, (config, store, context) -> launcher, clock);
   }
 
   @Override
@@ -73,12 +86,19 @@ public final class MetronomeVerticle extends VerticleBase implements LeaderListe
     ZkStore zk = node.service(ZkStore.class).orElseGet(() -> new ZkStore(vertx, node.service(CuratorFramework.class)
         .orElseThrow(() -> new IllegalStateException("metronome needs the node's ZooKeeper client"))));
     store = new MetronomeStore(zk, config.zkPath());
+    launcher = launchers.create(config, store, node);
     proxy = vertx.createHttpClient();
-    launcher.bind(update -> context.runOnContext(v -> {
-      if (manager != null) {
-        manager.onUpdate(update);
-      }
-    }));
+    launcher.bind(update -> {
+      Promise<Void> applied = Promise.promise();
+      context.runOnContext(v -> {
+        if (manager == null) {
+          applied.fail(Failures.unavailable("Not the leader"));
+        } else {
+          manager.onUpdate(update).onComplete(applied);
+        }
+      });
+      return applied.future();
+    });
 
     Router router = ErrorResponses.router(vertx);
     router.route().handler(BodyHandler.create(false).setBodyLimit(config.maxRequestBytes()));
@@ -128,6 +148,7 @@ public final class MetronomeVerticle extends VerticleBase implements LeaderListe
     fresh.recover().onSuccess(v -> {
       if (manager == fresh) {
         ready = true;
+        launcher.elected(fresh.liveRuns());
         health.reportNow();
       }
     }).onFailure(e -> {
@@ -147,6 +168,7 @@ public final class MetronomeVerticle extends VerticleBase implements LeaderListe
     if (manager != null) {
       manager.close();
       launcher.reset();
+      launcher.revoked();
     }
     manager = null;
     ready = false;

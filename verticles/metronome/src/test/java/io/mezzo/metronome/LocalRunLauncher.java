@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * An in-memory launcher for tests: records every hand-over and kill, and reports task updates when the test says
@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  */
 public final class LocalRunLauncher implements RunLauncher {
 
-  private volatile Consumer<TaskUpdate> sink = u -> { };
+  private volatile Function<TaskUpdate, Future<Void>> sink = u -> Future.succeededFuture();
   private final Map<String, JobRun> queued = new ConcurrentHashMap<>();
   /** Every run handed over, one entry per launch call, across leaderships. */
   public final List<String> launches = new CopyOnWriteArrayList<>();
@@ -31,7 +31,7 @@ public final class LocalRunLauncher implements RunLauncher {
   }
 
   @Override
-  public void bind(Consumer<TaskUpdate> sink) {
+  public void bind(Function<TaskUpdate, Future<Void>> sink) {
     this.sink = sink;
   }
 
@@ -86,7 +86,7 @@ public final class LocalRunLauncher implements RunLauncher {
 
   private void report(JobRun run, Kind... kinds) {
     for (Kind kind : kinds) {
-      sink.accept(new TaskUpdate(run.jobId(), run.id(), run.attempt(), kind, kind == Kind.FAILED ? "exit 1" : null));
+      sink.apply(new TaskUpdate(run.jobId(), run.id(), run.attempt(), kind, kind == Kind.FAILED ? "exit 1" : null));
     }
   }
 }

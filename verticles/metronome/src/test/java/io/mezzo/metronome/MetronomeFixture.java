@@ -55,7 +55,20 @@ final class MetronomeFixture implements AutoCloseable {
     }
   }
 
+  /** A new ZooKeeper session under {@code /mezzo}, closed with the fixture. */
+  CuratorFramework session() throws Exception {
+    CuratorFramework curator = ZkClients.connect(ZkUrl.parse(zk.url("mezzo")), Duration.ofSeconds(3),
+        Duration.ofSeconds(20), m -> { });
+    clients.add(curator);
+    return curator;
+  }
+
   Instance deploy(Clock clock, LocalRunLauncher launcher, JsonObject overrides) throws Exception {
+    return deploy(clock, (c, s, n) -> launcher, launcher, overrides);
+  }
+
+  Instance deploy(Clock clock, MetronomeVerticle.LauncherFactory launchers, LocalRunLauncher launcher,
+                  JsonObject overrides) throws Exception {
     CuratorFramework curator = ZkClients.connect(ZkUrl.parse(zk.url("mezzo")), Duration.ofSeconds(3),
         Duration.ofSeconds(20), m -> { });
     clients.add(curator);
@@ -66,7 +79,7 @@ final class MetronomeFixture implements AutoCloseable {
         Map.of(CuratorFramework.class, curator, ZkStore.class, new ZkStore(vertx, curator)));
     JsonObject config = ConfigBinder.json(ConfigBinder.tree(MetronomeConfig.DEFAULTS))
         .put("port", port).put("scheduler_tick_ms", 20).mergeIn(overrides);
-    String id = vertx.deployVerticle(new MetronomeVerticle(ctx, launcher, clock), new DeploymentOptions().setConfig(config))
+    String id = vertx.deployVerticle(new MetronomeVerticle(ctx, launchers, clock), new DeploymentOptions().setConfig(config))
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     return new Instance(id, port, curator, launcher);
   }

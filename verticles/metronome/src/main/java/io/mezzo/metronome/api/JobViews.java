@@ -3,6 +3,7 @@ package io.mezzo.metronome.api;
 import io.mezzo.metronome.core.JobEntry;
 import io.mezzo.metronome.model.MetronomeJson;
 import io.mezzo.metronome.schedule.JobRun;
+import io.mezzo.metronome.schedule.JobRunTask;
 import io.mezzo.metronome.store.JobHistory;
 import io.mezzo.metronome.store.StoredSchedule;
 import io.vertx.core.json.JsonArray;
@@ -59,7 +60,16 @@ public final class JobViews {
         .put("status", run.status().name())
         .put("createdAt", run.createdAt().toString())
         .put("completedAt", run.completedAt() == null ? null : run.completedAt().toString())
-        .put("tasks", new JsonArray());
+        .put("tasks", tasks(run));
+  }
+
+  /** {@code [{id, status, startedAt, completedAt}]}, one per launched attempt. */
+  public static JsonArray tasks(JobRun run) {
+    return new JsonArray(run.tasks().stream().<Object>map(t -> new JsonObject()
+        .put("id", t.id())
+        .put("status", t.status())
+        .put("startedAt", t.startedAt() == null ? null : t.startedAt().toString())
+        .put("completedAt", t.completedAt() == null ? null : t.completedAt().toString())).toList());
   }
 
   /** {@code embed=history} when {@code full}, else {@code embed=historySummary} (counts and timestamps). */
@@ -81,6 +91,6 @@ public final class JobViews {
         .put("id", r.id())
         .put("createdAt", r.createdAt().toString())
         .put("finishedAt", r.completedAt() == null ? null : r.completedAt().toString())
-        .put("tasks", new JsonArray())).toList());
+        .put("tasks", new JsonArray(r.tasks().stream().<Object>map(JobRunTask::id).toList()))).toList());
   }
 }

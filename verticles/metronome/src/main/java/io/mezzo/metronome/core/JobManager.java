@@ -8,6 +8,7 @@ import io.mezzo.metronome.model.ScheduleSpec;
 import io.mezzo.metronome.model.Validator;
 import io.mezzo.metronome.schedule.Decision;
 import io.mezzo.metronome.schedule.JobRun;
+import io.mezzo.metronome.schedule.JobRunTask;
 import io.mezzo.metronome.schedule.RunIds;
 import io.mezzo.metronome.schedule.RunLifecycle;
 import io.mezzo.metronome.schedule.RunStatus;
@@ -103,6 +104,11 @@ public final class JobManager {
 
   public Instant now() {
     return clock.instant();
+  }
+
+  /** Every live run of every job. */
+  public List<JobRun> liveRuns() {
+    return jobs.values().stream().flatMap(e -> e.liveRuns().stream()).toList();
   }
 
   // ---- lifecycle ----------------------------------------------------------------------------------
@@ -349,12 +355,12 @@ public final class JobManager {
     return run.id() + "#" + run.attempt();
   }
 
-  /** Applies a launcher's report; reports that no longer match the run's state are ignored. */
+  /**
+   * Applies a launcher's report; reports that no longer match the run's state are ignored (and succeed). Fails
+   * only when the result could not be stored, so that the launcher does not acknowledge it.
+   */
   public Future<Void> onUpdate(TaskUpdate update) {
-    return serial(() -> apply(update)).otherwise(e -> {
-      LOG.warning("Could not apply " + update + ": " + e.getMessage());
-      return null;
-    });
+    return serial(() -> apply(update)).onFailure(e -> LOG.warning("Could not apply " + update + ": " + e.getMessage()));
   }
 
   private Future<Void> apply(TaskUpdate update) {
@@ -366,11 +372,13 @@ public final class JobManager {
     Instant now = clock.instant();
     JobRun run = live.value();
     if (run.status() == RunStatus.INITIAL) {
-      if (!lifecycle.launchable(run, now)) {
+      // a failure of a task this run never launched (a reconciliation answer "unknown") changes nothing
+      if (!lifecycle.launchable(run, now) || update.kind() == TaskUpdate.Kind.FAILED) {
         return Future.succeededFuture();
       }
       run = lifecycle.launched(run, now);
     }
+    run = withTask(run, update, now);
     JobRun next = switch (update.kind()) {
       case LAUNCHED -> run;
       case RUNNING -> lifecycle.taskRunning(run);
@@ -378,6 +386,17 @@ public final class JobManager {
       case FAILED -> lifecycle.taskFailed(run, entry.spec().run(), now, update.message());
     };
     return persist(entry, live, next);
+  }
+
+  /** Records the task's state in the run's {@code tasks}; updates without a task id leave it alone. */
+  private static JobRun withTask(JobRun run, TaskUpdate update, Instant now) {
+    if (update.taskId() == null) {
+      return run;
+    }
+    JobRunTask task = run.task(update.taskId())
+        .orElse(new JobRunTask(update.taskId(), update.state(), now, null, update.agentId()));
+    JobRunTask next = task.updated(update.state(), update.kind().terminal(), now, update.agentId());
+    return next.equals(task) && run.task(update.taskId()).isPresent() ? run : run.withTask(next);
   }
 
   private Future<Void> persist(JobEntry entry, Versioned<JobRun> live, JobRun next) {

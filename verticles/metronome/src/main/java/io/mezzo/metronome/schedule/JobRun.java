@@ -1,7 +1,10 @@
 package io.mezzo.metronome.schedule;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One run of a job. Immutable; {@link RunLifecycle} computes successors.
@@ -11,16 +14,47 @@ import java.util.Objects;
  * @param attemptStartedAt when the current attempt began waiting for a launch (for the launch deadline)
  * @param launchNotBefore  earliest launch of the current attempt (restart backoff)
  * @param reason           why the run failed; null otherwise
+ * @param tasks            the Mesos tasks of its attempts, oldest first
  */
 public record JobRun(String id, String jobId, RunStatus status, Instant createdAt, Instant completedAt,
                      ScheduledRunKey trigger, int attempt, Instant attemptStartedAt, Instant launchNotBefore,
-                     String reason) {
+                     String reason, List<JobRunTask> tasks) {
 
   public JobRun {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(jobId, "jobId");
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(createdAt, "createdAt");
+    tasks = tasks == null ? List.of() : List.copyOf(tasks);
+  }
+
+  public JobRun(String id, String jobId, RunStatus status, Instant createdAt, Instant completedAt,
+                ScheduledRunKey trigger, int attempt, Instant attemptStartedAt, Instant launchNotBefore, String reason) {
+    this(id, jobId, status, createdAt, completedAt, trigger, attempt, attemptStartedAt, launchNotBefore, reason,
+        List.of());
+  }
+
+  /** The task with this id, if the run has one. */
+  public Optional<JobRunTask> task(String taskId) {
+    return tasks.stream().filter(t -> t.id().equals(taskId)).findFirst();
+  }
+
+  /** The run with {@code task} added, or replacing the task with the same id. */
+  public JobRun withTask(JobRunTask task) {
+    List<JobRunTask> next = new ArrayList<>(tasks);
+    int at = -1;
+    for (int i = 0; i < next.size(); i++) {
+      if (next.get(i).id().equals(task.id())) {
+        at = i;
+      }
+    }
+    if (at < 0) {
+      next.add(task);
+    } else {
+      next.set(at, task);
+    }
+    return new JobRun(id, jobId, status, createdAt, completedAt, trigger, attempt, attemptStartedAt,
+        launchNotBefore, reason, next);
   }
 
   /** A new run for a fire time, with the id every leader derives for it. */
@@ -35,15 +69,16 @@ public record JobRun(String id, String jobId, RunStatus status, Instant createdA
 
   JobRun with(RunStatus newStatus) {
     return new JobRun(id, jobId, newStatus, createdAt, completedAt, trigger, attempt, attemptStartedAt,
-        launchNotBefore, reason);
+        launchNotBefore, reason, tasks);
   }
 
   JobRun finished(RunStatus finalStatus, Instant at, String why) {
     return new JobRun(id, jobId, finalStatus, createdAt, at, trigger, attempt, attemptStartedAt, launchNotBefore,
-        why);
+        why, tasks);
   }
 
   JobRun retry(Instant now, Instant notBefore) {
-    return new JobRun(id, jobId, RunStatus.INITIAL, createdAt, null, trigger, attempt + 1, now, notBefore, null);
+    return new JobRun(id, jobId, RunStatus.INITIAL, createdAt, null, trigger, attempt + 1, now, notBefore, null,
+        tasks);
   }
 }

@@ -24,6 +24,7 @@ import java.util.logging.Logger;
  *   {root}/jobs/{jobId}/schedules/{id}       StoredSchedule (spec + cursor)
  *   {root}/jobs/{jobId}/runs/{runId}         JobRun, while live (INITIAL, STARTING, ACTIVE)
  *   {root}/jobs/{jobId}/history              JobHistory (finished runs, newest first)
+ *   {root}/framework-id                      the Mesos framework id (plain text), reused by every leader
  * </pre>
  *
  * Every write is a compare-and-set on the version the caller last read ({@link ZkStore}), or a create that fails if
@@ -156,6 +157,20 @@ public final class MetronomeStore {
   public Future<Integer> writeHistory(String jobId, JobHistory history, int version) {
     return version < 0 ? zk.create(historyPath(jobId), bytes(history))
         : zk.compareAndSet(historyPath(jobId), bytes(history), version);
+  }
+
+  /** The Mesos framework id the first leader got, if one was stored. */
+  public Future<Optional<String>> frameworkId() {
+    return zk.get(root + "/framework-id").map(found -> found.map(Versioned::value)
+        .filter(b -> b != null && b.length > 0).map(b -> new String(b, StandardCharsets.UTF_8)));
+  }
+
+  /** Stores the framework id, replacing any other. */
+  public Future<Void> saveFrameworkId(String id) {
+    String path = root + "/framework-id";
+    byte[] data = id.getBytes(StandardCharsets.UTF_8);
+    return zk.get(path).compose(found -> found.isEmpty() ? zk.create(path, data)
+        : zk.compareAndSet(path, data, found.get().version())).mapEmpty();
   }
 
   private static byte[] bytes(Object value) {

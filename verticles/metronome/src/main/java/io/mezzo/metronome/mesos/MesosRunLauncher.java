@@ -1,0 +1,383 @@
+package io.mezzo.metronome.mesos;
+
+import io.mezzo.mesos.client.MasterDetector;
+import io.mezzo.mesos.client.SchedulerClient;
+import io.mezzo.metronome.launch.RunLauncher;
+import io.mezzo.metronome.launch.TaskUpdate;
+import io.mezzo.metronome.launch.TaskUpdate.Kind;
+import io.mezzo.metronome.mesos.OfferPlanner.Plan;
+import io.mezzo.metronome.mesos.OfferPlanner.Waiting;
+import io.mezzo.metronome.model.JobSpec;
+import io.mezzo.metronome.schedule.JobRun;
+import io.mezzo.metronome.schedule.JobRunTask;
+import io.mezzo.metronome.schedule.RunStatus;
+import io.reactivex.rxjava3.disposables.Disposable;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.logging.Logger;
+import org.apache.mesos.v1.Protos.AgentID;
+import org.apache.mesos.v1.Protos.Filters;
+import org.apache.mesos.v1.Protos.FrameworkID;
+import org.apache.mesos.v1.Protos.FrameworkInfo;
+import org.apache.mesos.v1.Protos.Offer;
+import org.apache.mesos.v1.Protos.OfferID;
+import org.apache.mesos.v1.Protos.TaskID;
+import org.apache.mesos.v1.Protos.TaskInfo;
+import org.apache.mesos.v1.Protos.TaskState;
+import org.apache.mesos.v1.Protos.TaskStatus;
+import org.apache.mesos.v1.scheduler.Protos.Call;
+import org.apache.mesos.v1.scheduler.Protos.Event;
+
+/**
+ * Runs are tasks of the Mesos framework {@code metronome}, through {@link SchedulerClient}.
+ *
+ * <p>While this instance leads it holds one subscription, with the framework id stored in ZooKeeper (the first
+ * SUBSCRIBED stores it; every later leader and restart subscribes with it, so the master fails the framework over
+ * instead of creating a new one and the tasks survive). Every SUBSCRIBED is followed by an explicit
+ * reconciliation of the tasks of all live runs and an implicit one; no task is launched until every explicitly
+ * asked task was answered or {@code reconcile_timeout_ms} passed. Task ids are derived from run and attempt
+ * ({@link TaskIds}), so an answer "running" for an attempt that the store still has as INITIAL (its launch was
+ * not recorded before the old leader died) moves the run on instead of launching the attempt again.
+ *
+ * <p>Offers are matched by {@link OfferPlanner}; unused offers are declined. When nothing waits the framework
+ * SUPPRESSes offers and REVIVEs as soon as something does. Status updates go to the leader's sink and are
+ * ACKNOWLEDGEd once it has stored them. Confined to the verticle's context ({@link #bind} must be called on it);
+ * client events are moved onto it.
+ */
+public final class MesosRunLauncher implements RunLauncher {
+  private static final Logger LOG = Logger.getLogger(MesosRunLauncher.class.getName());
+  private static final double DECLINE_SECONDS = 5;
+  private static final double IDLE_DECLINE_SECONDS = 120;
+
+  /** What the launcher needs to know of the configuration. */
+  public record Settings(String frameworkName, String user, String role, long failoverTimeoutSeconds,
+                         Duration reconcileTimeout) {
+  }
+
+  /** Where the framework id is kept between leaders. */
+  public interface FrameworkIds {
+    Future<Optional<String>> load();
+
+    Future<Void> save(String id);
+  }
+
+  /** Told about every task launch (for metrics and benchmarks); called on the verticle's context. */
+  public interface LaunchObserver {
+    void launched(JobRun run, Instant at);
+  }
+
+  private final Settings settings;
+  private final MasterDetector detector;
+  private final FrameworkIds ids;
+  private final Clock clock;
+  private final LaunchObserver observer;
+  private Context context;
+  private Function<TaskUpdate, Future<Void>> sink = u -> Future.succeededFuture();
+
+  /** Attempts waiting for an offer, by task id, oldest first. */
+  private final Map<String, Waiting> queue = new LinkedHashMap<>();
+  /** Tasks launched or reported alive and not yet ended, with their agent when known. */
+  private final Map<String, String> live = new HashMap<>();
+  /** Tasks asked about by the current reconciliation and not yet answered. */
+  private final Set<String> unanswered = new HashSet<>();
+  /** Explicit reconciliation targets of the runs loaded at election: task id to agent id (may be null). */
+  private final Map<String, String> known = new HashMap<>();
+  private Instant reconcileDeadline = Instant.MIN;
+  private SchedulerClient client;
+  private Disposable events;
+  private long generation;
+  private boolean subscribed;
+  private boolean suppressed;
+
+  public MesosRunLauncher(Settings settings, MasterDetector detector, FrameworkIds ids, Clock clock,
+                          LaunchObserver observer) {
+    this.settings = settings;
+    this.detector = detector;
+    this.ids = ids;
+    this.clock = clock;
+    this.observer = observer == null ? (r, t) -> { } : observer;
+  }
+
+  @Override
+  public void bind(Function<TaskUpdate, Future<Void>> sink) {
+    this.sink = sink;
+    this.context = Vertx.currentContext();
+    if (context == null) {
+      throw new IllegalStateException("bind the Mesos launcher on the verticle's context");
+    }
+  }
+
+  // ---- leadership ---------------------------------------------------------------------------------
+
+  @Override
+  public void elected(Collection<JobRun> liveRuns) {
+    disconnect();
+    long gen = ++generation;
+    for (JobRun run : liveRuns) {
+      String taskId = TaskIds.of(run);
+      String agent = run.task(taskId).map(JobRunTask::agentId).orElse(null);
+      known.put(taskId, agent);
+      if (run.status() != RunStatus.INITIAL) {
+        live.put(taskId, agent);
+      }
+    }
+    ids.load().onComplete(ar -> {
+      if (gen != generation) {
+        return;
+      }
+      Optional<String> stored = ar.succeeded() ? ar.result() : Optional.empty();
+      if (ar.failed()) {
+        LOG.warning("Reading the stored framework id failed: " + ar.cause() + "; subscribing without one");
+      }
+      connect(gen, stored);
+    });
+  }
+
+  @Override
+  public void revoked() {
+    generation++;
+    disconnect();
+  }
+
+  private void connect(long gen, Optional<String> frameworkId) {
+    FrameworkInfo.Builder info = FrameworkInfo.newBuilder().setName(settings.frameworkName()).setUser(settings.user())
+        .setFailoverTimeout(settings.failoverTimeoutSeconds()).setCheckpoint(true).addRoles(settings.role())
+        .addCapabilities(capability(FrameworkInfo.Capability.Type.MULTI_ROLE))
+        .addCapabilities(capability(FrameworkInfo.Capability.Type.PARTITION_AWARE))
+        .addCapabilities(capability(FrameworkInfo.Capability.Type.TASK_KILLING_STATE));
+    SchedulerClient.Builder builder = SchedulerClient.builder().detector(detector).frameworkInfo(info.build());
+    frameworkId.ifPresent(id -> builder.frameworkId(FrameworkID.newBuilder().setValue(id).build()));
+    client = builder.build();
+    LOG.info("Subscribing framework '" + settings.frameworkName() + "'"
+        + frameworkId.map(id -> " with id '" + id + "'").orElse(" for the first time"));
+    events = client.events().subscribe(
+        e -> context.runOnContext(v -> {
+          if (gen == generation) {
+            onEvent(e);
+          }
+        }),
+        err -> LOG.severe("Framework event stream ended: " + err),
+        () -> LOG.info("Framework event stream completed"));
+  }
+
+  private static FrameworkInfo.Capability capability(FrameworkInfo.Capability.Type type) {
+    return FrameworkInfo.Capability.newBuilder().setType(type).build();
+  }
+
+  private void disconnect() {
+    if (events != null) {
+      events.dispose();
+    }
+    if (client != null) {
+      client.close();
+    }
+    events = null;
+    client = null;
+    subscribed = false;
+    queue.clear();
+    live.clear();
+    known.clear();
+    unanswered.clear();
+  }
+
+  // ---- the port -----------------------------------------------------------------------------------
+
+  @Override
+  public Future<Void> launch(JobRun run, JobSpec job) {
+    String taskId = TaskIds.of(run);
+    if (live.containsKey(taskId) || queue.containsKey(taskId)) {
+      return Future.succeededFuture();
+    }
+    boolean wasEmpty = queue.isEmpty();
+    queue.put(taskId, new Waiting(run, job));
+    if (wasEmpty && subscribed && suppressed) {
+      suppressed = false;
+      send(client.revive(List.of()), "REVIVE");
+    }
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<Void> kill(JobRun run) {
+    String taskId = TaskIds.of(run);
+    queue.remove(taskId);
+    if (!live.containsKey(taskId) && run.status() == RunStatus.INITIAL) {
+      return Future.succeededFuture();
+    }
+    if (client == null || !subscribed) {
+      return Future.failedFuture(new IllegalStateException("Not subscribed to the Mesos master"));
+    }
+    String agent = live.get(taskId);
+    if (agent == null) {
+      agent = run.task(taskId).map(JobRunTask::agentId).orElse(null);
+    }
+    AgentID agentId = agent == null ? null : AgentID.newBuilder().setValue(agent).build();
+    return send(client.kill(TaskID.newBuilder().setValue(taskId).build(), agentId), "KILL '" + taskId + "'");
+  }
+
+  @Override
+  public void reset() {
+    queue.clear();
+  }
+
+  /** Attempts waiting for an offer (for tests). */
+  public int waiting() {
+    return queue.size();
+  }
+
+  // ---- events -------------------------------------------------------------------------------------
+
+  private void onEvent(Event event) {
+    switch (event.getType()) {
+      case SUBSCRIBED -> subscribed(event.getSubscribed());
+      case OFFERS -> offers(event.getOffers().getOffersList());
+      case UPDATE -> update(event.getUpdate().getStatus());
+      case ERROR -> LOG.severe("Master sent an error: " + event.getError().getMessage());
+      default -> { }
+    }
+  }
+
+  private void subscribed(Event.Subscribed s) {
+    String id = s.getFrameworkId().getValue();
+    LOG.info("Framework '" + settings.frameworkName() + "' subscribed with id '" + id + "'");
+    subscribed = true;
+    suppressed = false;
+    ids.save(id).onFailure(e -> LOG.warning("Storing framework id '" + id + "' failed: " + e));
+    Map<String, String> targets = new HashMap<>(known);
+    live.forEach(targets::put);
+    queue.keySet().forEach(t -> targets.putIfAbsent(t, null));
+    unanswered.clear();
+    unanswered.addAll(targets.keySet());
+    reconcileDeadline = clock.instant().plus(settings.reconcileTimeout());
+    List<Call.Reconcile.Task> tasks = new ArrayList<>();
+    targets.forEach((task, agent) -> {
+      Call.Reconcile.Task.Builder t = Call.Reconcile.Task.newBuilder().setTaskId(TaskID.newBuilder().setValue(task));
+      if (agent != null) {
+        t.setAgentId(AgentID.newBuilder().setValue(agent));
+      }
+      tasks.add(t.build());
+    });
+    if (!tasks.isEmpty()) {
+      send(client.reconcile(tasks), "RECONCILE of " + tasks.size() + " tasks");
+    }
+    send(client.reconcile(List.of()), "implicit RECONCILE");
+  }
+
+  private boolean reconciling() {
+    return !unanswered.isEmpty() && clock.instant().isBefore(reconcileDeadline);
+  }
+
+  private void offers(List<Offer> offers) {
+    List<OfferID> all = offers.stream().map(Offer::getId).toList();
+    if (reconciling()) {
+      send(client.decline(all, filters(1)), "DECLINE");
+      return;
+    }
+    if (queue.isEmpty()) {
+      send(client.decline(all, filters(IDLE_DECLINE_SECONDS)), "DECLINE");
+      if (!suppressed) {
+        suppressed = true;
+        send(client.suppress(List.of()), "SUPPRESS");
+      }
+      return;
+    }
+    Plan plan = OfferPlanner.plan(offers, List.copyOf(queue.values()));
+    Instant now = clock.instant();
+    plan.launches().forEach((offerId, tasks) -> {
+      for (TaskInfo task : tasks) {
+        Waiting w = queue.remove(task.getTaskId().getValue());
+        String agent = task.getAgentId().getValue();
+        live.put(task.getTaskId().getValue(), agent);
+        observer.launched(w.run(), now);
+        // reported before the ACCEPT is sent, so that it is applied before any update of the task
+        sink.apply(new TaskUpdate(w.run().jobId(), w.run().id(), w.run().attempt(), Kind.LAUNCHED, null,
+            task.getTaskId().getValue(), TaskState.TASK_STAGING.name(), agent));
+      }
+      Offer.Operation launch = Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH)
+          .setLaunch(Offer.Operation.Launch.newBuilder().addAllTaskInfos(tasks)).build();
+      send(client.accept(List.of(offerId), List.of(launch), filters(DECLINE_SECONDS)), "ACCEPT")
+          .onFailure(e -> recheck(tasks));
+    });
+    if (!plan.declines().isEmpty()) {
+      send(client.decline(plan.declines(), filters(DECLINE_SECONDS)), "DECLINE");
+    }
+  }
+
+  /** An ACCEPT failed: whether its tasks exist is unknown, so ask (the answer fails them if they do not). */
+  private void recheck(List<TaskInfo> tasks) {
+    if (client != null && subscribed) {
+      send(client.reconcile(tasks.stream().map(t -> Call.Reconcile.Task.newBuilder().setTaskId(t.getTaskId())
+          .setAgentId(t.getAgentId()).build()).toList()), "RECONCILE after a failed ACCEPT");
+    }
+  }
+
+  private void update(TaskStatus status) {
+    String taskId = status.getTaskId().getValue();
+    Optional<TaskIds.Parsed> parsed = TaskIds.parse(taskId);
+    unanswered.remove(taskId);
+    Kind kind = kind(status.getState());
+    boolean unknownToMaster = status.getReason() == TaskStatus.Reason.REASON_RECONCILIATION
+        && (status.getState() == TaskState.TASK_GONE || status.getState() == TaskState.TASK_UNKNOWN
+            || status.getState() == TaskState.TASK_LOST || status.getState() == TaskState.TASK_DROPPED);
+    if (parsed.isEmpty() || kind == null || unknownToMaster && !live.containsKey(taskId)) {
+      // not ours, not final (unreachable), or a task that was never launched: nothing to record
+      acknowledge(status);
+      return;
+    }
+    String agent = status.hasAgentId() ? status.getAgentId().getValue() : live.get(taskId);
+    if (kind.terminal()) {
+      live.remove(taskId);
+    } else {
+      live.put(taskId, agent);
+      queue.remove(taskId);
+    }
+    TaskIds.Parsed p = parsed.get();
+    sink.apply(new TaskUpdate(p.jobId(), p.runId(), p.attempt(), kind, status.hasMessage() ? status.getMessage()
+        : null, taskId, status.getState().name(), agent)).onSuccess(v -> acknowledge(status));
+  }
+
+  private void acknowledge(TaskStatus status) {
+    if (client != null && subscribed) {
+      send(client.acknowledge(status), "ACKNOWLEDGE of '" + status.getTaskId().getValue() + "'");
+    }
+  }
+
+  /** The run-level meaning of a task state; null for states that change nothing (unreachable). */
+  static Kind kind(TaskState state) {
+    return switch (state) {
+      case TASK_STAGING, TASK_STARTING -> Kind.LAUNCHED;
+      case TASK_RUNNING, TASK_KILLING -> Kind.RUNNING;
+      case TASK_FINISHED -> Kind.FINISHED;
+      case TASK_UNREACHABLE -> null;
+      default -> Kind.FAILED;
+    };
+  }
+
+  private static Filters filters(double refuseSeconds) {
+    return Filters.newBuilder().setRefuseSeconds(refuseSeconds).build();
+  }
+
+  /** Sends a call; a failure is logged and returned (calls are not retried: reconciliation repairs). */
+  private Future<Void> send(io.reactivex.rxjava3.core.Completable call, String what) {
+    io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+    call.subscribe(() -> context.runOnContext(v -> done.complete()), e -> context.runOnContext(v -> {
+      LOG.warning(what + " failed: " + e);
+      done.fail(e);
+    }));
+    return done.future();
+  }
+}

@@ -54,7 +54,7 @@ public final class MarathonComponent implements Component {
     return new MarathonVerticle(context, (vertx, config) -> launcher(vertx, context, config), Clock.systemUTC());
   }
 
-  static InstanceLauncher launcher(Vertx vertx, ComponentContext context, MarathonConfig config) {
+  public static InstanceLauncher launcher(Vertx vertx, ComponentContext context, MarathonConfig config) {
     if (config.master().equals(MarathonConfig.MASTER_NONE)) {
       return new IdleLauncher();
     }

@@ -64,6 +64,18 @@ final class MarathonFixture implements AutoCloseable {
   }
 
   Node deploy(String zkPath, JsonObject overrides) throws Exception {
+    SimulatedLauncher launcher = new SimulatedLauncher();
+    return deploy(zkPath, overrides, launcher, (v, c) -> launcher);
+  }
+
+  /** A Marathon launching on the Mesos master found in this ZooKeeper (see {@link MesosCluster}). */
+  Node deployOnMesos(String zkPath, JsonObject overrides) throws Exception {
+    return deploy(zkPath, new JsonObject().put("master", "zk").put("min_revive_interval_ms", 100).mergeIn(overrides),
+        null, null);
+  }
+
+  private Node deploy(String zkPath, JsonObject overrides, SimulatedLauncher launcher,
+                      MarathonVerticle.LauncherFactory factory) throws Exception {
     CuratorFramework curator = ZkClients.connect(ZkUrl.parse(zk.url("mezzo")), Duration.ofSeconds(4),
         Duration.ofSeconds(20), m -> { });
     clients.add(curator);
@@ -75,8 +87,9 @@ final class MarathonFixture implements AutoCloseable {
         Map.of(CuratorFramework.class, curator, ZkStore.class, store));
     JsonObject config = ConfigBinder.json(ConfigBinder.tree(MarathonConfig.DEFAULTS)).put("port", port)
         .put("zk_path", zkPath).put("scale_check_interval_ms", 100).mergeIn(overrides);
-    SimulatedLauncher launcher = new SimulatedLauncher();
-    String id = vertx.deployVerticle(new MarathonVerticle(ctx, launcher, Clock.systemUTC()),
+    MarathonVerticle.LauncherFactory launchers = factory != null ? factory
+        : (v, c) -> io.mezzo.marathon.MarathonComponent.launcher(v, ctx, c);
+    String id = vertx.deployVerticle(new MarathonVerticle(ctx, launchers, Clock.systemUTC()),
         new DeploymentOptions().setConfig(config)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     return new Node(id, port, launcher, store);
   }

@@ -1,0 +1,206 @@
+package io.mezzo.marathon.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.mesos.v1.Protos.TaskState;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Marathon launching on a real Mezzo master with two simulated agents and a real ZooKeeper. Each test runs its own
+ * Marathon (own ZooKeeper root, so its own framework) on the shared master.
+ */
+class MesosLaunchTest {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final Set<String> HOSTS = Set.of("agent-1.example", "agent-2.example");
+
+  @TempDir
+  static Path dir;
+
+  static MarathonFixture fx;
+  static MesosCluster mesos;
+
+  @BeforeAll
+  static void start() throws Exception {
+    fx = new MarathonFixture(dir);
+    mesos = new MesosCluster(fx, "agent-1.example", "agent-2.example");
+  }
+
+  @AfterAll
+  static void stop() {
+    fx.close();
+  }
+
+  private static MarathonFixture.Node leader(String root) throws Exception {
+    MarathonFixture.Node m = fx.deployOnMesos(root, new JsonObject());
+    fx.awaitLeader(m);
+    return m;
+  }
+
+  private static String app(String id, int instances, String extra) {
+    return "{\"id\":\"" + id + "\",\"cmd\":\"sleep 1000\",\"cpus\":0.1,\"mem\":32,\"instances\":" + instances
+        + ",\"backoffSeconds\":1" + extra + "}";
+  }
+
+  private static List<JsonObject> tasks(MarathonFixture.Node m, String appId) throws Exception {
+    List<JsonObject> out = new ArrayList<>();
+    fx.get(m.url("/v2/apps" + appId + "/tasks")).getJsonArray("tasks").forEach(t -> out.add((JsonObject) t));
+    return out;
+  }
+
+  private static Set<String> runningIds(MarathonFixture.Node m, String appId) throws Exception {
+    Set<String> ids = new HashSet<>();
+    for (JsonObject t : tasks(m, appId)) {
+      if ("TASK_RUNNING".equals(t.getString("state"))) {
+        ids.add(t.getString("id"));
+      }
+    }
+    return ids;
+  }
+
+  private static String frameworkId(MarathonFixture.Node m) throws Exception {
+    await().atMost(WAIT).until(() -> fx.get(m.url("/v2/info")).getString("frameworkId") != null);
+    return fx.get(m.url("/v2/info")).getString("frameworkId");
+  }
+
+  /** Task ids the master holds as running for the framework. */
+  private static Set<String> masterRunning(String frameworkId) throws Exception {
+    Set<String> ids = new HashSet<>();
+    for (JsonObject t : mesos.tasks(frameworkId)) {
+      if ("TASK_RUNNING".equals(t.getString("state"))) {
+        ids.add(t.getString("id"));
+      }
+    }
+    return ids;
+  }
+
+  @Test
+  void postApp_threeInstancesRunOnAgents_thenScaleToOneKillsTwo() throws Exception {
+    MarathonFixture.Node m = leader(MarathonFixture.newRoot());
+    String body = app("/prod/web", 3, ",\"portDefinitions\":[{\"port\":0,\"name\":\"http\",\"protocol\":\"tcp\","
+        + "\"labels\":{\"VIP_0\":\"/web:80\"}}],\"labels\":{\"team\":\"a\"},\"taskKillGracePeriodSeconds\":3,"
+        + "\"env\":{\"MODE\":\"prod\"}");
+    assertThat(fx.send("POST", m.url("/v2/apps"), body).statusCode()).isEqualTo(201);
+
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> runningIds(m, "/prod/web").size() == 3);
+    fx.awaitNoDeployments(m);
+    for (JsonObject t : tasks(m, "/prod/web")) {
+      assertThat(HOSTS).contains(t.getString("host"));
+      assertThat(t.getJsonArray("ports")).hasSize(1);
+      assertThat(t.getJsonArray("ports").getInteger(0)).isBetween(31000, 32000);
+      assertThat(t.getString("id")).startsWith("prod_web.instance-");
+    }
+    String fw = frameworkId(m);
+    assertThat(masterRunning(fw)).isEqualTo(runningIds(m, "/prod/web"));
+
+    JsonObject onMaster = mesos.tasks(fw).get(0);
+    assertThat(onMaster.getString("name")).isEqualTo("web.prod");
+    JsonObject port = onMaster.getJsonObject("discovery").getJsonObject("ports").getJsonArray("ports").getJsonObject(0);
+    assertThat(port.getString("name")).isEqualTo("http");
+    assertThat(port.getString("protocol")).isEqualTo("tcp");
+    assertThat(port.getJsonObject("labels").getJsonArray("labels").getJsonObject(0).getMap())
+        .containsEntry("key", "VIP_0").containsEntry("value", "/web:80");
+    assertThat(tasks(m, "/prod/web").stream().map(t -> t.getJsonArray("ports").getInteger(0)).toList())
+        .contains(port.getInteger("number"));
+
+    Set<String> before = runningIds(m, "/prod/web");
+    assertThat(fx.send("PUT", m.url("/v2/apps/prod/web"), "{\"instances\":1}").statusCode()).isEqualTo(200);
+    fx.awaitNoDeployments(m);
+    await().atMost(WAIT).until(() -> masterRunning(fw).size() == 1);
+    Set<String> after = runningIds(m, "/prod/web");
+    assertThat(after).hasSize(1);
+    assertThat(before).containsAll(after);
+    assertThat(masterRunning(fw)).isEqualTo(after);
+  }
+
+  @Test
+  void failedTask_isReplacedAfterBackoff() throws Exception {
+    MarathonFixture.Node m = leader(MarathonFixture.newRoot());
+    assertThat(fx.send("POST", m.url("/v2/apps"), app("/flaky", 1, "")).statusCode()).isEqualTo(201);
+    await().atMost(WAIT).until(() -> runningIds(m, "/flaky").size() == 1);
+    fx.awaitNoDeployments(m);
+    String fw = frameworkId(m);
+    String failed = runningIds(m, "/flaky").iterator().next();
+
+    long failedAt = System.nanoTime();
+    mesos.finish(fw, failed, TaskState.TASK_FAILED);
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> {
+      Set<String> ids = runningIds(m, "/flaky");
+      return ids.size() == 1 && !ids.contains(failed);
+    });
+    assertThat(Duration.ofNanos(System.nanoTime() - failedAt)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
+    JsonObject app = fx.app(m, "/flaky");
+    assertThat(app.getJsonObject("lastTaskFailure").getString("taskId")).isEqualTo(failed);
+    assertThat(app.getJsonObject("lastTaskFailure").getString("state")).isEqualTo("TASK_FAILED");
+    assertThat(masterRunning(fw)).isEqualTo(runningIds(m, "/flaky"));
+  }
+
+  @Test
+  void uniqueHostname_twoAgentsThreeInstances_twoRunAndOneWaitsWithReason() throws Exception {
+    MarathonFixture.Node m = leader(MarathonFixture.newRoot());
+    String body = app("/unique", 3, ",\"constraints\":[[\"hostname\",\"UNIQUE\"]]");
+    assertThat(fx.send("POST", m.url("/v2/apps"), body).statusCode()).isEqualTo(201);
+
+    await().atMost(WAIT).until(() -> runningIds(m, "/unique").size() == 2);
+    Set<String> hosts = new HashSet<>();
+    tasks(m, "/unique").forEach(t -> hosts.add(t.getString("host")));
+    assertThat(hosts).isEqualTo(HOSTS);
+
+    await().atMost(WAIT).until(() -> {
+      JsonArray queue = fx.get(m.url("/v2/queue")).getJsonArray("queue");
+      if (queue.size() != 1) {
+        return false;
+      }
+      JsonObject summary = queue.getJsonObject(0).getJsonObject("processedOffersSummary");
+      return summary.getLong("unusedOffersCount") > 0 && summary.getJsonArray("rejectSummaryLaunchAttempt").stream()
+          .map(JsonObject.class::cast)
+          .anyMatch(r -> r.getString("reason").equals("UnfulfilledConstraint") && r.getLong("declined") > 0);
+    });
+    JsonObject entry = fx.get(m.url("/v2/queue")).getJsonArray("queue").getJsonObject(0);
+    assertThat(entry.getInteger("count")).isEqualTo(1);
+    assertThat(entry.getJsonObject("app").getString("id")).isEqualTo("/unique");
+    assertThat(fx.deployments(m)).hasSize(1);
+    assertThat(runningIds(m, "/unique")).hasSize(2);
+  }
+
+  @Test
+  void leaderFailover_sameFrameworkReconciles_noTaskKilledOrDuplicated() throws Exception {
+    String root = MarathonFixture.newRoot();
+    MarathonFixture.Node first = leader(root);
+    MarathonFixture.Node second = fx.deployOnMesos(root, new JsonObject());
+    assertThat(fx.send("POST", first.url("/v2/apps"), app("/stay", 3, "")).statusCode()).isEqualTo(201);
+    await().atMost(WAIT).until(() -> runningIds(first, "/stay").size() == 3);
+    fx.awaitNoDeployments(first);
+    String fw = frameworkId(first);
+    Set<String> before = runningIds(first, "/stay");
+    assertThat(masterRunning(fw)).isEqualTo(before);
+
+    fx.undeploy(first);
+    fx.awaitLeader(second);
+    assertThat(frameworkId(second)).isEqualTo(fw);
+    await().atMost(WAIT).until(() -> fx.get(masterUrlFrameworks()).getJsonArray("frameworks").stream()
+        .map(JsonObject.class::cast).anyMatch(f -> f.getString("id").equals(fw) && f.getBoolean("active", false)));
+    // a scale-up after the failover proves the new leader launches again, and only the missing instance
+    assertThat(fx.send("PUT", second.url("/v2/apps/stay"), "{\"instances\":4}").statusCode()).isEqualTo(200);
+    fx.awaitNoDeployments(second);
+    Set<String> after = runningIds(second, "/stay");
+    assertThat(after).hasSize(4).containsAll(before);
+    assertThat(masterRunning(fw)).isEqualTo(after);
+    assertThat(mesos.agents.stream().mapToInt(a -> a.tasks().size()).sum()).isGreaterThanOrEqualTo(4);
+  }
+
+  private static String masterUrlFrameworks() {
+    return mesos.masterUrl + "/master/frameworks";
+  }
+}

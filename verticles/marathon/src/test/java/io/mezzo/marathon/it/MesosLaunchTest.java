@@ -3,6 +3,9 @@ package io.mezzo.marathon.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.mezzo.marathon.core.Condition;
+import io.mezzo.marathon.core.Instance;
+import io.mezzo.marathon.store.MarathonStore;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -11,6 +14,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.apache.mesos.v1.Protos.TaskState;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -175,32 +180,76 @@ class MesosLaunchTest {
   }
 
   @Test
-  void leaderFailover_sameFrameworkReconciles_noTaskKilledOrDuplicated() throws Exception {
+  void leaderFailover_duringADeployment_sameFrameworkReconciles_noTaskKilledOrDuplicated() throws Exception {
     String root = MarathonFixture.newRoot();
     MarathonFixture.Node first = leader(root);
     MarathonFixture.Node second = fx.deployOnMesos(root, new JsonObject());
     assertThat(fx.send("POST", first.url("/v2/apps"), app("/stay", 3, "")).statusCode()).isEqualTo(201);
     await().atMost(WAIT).until(() -> runningIds(first, "/stay").size() == 3);
     fx.awaitNoDeployments(first);
+    // a deployment that cannot finish (3 unique hosts wanted, 2 exist) is running during the failover
+    String mid = app("/mid", 3, ",\"constraints\":[[\"hostname\",\"UNIQUE\"]]");
+    assertThat(fx.send("POST", first.url("/v2/apps"), mid).statusCode()).isEqualTo(201);
+    await().atMost(WAIT).until(() -> runningIds(first, "/mid").size() == 2);
+    String deploymentId = fx.deployments(first).getJsonObject(0).getString("id");
     String fw = frameworkId(first);
-    Set<String> before = runningIds(first, "/stay");
-    assertThat(masterRunning(fw)).isEqualTo(before);
+    Set<String> stay = runningIds(first, "/stay");
+    Set<String> midIds = runningIds(first, "/mid");
+    Set<String> all = new HashSet<>(stay);
+    all.addAll(midIds);
+    assertThat(masterRunning(fw)).isEqualTo(all);
 
     fx.undeploy(first);
     fx.awaitLeader(second);
     assertThat(frameworkId(second)).isEqualTo(fw);
-    await().atMost(WAIT).until(() -> fx.get(masterUrlFrameworks()).getJsonArray("frameworks").stream()
-        .map(JsonObject.class::cast).anyMatch(f -> f.getString("id").equals(fw) && f.getBoolean("active", false)));
-    // a scale-up after the failover proves the new leader launches again, and only the missing instance
+    await().atMost(WAIT).until(() -> fx.get(mesos.masterUrl + "/master/frameworks").getJsonArray("frameworks")
+        .stream().map(JsonObject.class::cast).anyMatch(f -> f.getString("id").equals(fw) && f.getBoolean("active")));
+    await().atMost(WAIT).until(() -> fx.get(second.url("/v2/queue")).getJsonArray("queue").size() == 1);
+    assertThat(fx.deployments(second).getJsonObject(0).getString("id")).isEqualTo(deploymentId);
+    assertThat(runningIds(second, "/stay")).isEqualTo(stay);
+    assertThat(runningIds(second, "/mid")).isEqualTo(midIds);
+    assertThat(masterRunning(fw)).isEqualTo(all);
+
+    // the new leader launches again, and only what is missing; the stuck deployment is overridden
     assertThat(fx.send("PUT", second.url("/v2/apps/stay"), "{\"instances\":4}").statusCode()).isEqualTo(200);
+    assertThat(fx.send("PUT", second.url("/v2/apps/mid?force=true"), "{\"instances\":2}").statusCode())
+        .isEqualTo(200);
     fx.awaitNoDeployments(second);
-    Set<String> after = runningIds(second, "/stay");
-    assertThat(after).hasSize(4).containsAll(before);
+    assertThat(runningIds(second, "/stay")).hasSize(4).containsAll(stay);
+    assertThat(runningIds(second, "/mid")).isEqualTo(midIds);
+    Set<String> after = new HashSet<>(runningIds(second, "/stay"));
+    after.addAll(midIds);
     assertThat(masterRunning(fw)).isEqualTo(after);
-    assertThat(mesos.agents.stream().mapToInt(a -> a.tasks().size()).sum()).isGreaterThanOrEqualTo(4);
   }
 
-  private static String masterUrlFrameworks() {
-    return mesos.masterUrl + "/master/frameworks";
+  /**
+   * The stored state claims a running instance that no agent has (the oldest, so it would be the one kept). A new
+   * leader that acted before reconciling would see one instance too many and kill a real task; this one learns
+   * from the master that the phantom is gone and kills nothing.
+   */
+  @Test
+  void newLeader_reconcilesBeforeKilling_phantomInstanceDropsAndNoRealTaskIsKilled() throws Exception {
+    String root = MarathonFixture.newRoot();
+    MarathonFixture.Node first = leader(root);
+    assertThat(fx.send("POST", first.url("/v2/apps"), app("/keep", 2, "")).statusCode()).isEqualTo(201);
+    await().atMost(WAIT).until(() -> runningIds(first, "/keep").size() == 2);
+    fx.awaitNoDeployments(first);
+    String fw = frameworkId(first);
+    Set<String> before = runningIds(first, "/keep");
+    fx.undeploy(first);
+
+    MarathonStore store = new MarathonStore(first.store(), root, 50);
+    Instance real = store.load().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).instances().get(0);
+    String old = "2020-01-01T00:00:00.000Z";
+    Instance phantom = new Instance("keep.instance-" + UUID.randomUUID(), real.appId(), real.runSpecVersion(),
+        real.appVersion(), Condition.RUNNING, null, real.agentId(), real.host(), real.ports(), old, old, old, 1);
+    store.saveInstance(phantom).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+    MarathonFixture.Node second = leader(root);
+    await().atMost(WAIT).until(() -> tasks(second, "/keep").size() == 2);
+    Thread.sleep(1_000);
+    assertThat(runningIds(second, "/keep")).isEqualTo(before);
+    assertThat(masterRunning(fw)).isEqualTo(before);
+    assertThat(fx.deployments(second)).isEmpty();
   }
 }

@@ -14,8 +14,8 @@ import org.apache.mesos.v1.master.Protos.Event;
 /**
  * Follows the leading master's operator SUBSCRIBE stream: every SUBSCRIBED (the first, and the one
  * after each reconnect) replaces the whole state; TASK_*, FRAMEWORK_* and AGENT_* events change it.
- * The leader's MasterInfo is asked with GET_MASTER after each SUBSCRIBED. Handlers run on the
- * context that called {@link #start}.
+ * The leader's MasterInfo is asked with GET_MASTER after each SUBSCRIBED and arrives as a
+ * LeaderChanged event. Handlers run on the context that called {@link #start}, in stream order.
  */
 public final class MasterStreamSource implements ClusterStateSource {
   private static final Logger LOG = Logger.getLogger(MasterStreamSource.class.getName());
@@ -37,10 +37,13 @@ public final class MasterStreamSource implements ClusterStateSource {
     client = OperatorClient.builder().detector(detector).build();
     stream = client.subscribe().subscribe(event -> {
       if (event.getType() == Event.Type.SUBSCRIBED) {
-        var snapshot = event.getSubscribed().getGetState();
+        // the snapshot first, in stream order; the leader's MasterInfo follows as an event
+        ClusterState state = OperatorState.fromSnapshot(event.getSubscribed().getGetState(), null);
+        context.runOnContext(v -> onState.handle(state));
         client.call(Call.Type.GET_MASTER).subscribe(
-            master -> context.runOnContext(v -> onState.handle(OperatorState.fromSnapshot(snapshot, master.getGetMaster().getMasterInfo()))),
-            error -> context.runOnContext(v -> onState.handle(OperatorState.fromSnapshot(snapshot, null))));
+            master -> context.runOnContext(v -> onEvent.handle(
+                new TaskEvent.LeaderChanged(OperatorState.master(master.getGetMaster().getMasterInfo())))),
+            error -> LOG.warning("GET_MASTER failed: " + error));
       } else {
         OperatorState.fromEvent(event).ifPresent(change -> context.runOnContext(v -> onEvent.handle(change)));
       }

@@ -55,7 +55,7 @@ public final class OperatorState {
     };
   }
 
-  static Master master(Protos.MasterInfo info) {
+  public static Master master(Protos.MasterInfo info) {
     String host = info.hasAddress() && info.getAddress().hasIp() ? info.getAddress().getIp() : info.getHostname();
     return new Master(info.getId(), info.getHostname(), ipOrNull(host), info.getPort());
   }

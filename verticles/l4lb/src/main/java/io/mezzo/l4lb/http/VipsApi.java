@@ -36,7 +36,7 @@ public final class VipsApi {
         backends.add(new JsonObject().put("ip", b.address().ip()).put("port", b.address().port()));
       }
       out.add(new JsonObject().put("vip", vip.key().label()).put("protocol", vip.key().protocol().label())
-          .put("backend", backends));
+          .put("address", vip.address()).put("backend", backends));
     }
     return out;
   }

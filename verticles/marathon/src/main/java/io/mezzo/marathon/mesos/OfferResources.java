@@ -141,16 +141,41 @@ final class OfferResources {
     throw new IllegalStateException("Offer '" + offer.getId().getValue() + "' has no port " + port);
   }
 
-  /** Adds a one-port resource to an existing ports resource of the same origin, if any. */
+  /** Adds a one-port resource to an existing ports resource of the same origin, if any, keeping ranges sorted. */
   private static void merge(List<Resource> out, Resource port) {
     for (int i = 0; i < out.size(); i++) {
       Resource r = out.get(i);
       if (r.getName().equals("ports") && r.toBuilder().clearRanges().build().equals(port.toBuilder().clearRanges().build())) {
-        out.set(i, r.toBuilder().setRanges(r.getRanges().toBuilder().addAllRange(port.getRanges().getRangeList())).build());
+        List<Value.Range> ranges = new ArrayList<>(r.getRanges().getRangeList());
+        ranges.addAll(port.getRanges().getRangeList());
+        out.set(i, r.toBuilder().setRanges(coalesce(ranges)).build());
         return;
       }
     }
     out.add(port);
+  }
+
+  private static Value.Ranges coalesce(List<Value.Range> ranges) {
+    List<Value.Range> sorted = new ArrayList<>(ranges);
+    sorted.sort(java.util.Comparator.comparingLong(Value.Range::getBegin));
+    Value.Ranges.Builder out = Value.Ranges.newBuilder();
+    long begin = -1;
+    long end = -1;
+    for (Value.Range r : sorted) {
+      if (begin >= 0 && r.getBegin() <= end + 1) {
+        end = Math.max(end, r.getEnd());
+        continue;
+      }
+      if (begin >= 0) {
+        out.addRange(Value.Range.newBuilder().setBegin(begin).setEnd(end));
+      }
+      begin = r.getBegin();
+      end = r.getEnd();
+    }
+    if (begin >= 0) {
+      out.addRange(Value.Range.newBuilder().setBegin(begin).setEnd(end));
+    }
+    return out.build();
   }
 
   private static long toMilli(double value) {

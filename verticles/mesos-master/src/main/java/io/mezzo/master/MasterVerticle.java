@@ -63,6 +63,7 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
   private String host;
   private int port;
   private LeaderElection election;
+  private CuratorFramework curator;
   private MasterRegistry registry;
   private OperatorHttp operator;
   private HttpServer server;
@@ -72,6 +73,7 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
   private boolean recovering;
   private String leaderAddress;
   private MessageConsumer<JsonObject> agentConsumer;
+  private MessageConsumer<JsonObject> leaders;
   private final List<Long> leaderTimers = new ArrayList<>();
   private long followerTimer = -1;
   private boolean allocationPending;
@@ -127,17 +129,22 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
           server = s;
           port = s.actualPort();
           node.bound("mesos-master", port);
-          election = new LeaderElection(vertx, curator, config.zkPath() + "/leader", host + ":" + port).addListener(this);
+          this.curator = curator;
+          election = newElection();
           health = new HealthReporter(vertx, "mesos-master", "Mesos Master", node.nodeId(), host, node.cluster().role(),
               () -> new HealthReporter.Status(true, master != null ? "leading" : "following " + (leaderAddress == null ? "(no leader)" : leaderAddress)));
           followerTimer = vertx.setPeriodic(1, 500, id -> refreshLeader());
-          return election.start();
+          leaders = vertx.eventBus().consumer(AgentProtocol.LEADER_ELECTED, this::otherLeader);
+          return leaders.completion().compose(v -> election.start());
         });
   }
 
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(followerTimer);
+    if (leaders != null) {
+      leaders.unregister();
+    }
     if (health != null) {
       health.close();
     }
@@ -147,6 +154,22 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
     }
     return step.compose(v -> election == null ? Future.succeededFuture() : election.stop())
         .compose(v -> server == null ? Future.succeededFuture() : server.close());
+  }
+
+  private LeaderElection newElection() {
+    return new LeaderElection(vertx, curator, config.zkPath() + "/leader", host + ":" + port).addListener(this);
+  }
+
+  /** Leaves the election and joins it again with a new contender (a Curator latch cannot be restarted). */
+  private Future<Void> rejoin() {
+    LeaderElection old = election;
+    return old.stop().compose(v -> {
+      if (election != old) {
+        return Future.succeededFuture();
+      }
+      election = newElection();
+      return election.start();
+    });
   }
 
   private Map<String, String> flags() {
@@ -222,8 +245,27 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
       });
     }).onFailure(e -> {
       LOG.severe("Recovery as leader failed: " + e + "; giving up leadership");
-      abdicate().onComplete(v -> election.stop().compose(x -> election.start()));
+      abdicate().compose(v -> rejoin()).onFailure(x -> LOG.warning("Could not rejoin the election: " + x));
     });
+  }
+
+  /**
+   * Another master announced that it leads. If this one still believes it leads, its ZooKeeper
+   * session is gone without it having heard (a partition, or a pause): it steps down at once instead
+   * of answering agents and frameworks as a second leader, and joins the election again.
+   */
+  private void otherLeader(Message<JsonObject> announcement) {
+    String id = announcement.body() == null ? null : announcement.body().getString("master_id");
+    Master m = master;
+    if (m == null && id != null) {
+      // a follower redirects to the new leader at once, without waiting for its next look at the election
+      leaderAddress = announcement.body().getString("address", leaderAddress);
+    }
+    if (m == null || id == null || id.equals(m.info().getId())) {
+      return;
+    }
+    LOG.warning("Master '" + id + "' announced itself as leader; stepping down");
+    abdicate().compose(v -> rejoin()).onFailure(e -> LOG.warning("Could not rejoin the election: " + e));
   }
 
   @Override
@@ -374,7 +416,8 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
     if (ctx.request().method() == io.vertx.core.http.HttpMethod.POST) {
       ctx.next();
     } else {
-      MesosHttp.admit(ctx, this);
+      // answer once the request is complete: an answer before the end of an upgraded (h2c) request stalls it
+      ctx.request().body().onComplete(ar -> MesosHttp.admit(ctx, this));
     }
   }
 

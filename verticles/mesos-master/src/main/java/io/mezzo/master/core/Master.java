@@ -620,7 +620,7 @@ public final class Master {
    * may re-subscribe with their ids); agents are expected to re-register within the timeout.
    */
   public void recover(Map<String, FrameworkInfo> registeredFrameworks, Map<String, AgentInfo> registeredAgents, Set<String> goneAgents) {
-    electedTime = clock.instant();
+    // the master was created when this process was elected, so electedTime (its start) is the election
     for (Map.Entry<String, FrameworkInfo> e : registeredFrameworks.entrySet()) {
       FrameworkRecord fw = new FrameworkRecord(e.getKey(), e.getValue());
       fw.recovered = true;

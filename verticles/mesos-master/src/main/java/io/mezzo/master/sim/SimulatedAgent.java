@@ -107,7 +107,12 @@ public final class SimulatedAgent {
     if (agentId == null || leaderId == null || leaderId.equals(masterId)) {
       return;
     }
-    reregister().onFailure(e -> vertx.setTimer(retryMs, id -> newLeader(leaderId)));
+    // a master that lost its leadership but has not noticed yet may still answer: try again until the announced one does
+    reregister().onComplete(ar -> {
+      if (ar.failed() || !leaderId.equals(masterId)) {
+        vertx.setTimer(retryMs, id -> newLeader(leaderId));
+      }
+    });
   }
 
   public Future<Void> stop() {

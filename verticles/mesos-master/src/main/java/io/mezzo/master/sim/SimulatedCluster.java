@@ -1,0 +1,178 @@
+package io.mezzo.master.sim;
+
+import com.google.protobuf.ByteString;
+import io.mezzo.mesos.proto.MesosJson;
+import io.mezzo.mesos.proto.Resources;
+import io.mezzo.mesos.protocol.AgentProtocol;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.mesos.v1.Protos.AgentID;
+import org.apache.mesos.v1.Protos.AgentInfo;
+import org.apache.mesos.v1.Protos.Task;
+import org.apache.mesos.v1.Protos.TaskID;
+import org.apache.mesos.v1.Protos.TaskInfo;
+import org.apache.mesos.v1.Protos.TaskState;
+import org.apache.mesos.v1.Protos.TaskStatus;
+
+/**
+ * Many simulated agents behind one event-bus consumer, for benchmarks with thousands of agents. Each
+ * agent registers and re-registers with its own message of the real protocol; they share one pid
+ * (address), so the cluster routes master messages to the agent by task. Launched tasks go to
+ * TASK_RUNNING at once; status updates are sent once (no retries) and acknowledgements ignored.
+ * Methods must be called on the Vert.x context that created it.
+ */
+public final class SimulatedCluster {
+  private final Vertx vertx;
+  private final String pid = "cluster-" + UUID.randomUUID();
+  private final List<Agent> agents = new ArrayList<>();
+  private final Map<String, Agent> byId = new HashMap<>();
+  private final Map<String, Agent> byTask = new HashMap<>();
+  private MessageConsumer<JsonObject> consumer;
+  private MessageConsumer<JsonObject> leaders;
+  private String masterId;
+  private Promise<Long> reregistered;
+
+  private static final class Agent {
+    final JsonObject info;
+    String id;
+    final Map<String, JsonObject> tasks = new LinkedHashMap<>();
+    final Map<String, JsonObject> frameworks = new LinkedHashMap<>();
+
+    Agent(JsonObject info) {
+      this.info = info;
+    }
+  }
+
+  public SimulatedCluster(Vertx vertx, int count, String resources) {
+    this.vertx = vertx;
+    for (int i = 0; i < count; i++) {
+      AgentInfo info = AgentInfo.newBuilder().setHostname(String.format("agent-%05d.sim", i)).setPort(5051)
+          .addAllResources(Resources.parse(resources, "*")).build();
+      agents.add(new Agent(new JsonObject(MesosJson.print(info))));
+    }
+  }
+
+  /** Listens, then registers every agent; completes when all are registered. */
+  public Future<Void> start() {
+    consumer = vertx.eventBus().consumer(AgentProtocol.agentAddress(pid), this::onMessage);
+    leaders = vertx.eventBus().consumer(AgentProtocol.LEADER_ELECTED, m -> newLeader(m.body().getString("master_id")));
+    List<Future<?>> all = new ArrayList<>();
+    return consumer.completion().compose(v -> leaders.completion()).compose(v -> {
+      for (Agent agent : agents) {
+        JsonObject msg = new JsonObject().put(AgentProtocol.TYPE, AgentProtocol.REGISTER).put("agent_pid", pid)
+            .put("agent_info", agent.info).put("version", "1.11.0");
+        all.add(request(msg).onSuccess(reply -> {
+          agent.id = reply.getString("agent_id");
+          masterId = reply.getString("master_id");
+          byId.put(agent.id, agent);
+        }));
+      }
+      return Future.all(all).mapEmpty();
+    });
+  }
+
+  /**
+   * Completes with the wall-clock millis at which the last agent was re-registered with the next
+   * master that announces itself.
+   */
+  public Future<Long> awaitReregistration() {
+    reregistered = Promise.promise();
+    return reregistered.future();
+  }
+
+  public int tasks() {
+    return byTask.size();
+  }
+
+  public Future<Void> stop() {
+    return Future.all(consumer.unregister(), leaders.unregister()).mapEmpty();
+  }
+
+  private Future<JsonObject> request(JsonObject msg) {
+    return vertx.eventBus().<JsonObject>request(AgentProtocol.MASTER_ADDRESS, msg, new DeliveryOptions().setSendTimeout(60_000))
+        .map(Message::body);
+  }
+
+  private void newLeader(String leaderId) {
+    if (leaderId == null || leaderId.equals(masterId)) {
+      return;
+    }
+    masterId = leaderId;
+    int[] left = {agents.size()};
+    for (Agent agent : agents) {
+      reregister(agent, leaderId, left);
+    }
+  }
+
+  private void reregister(Agent agent, String leaderId, int[] left) {
+    JsonObject msg = new JsonObject().put(AgentProtocol.TYPE, AgentProtocol.REREGISTER).put("agent_id", agent.id)
+        .put("agent_pid", pid).put("agent_info", agent.info).put("version", "1.11.0")
+        .put("tasks", new JsonArray(new ArrayList<>(agent.tasks.values())))
+        .put("frameworks", new JsonArray(new ArrayList<>(agent.frameworks.values())));
+    request(msg).onComplete(ar -> {
+      if (ar.failed() || !leaderId.equals(ar.result().getString("master_id"))) {
+        vertx.setTimer(100, id -> reregister(agent, leaderId, left));
+      } else if (--left[0] == 0 && reregistered != null) {
+        reregistered.tryComplete(System.currentTimeMillis());
+      }
+    });
+  }
+
+  private void onMessage(Message<JsonObject> message) {
+    JsonObject body = message.body();
+    switch (body.getString(AgentProtocol.TYPE, "")) {
+      case AgentProtocol.RUN_TASK -> {
+        TaskInfo task = MesosJson.parse(body.getJsonObject("task").encode(), TaskInfo.getDefaultInstance());
+        JsonObject framework = body.getJsonObject("framework");
+        Agent agent = byId.get(task.getAgentId().getValue());
+        if (agent != null) {
+          String fid = framework.getJsonObject("id").getString("value");
+          agent.frameworks.put(fid, framework);
+          Task t = Task.newBuilder().setName(task.getName()).setTaskId(task.getTaskId())
+              .setFrameworkId(org.apache.mesos.v1.Protos.FrameworkID.newBuilder().setValue(fid))
+              .setAgentId(task.getAgentId()).setState(TaskState.TASK_RUNNING).addAllResources(task.getResourcesList()).build();
+          String key = fid + "/" + task.getTaskId().getValue();
+          agent.tasks.put(key, new JsonObject(MesosJson.print(t)));
+          byTask.put(key, agent);
+          update(agent, fid, task.getTaskId().getValue(), TaskState.TASK_RUNNING);
+        }
+      }
+      case AgentProtocol.KILL_TASK -> {
+        String key = body.getString("framework_id") + "/" + body.getString("task_id");
+        Agent agent = byTask.remove(key);
+        if (agent != null) {
+          agent.tasks.remove(key);
+          update(agent, body.getString("framework_id"), body.getString("task_id"), TaskState.TASK_KILLED);
+        }
+      }
+      default -> {
+        // PING, ACKNOWLEDGE and the rest: just answer
+      }
+    }
+    message.reply(new JsonObject());
+  }
+
+  private void update(Agent agent, String frameworkId, String taskId, TaskState state) {
+    UUID u = UUID.randomUUID();
+    TaskStatus status = TaskStatus.newBuilder().setTaskId(TaskID.newBuilder().setValue(taskId)).setState(state)
+        .setSource(TaskStatus.Source.SOURCE_EXECUTOR).setAgentId(AgentID.newBuilder().setValue(agent.id))
+        .setTimestamp(System.currentTimeMillis() / 1000.0)
+        .setUuid(ByteString.copyFrom(ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits()).array()))
+        .build();
+    vertx.eventBus().send(AgentProtocol.MASTER_ADDRESS, new JsonObject().put(AgentProtocol.TYPE, AgentProtocol.STATUS_UPDATE)
+        .put("agent_id", agent.id).put("framework_id", frameworkId).put("status", new JsonObject(MesosJson.print(status))));
+  }
+}

@@ -6,6 +6,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.api.CuratorEvent;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -27,8 +32,8 @@ import org.apache.zookeeper.KeeperException;
  * &lt;zk_path&gt;/json.info_&lt;sequence&gt;             the leader's MasterInfo, ephemeral (Mesos's leader detection format)
  * </pre>
  *
- * Writes run in order on a worker thread, so the registry follows the master's decisions in the
- * order they were made.
+ * Writes are asynchronous requests on the master's ZooKeeper session, which applies them in the
+ * order they were made, so the registry follows the master's decisions in order.
  */
 final class MasterRegistry {
   private static final Logger LOG = Logger.getLogger(MasterRegistry.class.getName());
@@ -37,6 +42,8 @@ final class MasterRegistry {
   private final CuratorFramework curator;
   private final String root;
   private String infoNode;
+  /** What this process last wrote or read, by path, so that unchanged records are not written again. */
+  private final Map<String, String> written = new ConcurrentHashMap<>();
 
   MasterRegistry(Vertx vertx, CuratorFramework curator, String root) {
     this.vertx = vertx;
@@ -63,23 +70,37 @@ final class MasterRegistry {
     }, true);
   }
 
+  /** Every child's data, read with pipelined asynchronous requests (one round trip for thousands of nodes). */
   private Map<String, String> read(String path) throws Exception {
-    Map<String, String> out = new HashMap<>();
+    List<String> children;
     try {
-      for (String child : curator.getChildren().forPath(path)) {
-        try {
-          out.put(child, new String(curator.getData().forPath(path + "/" + child), StandardCharsets.UTF_8));
-        } catch (KeeperException.NoNodeException e) {
-          // removed meanwhile
-        }
-      }
+      children = curator.getChildren().forPath(path);
     } catch (KeeperException.NoNodeException e) {
-      // empty registry
+      return Map.of();
+    }
+    Map<String, String> out = new ConcurrentHashMap<>();
+    CountDownLatch done = new CountDownLatch(children.size());
+    for (String child : children) {
+      curator.getData().inBackground((client, event) -> {
+        if (event.getResultCode() == KeeperException.Code.OK.intValue()) {
+          String json = new String(event.getData(), StandardCharsets.UTF_8);
+          out.put(child, json);
+          written.put(path + "/" + child, json);
+        }
+        done.countDown();
+      }).forPath(path + "/" + child);
+    }
+    if (!done.await(2, TimeUnit.MINUTES)) {
+      throw new IllegalStateException("Reading the registry at '" + path + "' timed out");
     }
     return out;
   }
 
-  /** Applies one change, after the ones before it. */
+  /**
+   * Applies one change after the ones before it: requests are sent asynchronously on one ZooKeeper
+   * session, which applies them in order. A record equal to what is stored is not written again (a
+   * re-registration after a failover changes nothing).
+   */
   void write(RegistryRecord record) {
     String dir = switch (record.kind()) {
       case AGENT -> "/registry/agents/";
@@ -87,30 +108,31 @@ final class MasterRegistry {
       case GONE_AGENT -> "/registry/gone/";
     };
     String path = root + dir + record.id();
-    vertx.executeBlocking(() -> {
+    try {
       if (record.json() == null) {
-        try {
-          curator.delete().forPath(path);
-        } catch (KeeperException.NoNodeException e) {
-          // already gone
-        }
-      } else {
-        byte[] data = record.json().getBytes(StandardCharsets.UTF_8);
-        try {
-          curator.setData().forPath(path, data);
-        } catch (KeeperException.NoNodeException e) {
-          curator.create().creatingParentsIfNeeded().forPath(path, data);
-        }
-        if (record.kind() == RegistryRecord.Kind.GONE_AGENT) {
-          try {
-            curator.delete().forPath(root + "/registry/agents/" + record.id());
-          } catch (KeeperException.NoNodeException e) {
-            // not registered
-          }
-        }
+        written.remove(path);
+        curator.delete().quietly().inBackground(this::checked).forPath(path);
+        return;
       }
-      return null;
-    }, true).onFailure(e -> LOG.warning("Registry write of '" + path + "' failed: " + e));
+      if (record.json().equals(written.put(path, record.json()))) {
+        return;
+      }
+      curator.create().orSetData().creatingParentsIfNeeded().inBackground(this::checked)
+          .forPath(path, record.json().getBytes(StandardCharsets.UTF_8));
+      if (record.kind() == RegistryRecord.Kind.GONE_AGENT) {
+        written.remove(root + "/registry/agents/" + record.id());
+        curator.delete().quietly().inBackground(this::checked).forPath(root + "/registry/agents/" + record.id());
+      }
+    } catch (Exception e) {
+      LOG.warning("Registry write of '" + path + "' failed: " + e);
+    }
+  }
+
+  private void checked(CuratorFramework client, CuratorEvent event) {
+    int rc = event.getResultCode();
+    if (rc != KeeperException.Code.OK.intValue() && rc != KeeperException.Code.NONODE.intValue()) {
+      LOG.warning("Registry write of '" + event.getPath() + "' failed: " + KeeperException.Code.get(rc));
+    }
   }
 
   /** Publishes this leader's MasterInfo as an ephemeral sequential {@code json.info_} node. */

@@ -91,7 +91,7 @@ final class JsonParser {
       }
       entry.setField(keyField, key);
       entry.setField(valueField, value);
-      builder.addRepeatedField(f, entry.build());
+      builder.addRepeatedField(f, entry.buildPartial()); // required fields are checked once, at the top
     }
   }
 

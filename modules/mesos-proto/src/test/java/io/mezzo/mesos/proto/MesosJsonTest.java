@@ -223,4 +223,12 @@ class MesosJsonTest {
     assertThat(MesosJson.toTree(task).get("limits").get("mem").get("value").doubleValue()).isEqualTo(128.0);
     assertThat(MesosJson.parse(MesosJson.print(task), TaskInfo.getDefaultInstance())).isEqualTo(task);
   }
+
+  @org.junit.jupiter.api.Test
+  void mapValueMissingRequiredField_isAMesosJsonException() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> MesosJson.parse(
+            "{\"name\":\"t\",\"task_id\":{\"value\":\"a\"},\"agent_id\":{\"value\":\"s\"},\"limits\":{\"cpus\":{}}}",
+            org.apache.mesos.v1.Protos.TaskInfo.getDefaultInstance()))
+        .isInstanceOf(MesosJsonException.class).hasMessageContaining("missing required fields");
+  }
 }

@@ -94,6 +94,9 @@ public final class MesosInstanceLauncher implements InstanceLauncher {
   private boolean reconciling;
   private Boolean suppressed;
   private long lastReviveMs = Long.MIN_VALUE / 2;
+  /** DECLINE, SUPPRESS and REVIVE go out one after the other: a late SUPPRESS or DECLINE must not undo a REVIVE. */
+  private final java.util.Deque<Completable> offerCalls = new java.util.ArrayDeque<>();
+  private boolean offerCallInFlight;
   private boolean reviveScheduled;
 
   private record Pending(AppDefinition app, Instance instance) {
@@ -217,6 +220,8 @@ public final class MesosInstanceLauncher implements InstanceLauncher {
     reconciling = false;
     suppressed = null;
     reviveScheduled = false;
+    offerCalls.clear();
+    offerCallInFlight = false;
     queue.clear();
     placements.clear();
     awaiting.clear();
@@ -413,7 +418,7 @@ public final class MesosInstanceLauncher implements InstanceLauncher {
     List<TaskInfo> tasks = new ArrayList<>();
     for (List<Pending> pending : byApp.values()) {
       AppDefinition app = pending.get(0).app();
-      List<PlacedInstance> placed = placed(app.id(), offer);
+      List<PlacedInstance> placed = placed(app, resources.view());
       boolean first = true;
       for (Pending p : pending) {
         OfferView view = resources.view();
@@ -444,17 +449,21 @@ public final class MesosInstanceLauncher implements InstanceLauncher {
     return tasks;
   }
 
-  /** The app's active instances that have an agent, with what is known of it (the offer's facts on the same agent). */
-  private List<PlacedInstance> placed(String appId, Offer offer) {
+  /**
+   * The app's active instances that have an agent, for its constraints (none needed without constraints). Instances
+   * on the offer's agent get the offer's facts; elsewhere only the hostname is known.
+   */
+  private List<PlacedInstance> placed(AppDefinition app, OfferView offer) {
     List<PlacedInstance> out = new ArrayList<>();
-    for (Instance i : leader.instancesOf(appId)) {
+    if (app.constraints().isEmpty()) {
+      return out;
+    }
+    for (Instance i : leader.instancesOf(app.id())) {
       if (i.agentId() == null || !i.isActive()) {
         continue;
       }
-      if (i.agentId().equals(offer.getAgentId().getValue())) {
-        OfferView facts = new OfferResources(offer).view();
-        out.add(new PlacedInstance(i.instanceId(), i.agentId(), facts.hostname(), facts.attributes(), facts.region(),
-            facts.zone()));
+      if (i.agentId().equals(offer.agentId())) {
+        out.add(PlacedInstance.on(i.instanceId(), offer));
       } else {
         out.add(new PlacedInstance(i.instanceId(), i.agentId(), i.host(), Map.of(), null, null));
       }
@@ -467,7 +476,7 @@ public final class MesosInstanceLauncher implements InstanceLauncher {
       return;
     }
     List<OfferID> ids = offers.stream().map(Offer::getId).toList();
-    send(client.decline(ids, Filters.newBuilder().setRefuseSeconds(refuseSeconds).build()),
+    inOrder(client.decline(ids, Filters.newBuilder().setRefuseSeconds(refuseSeconds).build()),
         "DECLINE of " + ids.size() + " offers");
   }
 
@@ -482,7 +491,7 @@ public final class MesosInstanceLauncher implements InstanceLauncher {
     if (queue.isEmpty()) {
       if (!Boolean.TRUE.equals(suppressed)) {
         suppressed = true;
-        send(client.suppress(List.of()), "SUPPRESS");
+        inOrder(client.suppress(List.of()), "SUPPRESS");
       }
       return;
     }
@@ -494,7 +503,7 @@ public final class MesosInstanceLauncher implements InstanceLauncher {
     if (wait <= 0) {
       lastReviveMs = now;
       suppressed = false;
-      send(client.revive(List.of()), "REVIVE");
+      inOrder(client.revive(List.of()), "REVIVE");
     } else if (!reviveScheduled) {
       reviveScheduled = true;
       long myTerm = term;
@@ -565,6 +574,31 @@ public final class MesosInstanceLauncher implements InstanceLauncher {
     call.observeOn(loop).subscribe(() -> { }, e -> {
       if (myTerm == term) {
         LOG.warning(what + " failed: " + e);
+      }
+    });
+  }
+
+  /** Sends {@code call} after every earlier offer call has been answered (or failed). */
+  private void inOrder(Completable call, String what) {
+    long myTerm = term;
+    offerCalls.add(call.doOnError(e -> {
+      if (myTerm == term) {
+        LOG.warning(what + " failed: " + e);
+      }
+    }).onErrorComplete());
+    nextOfferCall();
+  }
+
+  private void nextOfferCall() {
+    if (offerCallInFlight || offerCalls.isEmpty()) {
+      return;
+    }
+    offerCallInFlight = true;
+    long myTerm = term;
+    offerCalls.poll().observeOn(loop).subscribe(() -> {
+      if (myTerm == term) {
+        offerCallInFlight = false;
+        nextOfferCall();
       }
     });
   }

@@ -60,7 +60,9 @@ public final class MetronomeVerticle extends VerticleBase implements LeaderListe
   private JobManager manager;
   private boolean ready;
   private boolean ticking;
+  private boolean tickAgain;
   private long tickTimer = -1;
+  private long minuteTimer = -1;
 
   /** Makes the launcher once the configuration is read and the store exists. */
   @FunctionalInterface
@@ -119,6 +121,7 @@ public final class MetronomeVerticle extends VerticleBase implements LeaderListe
           health = new HealthReporter(vertx, "metronome", "Jobs Service", node.nodeId(), host, node.cluster().role(),
               () -> new HealthReporter.Status(true, manager != null ? "leading" : "following"));
           tickTimer = vertx.setPeriodic(config.schedulerTickMs(), id -> tick());
+          armMinuteTick();
           election = new LeaderElection(vertx, zk.curator(), store.leaderPath(), self).addListener(this);
           return election.start();
         });
@@ -127,6 +130,7 @@ public final class MetronomeVerticle extends VerticleBase implements LeaderListe
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(tickTimer);
+    vertx.cancelTimer(minuteTimer);
     if (health != null) {
       health.close();
     }
@@ -183,7 +187,11 @@ public final class MetronomeVerticle extends VerticleBase implements LeaderListe
 
   private void tick() {
     JobManager m = manager;
-    if (m == null || !ready || ticking) {
+    if (m == null || !ready) {
+      return;
+    }
+    if (ticking) {
+      tickAgain = true;
       return;
     }
     ticking = true;
@@ -192,6 +200,22 @@ public final class MetronomeVerticle extends VerticleBase implements LeaderListe
       if (ar.failed()) {
         LOG.warning("Scheduler round failed: " + ar.cause().getMessage());
       }
+      if (tickAgain) {
+        tickAgain = false;
+        tick();
+      }
+    });
+  }
+
+  /**
+   * Cron fire times are whole minutes, so besides the periodic tick the loop also runs right after each minute
+   * starts: scheduled runs then do not wait for the tick's phase.
+   */
+  private void armMinuteTick() {
+    long ms = 60_000 - Math.floorMod(clock.millis(), 60_000L) + 5;
+    minuteTimer = vertx.setTimer(Math.max(1, ms), id -> {
+      tick();
+      armMinuteTick();
     });
   }
 

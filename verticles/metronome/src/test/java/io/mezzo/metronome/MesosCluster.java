@@ -36,8 +36,15 @@ final class MesosCluster implements AutoCloseable {
   private final Context agents;
   /** Every task launch seen by any instance's launcher: "taskId@instant". */
   final List<String> launches = new CopyOnWriteArrayList<>();
+  private final MesosRunLauncher.LaunchObserver observer;
 
   MesosCluster(Path dir) throws Exception {
+    this(dir, new JsonObject().put("allocation_interval_ms", 100).put("heartbeat_interval_seconds", 1), null);
+  }
+
+  /** With the master's configuration changed by {@code masterOverrides}; launches also go to {@code observer}. */
+  MesosCluster(Path dir, JsonObject masterOverrides, MesosRunLauncher.LaunchObserver observer) throws Exception {
+    this.observer = observer;
     fx = new MetronomeFixture(dir);
     CuratorFramework curator = fx.session();
     int port = MetronomeFixture.freePort();
@@ -46,7 +53,7 @@ final class MesosCluster implements AutoCloseable {
     ComponentContext ctx = new ComponentContext("master-" + port, cluster, new MetronomeFixture.OneNode("m"),
         Map.of(CuratorFramework.class, curator));
     JsonObject config = ConfigBinder.json(ConfigBinder.tree(MasterConfig.DEFAULTS)).put("port", port)
-        .put("allocation_interval_ms", 100).put("heartbeat_interval_seconds", 1);
+        .mergeIn(masterOverrides);
     fx.vertx.deployVerticle(new MasterVerticle(ctx), new DeploymentOptions().setConfig(config))
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     masterUrl = "http://127.0.0.1:" + port;
@@ -74,7 +81,7 @@ final class MesosCluster implements AutoCloseable {
 
   /** A Metronome instance with the Mesos launcher (ZooKeeper detection of the master). */
   Instance metronome(Clock clock, JsonObject overrides) throws Exception {
-    MesosRunLauncher.LaunchObserver observer = (run, at) -> launches.add(
+    MesosRunLauncher.LaunchObserver observer = this.observer != null ? this.observer : (run, at) -> launches.add(
         io.mezzo.metronome.mesos.TaskIds.of(run) + "@" + at);
     return fx.deploy(clock, (config, store, node) -> MesosLaunchers.create(config, store, node, clock, observer),
         null, new JsonObject().put("reconcile_timeout_ms", 5000).mergeIn(overrides));

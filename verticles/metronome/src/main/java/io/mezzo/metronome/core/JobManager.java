@@ -61,7 +61,9 @@ public final class JobManager {
   /** {@code runId#attempt} of the attempts handed to the launcher during this leadership. */
   private final Set<String> handed = new HashSet<>();
   private final Counters counters = new Counters();
-  private Future<Void> tail = Future.succeededFuture();
+  private final java.util.ArrayDeque<Runnable> pending = new java.util.ArrayDeque<>();
+  private boolean busy;
+  private boolean draining;
   private boolean stale;
   private boolean closed;
 
@@ -470,7 +472,9 @@ public final class JobManager {
     List<Future<Void>> creates = new ArrayList<>();
     for (Decision.Start start : decision.starts()) {
       JobEntry entry = jobs.get(start.key().jobId());
-      creates.add(createRun(entry, JobRun.scheduled(start.key(), now)));
+      JobRun run = JobRun.scheduled(start.key(), now);
+      // handed over as soon as it is stored: the stored run is what keeps its fire time from starting twice
+      creates.add(createRun(entry, run).onSuccess(v -> launch(entry, run, now)));
     }
     // runs first, cursors only once every run is stored
     return Future.all(creates).compose(v -> {
@@ -488,10 +492,14 @@ public final class JobManager {
 
   // ---- plumbing -----------------------------------------------------------------------------------
 
-  /** Runs {@code op} after every command queued before it; a write conflict marks the cache stale. */
+  /**
+   * Runs {@code op} after every command queued before it; a write conflict marks the cache stale. The queue is
+   * drained by a loop rather than by chaining futures, so thousands of commands that complete at once (status
+   * updates that change nothing) do not recurse.
+   */
   private <T> Future<T> serial(Supplier<Future<T>> op) {
     Promise<T> result = Promise.promise();
-    tail = tail.transform(ignored -> {
+    pending.add(() -> {
       Future<T> f;
       if (closed) {
         f = Future.failedFuture(Failures.unavailable("Leadership was lost; retry against the new leader"));
@@ -502,18 +510,36 @@ public final class JobManager {
           f = Future.failedFuture(e);
         }
       }
-      f = f.recover(e -> {
+      f.recover(e -> {
         if (e instanceof StoreConflictException conflict) {
           stale = true;
           LOG.warning("Another writer changed Metronome state: " + conflict.getMessage() + "; reloading");
           return Future.failedFuture(Failures.conflict("The state was changed concurrently, please retry"));
         }
         return Future.failedFuture(e);
+      }).onComplete(ar -> {
+        busy = false;
+        result.handle(ar);
+        drain();
       });
-      f.onComplete(result);
-      return f.transform(x -> Future.<Void>succeededFuture());
     });
+    drain();
     return result.future();
+  }
+
+  private void drain() {
+    if (draining) {
+      return;
+    }
+    draining = true;
+    try {
+      while (!busy && !pending.isEmpty()) {
+        busy = true;
+        pending.poll().run();
+      }
+    } finally {
+      draining = false;
+    }
   }
 
   private static <T, R> Future<Void> sequence(Collection<T> items, java.util.function.Function<T, Future<R>> step) {

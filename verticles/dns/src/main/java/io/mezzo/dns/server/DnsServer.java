@@ -12,10 +12,6 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.dns.DatagramDnsQueryDecoder;
-import io.netty.handler.codec.dns.DatagramDnsResponseEncoder;
-import io.netty.handler.codec.dns.TcpDnsQueryDecoder;
-import io.netty.handler.codec.dns.TcpDnsResponseEncoder;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -51,16 +47,15 @@ public final class DnsServer {
         .handler(new ChannelInitializer<NioDatagramChannel>() {
           @Override
           protected void initChannel(NioDatagramChannel ch) {
-            ch.pipeline().addLast(new DatagramDnsQueryDecoder(), new QueryHandler(settings),
-                new DatagramDnsResponseEncoder(new CompressingRecordEncoder(0)));
+            ch.pipeline().addLast(new QueryDecoders.Udp(), new QueryHandler(settings));
           }
         });
     ServerBootstrap tcpBoot = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
-            ch.pipeline().addLast(new ReadTimeoutHandler(TCP_IDLE_SECONDS), new TcpDnsQueryDecoder(),
-                new QueryHandler(settings), new TcpDnsResponseEncoder(new CompressingRecordEncoder(2)));
+            ch.pipeline().addLast(new ReadTimeoutHandler(TCP_IDLE_SECONDS), QueryDecoders.tcpFrames(),
+                new QueryDecoders.Tcp(), new QueryHandler(settings));
           }
         });
     return toVertx(udpBoot.bind(host, port)).compose(u -> {

@@ -1,44 +1,15 @@
 package io.mezzo.dns.server;
 
-import io.mezzo.dns.records.Rdata;
-import io.mezzo.dns.records.ResourceRecord;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.dns.DefaultDnsRawRecord;
-import io.netty.handler.codec.dns.DnsRawRecord;
 import io.netty.handler.codec.dns.DnsRecordType;
 import java.nio.charset.StandardCharsets;
 
-/** Wire-format helpers: record data and the queries sent upstream. Names here are never compressed. */
+/** Wire-format helpers for the queries sent upstream. Names here are never compressed. */
 public final class Wire {
   public static final int CLASS_IN = 1;
 
   private Wire() {
-  }
-
-  /** A Netty raw record carrying the encoded rdata of one of our records. */
-  public static DnsRawRecord toNetty(ResourceRecord rr) {
-    ByteBuf rdata = Unpooled.buffer(32);
-    Rdata data = rr.data();
-    if (data instanceof Rdata.Address a) {
-      rdata.writeBytes(a.ip().getAddress());
-    } else if (data instanceof Rdata.Srv s) {
-      rdata.writeShort(s.priority()).writeShort(s.weight()).writeShort(s.port());
-      writeName(s.target(), rdata);
-    } else if (data instanceof Rdata.Soa s) {
-      writeName(s.mname(), rdata);
-      writeName(s.rname(), rdata);
-      rdata.writeInt((int) s.serial()).writeInt((int) s.refresh()).writeInt((int) s.retry())
-          .writeInt((int) s.expire()).writeInt((int) s.minimum());
-    } else if (data instanceof Rdata.Ns n) {
-      writeName(n.host(), rdata);
-    }
-    return new DefaultDnsRawRecord(rr.name(), DnsRecordType.valueOf(rr.type().code()), rr.ttl(), rdata);
-  }
-
-  /** An OPT pseudo-record advertising our UDP payload size. */
-  public static DnsRawRecord opt(int payloadSize) {
-    return new DefaultDnsRawRecord("", DnsRecordType.OPT, payloadSize, 0, Unpooled.EMPTY_BUFFER);
   }
 
   /** Writes a name label by label, without compression. */

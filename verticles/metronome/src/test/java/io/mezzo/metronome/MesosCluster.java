@@ -39,13 +39,15 @@ final class MesosCluster implements AutoCloseable {
   private final MesosRunLauncher.LaunchObserver observer;
 
   MesosCluster(Path dir) throws Exception {
-    this(dir, new JsonObject().put("allocation_interval_ms", 100).put("heartbeat_interval_seconds", 1), null);
+    this(new MetronomeFixture(dir), new JsonObject().put("allocation_interval_ms", 100)
+        .put("heartbeat_interval_seconds", 1), null);
   }
 
   /** With the master's configuration changed by {@code masterOverrides}; launches also go to {@code observer}. */
-  MesosCluster(Path dir, JsonObject masterOverrides, MesosRunLauncher.LaunchObserver observer) throws Exception {
+  MesosCluster(MetronomeFixture fx, JsonObject masterOverrides, MesosRunLauncher.LaunchObserver observer)
+      throws Exception {
     this.observer = observer;
-    fx = new MetronomeFixture(dir);
+    this.fx = fx;
     CuratorFramework curator = fx.session();
     int port = MetronomeFixture.freePort();
     ClusterConfig cluster = new ClusterConfig("zk://127.0.0.1:" + fx.zk.port() + "/mezzo", "/tmp", "127.0.0.1", 0,

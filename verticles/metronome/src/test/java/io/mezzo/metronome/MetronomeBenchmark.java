@@ -59,7 +59,7 @@ public final class MetronomeBenchmark {
 
     Map<Instant, ConcurrentLinkedQueue<Long>> lateness = new ConcurrentHashMap<>();
     Path dir = Files.createTempDirectory("metronome-bench");
-    try (MesosCluster cluster = new MesosCluster(dir, new JsonObject().put("allocation_interval_ms", allocationMs),
+    try (MesosCluster cluster = new MesosCluster(new MetronomeFixture(dir, 2000, Duration.ofSeconds(30)), new JsonObject().put("allocation_interval_ms", allocationMs),
         (JobRun run, Instant at) -> {
           if (run.trigger() != null) {
             lateness.computeIfAbsent(run.trigger().scheduledAt(), k -> new ConcurrentLinkedQueue<>())
@@ -109,6 +109,7 @@ public final class MetronomeBenchmark {
       System.out.println("|---|---|---|---|---|---|");
       rows.forEach(System.out::println);
     }
+    System.exit(0);
   }
 
   private static void createJobs(Instance m, int jobs) throws Exception {

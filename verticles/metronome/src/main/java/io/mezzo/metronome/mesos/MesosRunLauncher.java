@@ -11,13 +11,16 @@ import io.mezzo.metronome.model.JobSpec;
 import io.mezzo.metronome.schedule.JobRun;
 import io.mezzo.metronome.schedule.JobRunTask;
 import io.mezzo.metronome.schedule.RunStatus;
+import io.reactivex.rxjava3.core.Completable;
 import io.reactivex.rxjava3.disposables.Disposable;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -62,6 +65,7 @@ public final class MesosRunLauncher implements RunLauncher {
   private static final Logger LOG = Logger.getLogger(MesosRunLauncher.class.getName());
   private static final double DECLINE_SECONDS = 5;
   private static final double IDLE_DECLINE_SECONDS = 120;
+  private static final int MAX_IN_FLIGHT = 16;
 
   /** What the launcher needs to know of the configuration. */
   public record Settings(String frameworkName, String user, String role, long failoverTimeoutSeconds,
@@ -97,6 +101,9 @@ public final class MesosRunLauncher implements RunLauncher {
   /** Explicit reconciliation targets of the runs loaded at election: task id to agent id (may be null). */
   private final Map<String, String> known = new HashMap<>();
   private Instant reconcileDeadline = Instant.MIN;
+  private final ArrayDeque<Runnable> calls = new ArrayDeque<>();
+  private final ArrayDeque<Runnable> acks = new ArrayDeque<>();
+  private int inFlight;
   private SchedulerClient client;
   private Disposable events;
   private long generation;
@@ -352,7 +359,7 @@ public final class MesosRunLauncher implements RunLauncher {
 
   private void acknowledge(TaskStatus status) {
     if (client != null && subscribed) {
-      send(client.acknowledge(status), "ACKNOWLEDGE of '" + status.getTaskId().getValue() + "'");
+      send(client.acknowledge(status), "ACKNOWLEDGE of '" + status.getTaskId().getValue() + "'", acks);
     }
   }
 
@@ -371,13 +378,36 @@ public final class MesosRunLauncher implements RunLauncher {
     return Filters.newBuilder().setRefuseSeconds(refuseSeconds).build();
   }
 
-  /** Sends a call; a failure is logged and returned (calls are not retried: reconciliation repairs). */
-  private Future<Void> send(io.reactivex.rxjava3.core.Completable call, String what) {
-    io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
-    call.subscribe(() -> context.runOnContext(v -> done.complete()), e -> context.runOnContext(v -> {
+  /**
+   * Sends a call; a failure is logged and returned (calls are not retried: reconciliation repairs). At most
+   * {@link #MAX_IN_FLIGHT} calls are outstanding, the rest wait in order: each call blocks a client I/O thread,
+   * and thousands of acknowledgements at once would otherwise start thousands of threads.
+   */
+  private Future<Void> send(Completable call, String what) {
+    return send(call, what, calls);
+  }
+
+  /** Acknowledgements queue behind every other call, so that launches do not wait for them. */
+  private Future<Void> send(Completable call, String what, ArrayDeque<Runnable> lane) {
+    Promise<Void> done = Promise.promise();
+    lane.add(() -> call.subscribe(() -> context.runOnContext(v -> {
+      inFlight--;
+      done.complete();
+      pump();
+    }), e -> context.runOnContext(v -> {
+      inFlight--;
       LOG.warning(what + " failed: " + e);
       done.fail(e);
-    }));
+      pump();
+    })));
+    pump();
     return done.future();
+  }
+
+  private void pump() {
+    while (inFlight < MAX_IN_FLIGHT && (!calls.isEmpty() || !acks.isEmpty())) {
+      inFlight++;
+      (calls.isEmpty() ? acks : calls).poll().run();
+    }
   }
 }

@@ -49,7 +49,8 @@ public final class DnsComponent implements Component {
 
   @Override
   public Deployable create(ComponentContext context) {
-    return new DnsVerticle(config -> new MasterStreamSource(detector(context, config)), Clock.systemUTC(), new Random());
+    return new DnsVerticle(config -> new MasterStreamSource(detector(context, config)), context, Clock.systemUTC(),
+        new Random());
   }
 
   /** The configured master URLs, else the leader the masters publish in ZooKeeper. */

@@ -2,7 +2,9 @@ package io.mezzo.dns;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mezzo.common.component.ComponentContext;
 import io.mezzo.common.config.ConfigBinder;
+import io.mezzo.common.health.HealthReporter;
 import io.mezzo.common.http.Routes;
 import io.mezzo.dns.http.MesosDnsApi;
 import io.mezzo.dns.records.DnsRecords;
@@ -39,13 +41,15 @@ import java.util.logging.Logger;
  * The DNS component: serves the Mesos-DNS zone and {@code thisdcos.directory} over UDP and TCP,
  * forwards other names upstream, and serves the Mesos-DNS HTTP API. The cluster state arrives
  * through a {@link ClusterStateSource}; every state or event rebuilds an immutable
- * {@link DnsRecords} snapshot on this verticle's context, which the DNS threads read.
+ * {@link DnsRecords} snapshot on this verticle's context, which the DNS threads read. With a
+ * {@link ComponentContext} it reports its health: unhealthy until the first cluster state arrives.
  */
 public final class DnsVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(DnsVerticle.class.getName());
   private static final int MASTER_PORT = 5050;
 
   private final java.util.function.Function<DnsConfig, ClusterStateSource> sources;
+  private final ComponentContext node;
   private ClusterStateSource source;
   private final Clock clock;
   private final Random random;
@@ -58,6 +62,8 @@ public final class DnsVerticle extends VerticleBase {
   private DnsServer dns;
   private Forwarder forwarder;
   private HttpServer http;
+  private HealthReporter health;
+  private boolean stateReceived;
   private volatile int dnsPort;
 
   public DnsVerticle(ClusterStateSource source) {
@@ -68,9 +74,16 @@ public final class DnsVerticle extends VerticleBase {
     this(config -> source, clock, random);
   }
 
-  /** With a source made from the verticle's own config (e.g. which master to follow). */
+  /** With a source made from the verticle's own config (e.g. which master to follow); no health reports. */
   public DnsVerticle(java.util.function.Function<DnsConfig, ClusterStateSource> sources, Clock clock, Random random) {
+    this(sources, null, clock, random);
+  }
+
+  /** {@code node} may be null (tests): then no health reports are sent. */
+  public DnsVerticle(java.util.function.Function<DnsConfig, ClusterStateSource> sources, ComponentContext node,
+                     Clock clock, Random random) {
     this.sources = sources;
+    this.node = node;
     this.clock = clock;
     this.random = random;
   }
@@ -118,6 +131,11 @@ public final class DnsVerticle extends VerticleBase {
         })
         .compose(server -> {
           http = server;
+          if (node != null) {
+            node.bound("dns", server.actualPort());
+            health = new HealthReporter(vertx, "dns", "DNS", node.nodeId(), node.cluster().host(),
+                node.cluster().role(), this::status);
+          }
           Promise<Void> subscribed = Promise.promise();
           context.runOnContext(v -> source.start(this::onState, this::onEvent).onComplete(subscribed));
           return subscribed.future();
@@ -126,6 +144,9 @@ public final class DnsVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (health != null) {
+      health.close();
+    }
     List<Future<?>> closing = new ArrayList<>();
     if (source != null) {
       closing.add(source.stop());
@@ -167,6 +188,22 @@ public final class DnsVerticle extends VerticleBase {
   private void onState(ClusterState next) {
     state = next;
     rebuild();
+    if (!stateReceived) {
+      stateReceived = true;
+      if (health != null) {
+        health.reportNow();
+      }
+    }
+  }
+
+  /** Healthy once DNS listens and a cluster state has arrived; called on this verticle's context. */
+  HealthReporter.Status status() {
+    if (!stateReceived) {
+      return new HealthReporter.Status(false, "No cluster state from the master yet");
+    }
+    DnsRecords r = records;
+    return new HealthReporter.Status(true, "Serving " + (r.mesos().size() + r.dcos().size()) + " records on port "
+        + dnsPort);
   }
 
   private void onEvent(TaskEvent event) {

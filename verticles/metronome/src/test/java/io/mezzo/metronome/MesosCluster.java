@@ -65,7 +65,12 @@ final class MesosCluster implements AutoCloseable {
   }
 
   SimulatedAgent agent(String hostname, String resources) throws Exception {
-    SimulatedAgent agent = new SimulatedAgent(fx.vertx, hostname, resources, 200);
+    return agent(hostname, resources, 200);
+  }
+
+  /** {@code retryMs}: how often the agent resends status updates not yet acknowledged. */
+  SimulatedAgent agent(String hostname, String resources, long retryMs) throws Exception {
+    SimulatedAgent agent = new SimulatedAgent(fx.vertx, hostname, resources, retryMs);
     onAgents(agent::start);
     return agent;
   }

@@ -68,7 +68,8 @@ public final class MetronomeBenchmark {
         })) {
       List<SimulatedAgent> agents = new ArrayList<>();
       for (int i = 0; i < agentCount; i++) {
-        agents.add(cluster.agent("agent-" + i + ".bench", "cpus:64;mem:131072;disk:100000"));
+        // a real agent first resends an unacknowledged update after 10 s
+        agents.add(cluster.agent("agent-" + i + ".bench", "cpus:64;mem:131072;disk:100000", 10_000));
       }
       Instance m = cluster.metronome(Clock.systemUTC(), new JsonObject().put("scheduler_tick_ms", tickMs)
           .put("history_count", 10));

@@ -39,15 +39,21 @@ public final class Lookup {
       return Answer.NOT_OURS;
     }
     RecordType type = RecordType.of(qtype);
+    List<ResourceRecord> owned = zone.records(name);
+    if (owned.size() == 1 && owned.get(0).type() == type && type != RecordType.SRV) {
+      // the common case (one A record): nothing to shuffle and no targets to add
+      return new Answer(true, Rcode.NOERROR, owned, List.of(), List.of());
+    }
     List<ResourceRecord> answers = new ArrayList<>();
-    for (ResourceRecord rr : zone.records(name)) {
+    for (ResourceRecord rr : owned) {
       if (type == RecordType.ANY ? ANY.contains(rr.type()) : rr.type() == type) {
         answers.add(rr);
       }
     }
     if (!answers.isEmpty()) {
       Collections.shuffle(answers, random);
-      return new Answer(true, Rcode.NOERROR, answers, List.of(), additional(records, answers));
+      return new Answer(true, Rcode.NOERROR, answers, List.of(),
+          type == RecordType.SRV || type == RecordType.ANY ? additional(records, answers) : List.of());
     }
     boolean special = type == RecordType.SRV || type == RecordType.SOA || type == RecordType.NS;
     if (zone.mesosDnsEmpty() && special) {

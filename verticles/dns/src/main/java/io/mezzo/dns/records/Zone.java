@@ -1,5 +1,7 @@
 package io.mezzo.dns.records;
 
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +19,10 @@ public record Zone(String origin, ResourceRecord soa, Map<String, List<ResourceR
                    boolean mesosDnsEmpty) {
 
   public Zone(String origin, ResourceRecord soa, Map<String, List<ResourceRecord>> byName, boolean mesosDnsEmpty) {
-    this(origin, soa, Map.copyOf(byName), existing(origin, byName.keySet()), mesosDnsEmpty);
+    // HashMap, not Map.copyOf: the immutable maps probe linearly, and names like task-1.app.mesos,
+    // task-2.app.mesos... have clustered hashes, which made every lookup walk long runs at 10,000 tasks
+    this(origin, soa, Collections.unmodifiableMap(new HashMap<>(byName)), existing(origin, byName.keySet()),
+        mesosDnsEmpty);
   }
 
   /** True when the name is the origin or lies below it. */
@@ -48,7 +53,7 @@ public record Zone(String origin, ResourceRecord soa, Map<String, List<ResourceR
         }
       }
     }
-    return Set.copyOf(names);
+    return Collections.unmodifiableSet(names);
   }
 
   /** Collects records for one zone, dropping exact duplicates and keeping insertion order. */

@@ -1,5 +1,6 @@
 package io.mezzo.mesos.proto;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
@@ -10,6 +11,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Message;
 import com.google.protobuf.MessageOrBuilder;
+import java.io.IOException;
 
 /**
  * Protobuf messages to and from JSON the way Mesos (stout's {@code protobuf.hpp}) does it.
@@ -41,11 +43,37 @@ public final class MesosJson {
 
   /** Compact Mesos-style JSON text of {@code m}. */
   public static String print(MessageOrBuilder m) {
-    try {
-      return MAPPER.writeValueAsString(toTree(m));
-    } catch (JsonProcessingException e) {
+    java.io.StringWriter out = new java.io.StringWriter(256);
+    try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+      JsonWriter.write(m, g);
+    } catch (IOException e) {
       throw new IllegalStateException("Failed to write JSON for '" + m.getDescriptorForType().getFullName() + "'", e);
     }
+    return out.toString();
+  }
+
+  /** {@link #print} as UTF-8 bytes. */
+  public static byte[] printBytes(MessageOrBuilder m) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(256);
+    try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+      JsonWriter.write(m, g);
+    } catch (IOException e) {
+      throw new IllegalStateException("Failed to write JSON for '" + m.getDescriptorForType().getFullName() + "'", e);
+    }
+    return out.toByteArray();
+  }
+
+  /**
+   * Writes {@code m} as one JSON object value into {@code g} (which may be inside a larger document),
+   * exactly as {@link #print} would print it. Builds no intermediate tree.
+   */
+  public static void write(MessageOrBuilder m, JsonGenerator g) throws IOException {
+    JsonWriter.write(m, g);
+  }
+
+  /** A generator factory configured like the one behind {@link #print}. */
+  public static com.fasterxml.jackson.core.JsonFactory factory() {
+    return MAPPER.getFactory();
   }
 
   /** Mesos-style JSON tree of {@code m}; a new, mutable node on each call. */

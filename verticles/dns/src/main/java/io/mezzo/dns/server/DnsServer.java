@@ -10,29 +10,37 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The DNS listeners: one UDP channel and one TCP server channel on the same port, on an event
- * loop group of their own. With port 0 both land on one free port.
+ * The DNS listeners: UDP channels and one TCP server channel on the same port, on an event loop
+ * group of {@code ioThreads} threads of their own. A UDP channel is served by one thread, so with
+ * more threads there is one UDP channel per thread, all bound with {@code SO_REUSEPORT}, and the
+ * kernel spreads clients over them. With port 0 everything lands on one free port.
  */
 public final class DnsServer {
   private static final int BIND_ATTEMPTS = 5;
   private static final int TCP_IDLE_SECONDS = 30;
 
   private final EventLoopGroup group;
+  private final int ioThreads;
   private final QueryHandler.Settings settings;
-  private Channel udp;
+  private final List<Channel> udp = new ArrayList<>();
   private Channel tcp;
 
   public DnsServer(int ioThreads, QueryHandler.Settings settings) {
     this.group = new MultiThreadIoEventLoopGroup(ioThreads, NioIoHandler.newFactory());
+    this.ioThreads = ioThreads;
     this.settings = settings;
   }
 
@@ -44,6 +52,7 @@ public final class DnsServer {
   private Future<Integer> bind(String host, int port, int attemptsLeft) {
     Bootstrap udpBoot = new Bootstrap().group(group).channel(NioDatagramChannel.class)
         .option(ChannelOption.SO_RCVBUF, 1 << 20)
+        .option(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), ioThreads > 1)
         .handler(new ChannelInitializer<NioDatagramChannel>() {
           @Override
           protected void initChannel(NioDatagramChannel ch) {
@@ -60,12 +69,18 @@ public final class DnsServer {
         });
     return toVertx(udpBoot.bind(host, port)).compose(u -> {
       int actual = ((InetSocketAddress) u.localAddress()).getPort();
-      return toVertx(tcpBoot.bind(host, actual)).map(t -> {
-        udp = u;
+      List<Future<Channel>> more = new ArrayList<>();
+      for (int i = 1; i < ioThreads; i++) {
+        more.add(toVertx(udpBoot.bind(host, actual)));
+      }
+      return Future.all(more).compose(all -> toVertx(tcpBoot.bind(host, actual))).map(t -> {
+        udp.add(u);
+        more.forEach(f -> udp.add(f.result()));
         tcp = t;
         return actual;
       }).recover(e -> {
         u.close();
+        more.forEach(f -> f.onSuccess(Channel::close));
         return port == 0 && attemptsLeft > 1 ? bind(host, port, attemptsLeft - 1) : Future.failedFuture(e);
       });
     });
@@ -74,9 +89,7 @@ public final class DnsServer {
   /** Closes both channels and shuts the event loop group down. */
   public Future<Void> stop() {
     Promise<Void> done = Promise.promise();
-    if (udp != null) {
-      udp.close();
-    }
+    udp.forEach(Channel::close);
     if (tcp != null) {
       tcp.close();
     }

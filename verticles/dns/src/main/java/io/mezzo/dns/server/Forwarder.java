@@ -16,16 +16,28 @@ import java.util.concurrent.TimeoutException;
 /**
  * Sends queries for foreign names to the upstream resolvers the {@link UpstreamPicker} chooses, all
  * at once; the first reply wins. Each upstream query gets a fresh ID and, over UDP, its own socket,
- * so a reply can only match its own query. Nothing is cached. Use it on one Vert.x context.
+ * so a reply can only match its own query. At most {@value #MAX_IN_FLIGHT} upstream queries are
+ * open at once (each holds a socket until answered or timed out); beyond that queries fail at once
+ * (SERVFAIL), so a flood of foreign names cannot exhaust file descriptors. Nothing is cached. Use it
+ * on one Vert.x context.
  */
 public final class Forwarder {
+  static final int MAX_IN_FLIGHT = 1024;
+
+  private final int maxInFlight;
   private final Vertx vertx;
   private final UpstreamPicker picker;
   private final long timeoutMs;
   private final Random random;
   private final NetClient tcp;
+  private int inFlight;
 
   public Forwarder(Vertx vertx, UpstreamPicker picker, long timeoutMs, Random random) {
+    this(vertx, picker, timeoutMs, random, MAX_IN_FLIGHT);
+  }
+
+  Forwarder(Vertx vertx, UpstreamPicker picker, long timeoutMs, Random random, int maxInFlight) {
+    this.maxInFlight = maxInFlight;
     this.vertx = vertx;
     this.picker = picker;
     this.timeoutMs = timeoutMs;
@@ -38,6 +50,9 @@ public final class Forwarder {
     List<Upstream> chosen = picker.pick();
     if (chosen.isEmpty()) {
       return Future.failedFuture(new IllegalStateException("No upstream resolvers configured"));
+    }
+    if (inFlight + chosen.size() > maxInFlight) {
+      return Future.failedFuture(new IllegalStateException("Too many queries in flight upstream (" + inFlight + ")"));
     }
     Promise<byte[]> first = Promise.promise();
     int[] pending = {chosen.size()};
@@ -62,6 +77,7 @@ public final class Forwarder {
   }
 
   private Future<byte[]> attempt(Upstream u, byte[] query, boolean overTcp) {
+    inFlight++;
     int id = random.nextInt(0x10000);
     byte[] q = query.clone();
     q[0] = (byte) (id >> 8);
@@ -70,6 +86,7 @@ public final class Forwarder {
     long timer = vertx.setTimer(timeoutMs, t -> promise.tryFail(new TimeoutException("Upstream " + u + " timed out")));
     Future<?> resource = overTcp ? viaTcp(u, q, id, promise) : viaUdp(u, q, id, promise);
     return promise.future().eventually(() -> {
+      inFlight--;
       vertx.cancelTimer(timer);
       return resource.compose(r -> r instanceof DatagramSocket s ? s.close() : ((NetSocket) r).close(),
           e -> Future.succeededFuture());

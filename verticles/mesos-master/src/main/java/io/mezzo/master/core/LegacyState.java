@@ -1,9 +1,13 @@
 package io.mezzo.master.core;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.mezzo.mesos.proto.MesosJson;
 import io.mezzo.mesos.proto.ResourceBag;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.jackson.JacksonCodec;
+import java.io.IOException;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -23,12 +27,105 @@ public final class LegacyState {
   private LegacyState() {
   }
 
+  /**
+   * {@code /master/state} streamed into a buffer: the same bytes as {@code state(...).toBuffer()}, with
+   * each task copied from its kept JSON.
+   */
+  public static Buffer stateJson(Master master, String leaderPid, Map<String, String> flags, String cluster) {
+    int tasks = 0;
+    for (FrameworkRecord fw : master.frameworks.values()) {
+      tasks += fw.tasks.size();
+    }
+    return JsonOut.write(1024 + tasks * 450 + master.agents.count() * 700, g -> {
+      g.writeStartObject();
+      fields(header(master, leaderPid, cluster), g);
+      g.writeFieldName("flags");
+      JacksonCodec.encodeJson(new JsonObject(Map.copyOf(flags)), g);
+      g.writeArrayFieldStart("slaves");
+      for (AgentRecord a : master.agents.records()) {
+        JacksonCodec.encodeJson(slave(a), g);
+      }
+      g.writeEndArray();
+      g.writeFieldName("recovered_slaves");
+      JacksonCodec.encodeJson(recoveredSlaves(master), g);
+      g.writeArrayFieldStart("frameworks");
+      for (FrameworkRecord fw : master.frameworks.values()) {
+        writeFramework(master, fw, g);
+      }
+      g.writeEndArray();
+      g.writeArrayFieldStart("completed_frameworks");
+      for (FrameworkRecord fw : master.completedFrameworks) {
+        writeFramework(master, fw, g);
+      }
+      g.writeEndArray();
+      g.writeArrayFieldStart("orphan_tasks");
+      g.writeEndArray();
+      g.writeArrayFieldStart("unregistered_frameworks");
+      g.writeEndArray();
+      g.writeEndObject();
+    });
+  }
+
+  private static void fields(JsonObject object, JsonGenerator g) throws IOException {
+    for (Map.Entry<String, Object> e : object) {
+      g.writeFieldName(e.getKey());
+      JacksonCodec.encodeJson(e.getValue(), g);
+    }
+  }
+
+  /** A framework with its tasks, as {@link #framework(Master, FrameworkRecord, boolean)} with tasks builds it. */
+  private static void writeFramework(Master master, FrameworkRecord fw, JsonGenerator g) throws IOException {
+    g.writeStartObject();
+    fields(framework(master, fw, false), g);
+    g.writeArrayFieldStart("tasks");
+    for (TaskRecord t : fw.tasks.values()) {
+      if (t.state != org.apache.mesos.v1.Protos.TaskState.TASK_UNREACHABLE) {
+        g.writeRawValue(JsonOut.raw(t.legacyJson()));
+      }
+    }
+    g.writeEndArray();
+    g.writeArrayFieldStart("unreachable_tasks");
+    for (TaskRecord t : fw.tasks.values()) {
+      if (t.state == org.apache.mesos.v1.Protos.TaskState.TASK_UNREACHABLE) {
+        g.writeRawValue(JsonOut.raw(t.legacyJson()));
+      }
+    }
+    g.writeEndArray();
+    g.writeArrayFieldStart("completed_tasks");
+    Deque<TaskRecord> done = master.completedTasks.get(fw.id);
+    if (done != null) {
+      for (TaskRecord t : done) {
+        g.writeRawValue(JsonOut.raw(t.legacyJson()));
+      }
+    }
+    g.writeEndArray();
+    g.writeFieldName("offers");
+    JacksonCodec.encodeJson(offers(fw), g);
+    g.writeArrayFieldStart("executors");
+    g.writeEndArray();
+    g.writeEndObject();
+  }
+
+  private static JsonArray recoveredSlaves(Master master) {
+    return new JsonArray(master.agents.recovering().values().stream()
+        .map(i -> (Object) new JsonObject(MesosJson.print(i))).toList());
+  }
+
+  private static JsonArray offers(FrameworkRecord fw) {
+    JsonArray offers = new JsonArray();
+    for (OfferRecord o : fw.offers.values()) {
+      offers.add(new JsonObject().put("id", o.id()).put("framework_id", fw.id).put("slave_id", o.agentId())
+          .put("resources", resources(o.resources().toResources())));
+    }
+    return offers;
+  }
+
+  /** {@code /master/state} as a JSON tree (the reference for {@link #stateJson}, which the server uses). */
   public static JsonObject state(Master master, String leaderPid, Map<String, String> flags, String cluster) {
     JsonObject s = header(master, leaderPid, cluster);
     s.put("flags", new JsonObject(Map.copyOf(flags)));
     s.put("slaves", slaves(master));
-    s.put("recovered_slaves", new JsonArray(master.agents.recovering().values().stream()
-        .map(i -> (Object) new JsonObject(MesosJson.print(i))).toList()));
+    s.put("recovered_slaves", recoveredSlaves(master));
     JsonArray frameworks = new JsonArray();
     for (FrameworkRecord fw : master.frameworks.values()) {
       frameworks.add(framework(master, fw, true));
@@ -215,13 +312,8 @@ public final class LegacyState {
       if (done != null) {
         done.forEach(t -> completed.add(task(t)));
       }
-      JsonArray offers = new JsonArray();
-      for (OfferRecord o : fw.offers.values()) {
-        offers.add(new JsonObject().put("id", o.id()).put("framework_id", fw.id).put("slave_id", o.agentId())
-            .put("resources", resources(o.resources().toResources())));
-      }
       f.put("tasks", tasks).put("unreachable_tasks", unreachable).put("completed_tasks", completed)
-          .put("offers", offers).put("executors", new JsonArray());
+          .put("offers", offers(fw)).put("executors", new JsonArray());
     }
     return f;
   }

@@ -17,6 +17,16 @@ final class TaskRecord {
   /** The state of the latest update forwarded to the framework that waits for its acknowledgement. */
   TaskStatus unacknowledged;
 
+  /**
+   * The task's operator-API JSON (a {@code Task}) and its {@code /master/state} JSON, kept until its
+   * state or statuses change: state answers copy them instead of printing 100,000 tasks each time.
+   * Valid while {@link #state} and the number of statuses are those recorded (statuses are only appended).
+   */
+  private byte[] operatorJson;
+  private byte[] legacyJson;
+  private TaskState jsonState;
+  private int jsonStatuses = -1;
+
   TaskRecord(String frameworkId, String agentId, TaskInfo info) {
     this.frameworkId = frameworkId;
     this.agentId = agentId;
@@ -62,6 +72,33 @@ final class TaskRecord {
       case TASK_FINISHED, TASK_FAILED, TASK_KILLED, TASK_ERROR, TASK_DROPPED, TASK_GONE, TASK_GONE_BY_OPERATOR, TASK_LOST -> true;
       default -> false;
     };
+  }
+
+  private void checkJson() {
+    if (jsonState != state || jsonStatuses != statuses.size()) {
+      operatorJson = null;
+      legacyJson = null;
+      jsonState = state;
+      jsonStatuses = statuses.size();
+    }
+  }
+
+  /** {@code MesosJson.print(toTask())} as UTF-8, kept until the task changes. */
+  byte[] operatorJson() {
+    checkJson();
+    if (operatorJson == null) {
+      operatorJson = io.mezzo.mesos.proto.MesosJson.printBytes(toTask());
+    }
+    return operatorJson;
+  }
+
+  /** The task's {@code /master/state} object as UTF-8, kept until the task changes. */
+  byte[] legacyJson() {
+    checkJson();
+    if (legacyJson == null) {
+      legacyJson = LegacyState.task(this).toBuffer().getBytes();
+    }
+    return legacyJson;
   }
 
   /** The Task message of the operator API and of {@code /master/state}. */

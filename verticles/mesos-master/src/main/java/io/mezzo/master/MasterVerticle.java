@@ -102,7 +102,7 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
     router.route("/api/v1").order(-1).handler((io.vertx.ext.web.handler.PlatformHandler) this::postOnly).handler(body).handler(operator::handle)
         .failureHandler(MesosHttp.failures(config.maxRequestBytes()));
     for (String path : List.of("/master/state", "/state", "/state.json", "/master/state.json")) {
-      router.get(path).handler(ctx -> leaderOnly(ctx, m -> LegacyState.state(m, pid(), flags(), config.cluster())));
+      router.get(path).handler(ctx -> leaderOnlyBuffer(ctx, m -> LegacyState.stateJson(m, pid(), flags(), config.cluster())));
     }
     router.get("/master/state-summary").handler(ctx -> leaderOnly(ctx, m -> LegacyState.summary(m, pid(), config.cluster())));
     router.get("/master/frameworks").handler(ctx -> leaderOnly(ctx, m -> new JsonObject().put("frameworks", LegacyState.frameworks(m))));
@@ -349,13 +349,13 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
       String type = body == null ? null : body.getString(AgentProtocol.TYPE);
       reply = switch (type == null ? "" : type) {
         case AgentProtocol.REGISTER -> m.agents().register(body.getString("agent_pid"),
-            MesosJson.parse(body.getJsonObject("agent_info").encode(), AgentInfo.getDefaultInstance()), body.getString("version"));
+            AgentMessages.parse(body.getJsonObject("agent_info"), AgentInfo.getDefaultInstance()), body.getString("version"));
         case AgentProtocol.REREGISTER -> m.agents().reregister(body.getString("agent_id"), body.getString("agent_pid"),
-            MesosJson.parse(body.getJsonObject("agent_info").encode(), AgentInfo.getDefaultInstance()), body.getString("version"),
-            list(body.getJsonArray("tasks"), Task.getDefaultInstance()),
-            list(body.getJsonArray("frameworks"), FrameworkInfo.getDefaultInstance()));
+            AgentMessages.parse(body.getJsonObject("agent_info"), AgentInfo.getDefaultInstance()), body.getString("version"),
+            AgentMessages.list(body.getJsonArray("tasks"), Task.getDefaultInstance()),
+            AgentMessages.list(body.getJsonArray("frameworks"), FrameworkInfo.getDefaultInstance()));
         case AgentProtocol.STATUS_UPDATE -> m.agents().statusUpdate(body.getString("agent_id"), body.getString("framework_id"),
-            MesosJson.parse(body.getJsonObject("status").encode(), TaskStatus.getDefaultInstance()));
+            AgentMessages.parse(body.getJsonObject("status"), TaskStatus.getDefaultInstance()));
         case AgentProtocol.UNREGISTER -> m.agents().unregister(body.getString("agent_id"));
         default -> new MasterAgents.Reply(null, AgentProtocol.BAD_MESSAGE, "Unknown message type '" + type + "'");
       };
@@ -371,16 +371,6 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
     }
   }
 
-  private static <M extends com.google.protobuf.Message> List<M> list(JsonArray array, M prototype) {
-    List<M> out = new ArrayList<>();
-    if (array != null) {
-      for (Object o : array) {
-        out.add(MesosJson.parse(((JsonObject) o).encode(), prototype));
-      }
-    }
-    return out;
-  }
-
   // ---- Outbox -------------------------------------------------------------------------------------
 
   @Override
@@ -391,6 +381,14 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
   @Override
   public void toOperators(org.apache.mesos.v1.master.Protos.Event event) {
     operator.publish(event);
+    allocateSoon();
+  }
+
+  @Override
+  public void toOperators(java.util.function.Supplier<org.apache.mesos.v1.master.Protos.Event> event) {
+    if (operator.hasSubscribers()) {
+      operator.publish(event.get());
+    }
     allocateSoon();
   }
 
@@ -409,6 +407,15 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
       ctx.response().setStatusCode(307).putHeader("location", "//" + leaderAddress + ctx.request().uri()).end();
     } else {
       ctx.response().setStatusCode(503).end(recovering ? "Master has not finished recovery" : "No leader elected");
+    }
+  }
+
+  private void leaderOnlyBuffer(RoutingContext ctx, java.util.function.Function<Master, io.vertx.core.buffer.Buffer> view) {
+    Optional<Master> m = leading();
+    if (m.isPresent()) {
+      ctx.response().putHeader("content-type", "application/json").end(view.apply(m.get()));
+    } else {
+      leaderOnly(ctx, x -> new JsonObject());
     }
   }
 

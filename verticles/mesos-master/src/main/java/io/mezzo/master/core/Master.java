@@ -441,7 +441,7 @@ public final class Master {
   }
 
   void taskAdded(TaskRecord task) {
-    outbox.toOperators(operatorEvent(org.apache.mesos.v1.master.Protos.Event.Type.TASK_ADDED)
+    outbox.toOperators(() -> operatorEvent(org.apache.mesos.v1.master.Protos.Event.Type.TASK_ADDED)
         .setTaskAdded(TaskAdded.newBuilder().setTask(task.toTask())).build());
   }
 

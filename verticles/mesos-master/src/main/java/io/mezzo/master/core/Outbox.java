@@ -15,6 +15,14 @@ public interface Outbox {
   /** An operator-API event for every SUBSCRIBE stream of {@code /api/v1}. */
   void toOperators(Protos.Event event);
 
+  /**
+   * As {@link #toOperators(Protos.Event)}, but the event is built only if some stream will receive it
+   * (re-registration adds 100,000 tasks at once, usually with nobody subscribed).
+   */
+  default void toOperators(java.util.function.Supplier<Protos.Event> event) {
+    toOperators(event.get());
+  }
+
   /** The registry changed: an agent or framework was admitted or removed. */
   void registryChanged(RegistryRecord record);
 }

@@ -1,6 +1,7 @@
 package io.mezzo.master.http;
 
 import io.mezzo.master.core.Master;
+import io.mezzo.master.core.StateJson;
 import io.mezzo.master.core.StateViews;
 import io.mezzo.master.core.Validation;
 import io.mezzo.mesos.proto.MesosJson;
@@ -54,6 +55,11 @@ public final class OperatorHttp {
     for (Subscriber s : subscribers) {
       s.send(event);
     }
+  }
+
+  /** Whether any operator stream is open (events for nobody need not be built). */
+  public boolean hasSubscribers() {
+    return !subscribers.isEmpty();
   }
 
   /** Ends every operator stream (this master stopped leading). */
@@ -118,7 +124,13 @@ public final class OperatorHttp {
       // the master serves no files (it has no sandboxes); Mesos answers 404 for a path it does not know
       case LIST_FILES -> MesosHttp.text(ctx, 404, "No file or directory at '" + call.getListFiles().getPath() + "'");
       case READ_FILE -> MesosHttp.text(ctx, 404, "No file or directory at '" + call.getReadFile().getPath() + "'");
-      case GET_STATE -> reply(ctx, accept, Response.newBuilder().setType(Response.Type.GET_STATE).setGetState(StateViews.state(master)));
+      case GET_STATE -> {
+        if (accept.equals(MesosHttp.JSON)) {
+          ctx.response().setStatusCode(200).putHeader("content-type", accept).end(StateJson.getStateResponse(master));
+        } else {
+          reply(ctx, accept, Response.newBuilder().setType(Response.Type.GET_STATE).setGetState(StateViews.state(master)));
+        }
+      }
       case GET_AGENTS -> reply(ctx, accept, Response.newBuilder().setType(Response.Type.GET_AGENTS).setGetAgents(StateViews.agents(master)));
       case GET_FRAMEWORKS -> reply(ctx, accept, Response.newBuilder().setType(Response.Type.GET_FRAMEWORKS)
           .setGetFrameworks(StateViews.frameworks(master)));
@@ -281,9 +293,14 @@ public final class OperatorHttp {
     }
     HttpServerResponse response = ctx.response().setChunked(true).setStatusCode(200).putHeader("content-type", accept);
     Subscriber s = new Subscriber(response, accept);
-    s.send(Event.newBuilder().setType(Event.Type.SUBSCRIBED).setSubscribed(Event.Subscribed.newBuilder()
-        .setGetState(StateViews.state(master))
-        .setHeartbeatIntervalSeconds(master.heartbeatSeconds())).build());
+    if (accept.equals(MesosHttp.JSON)) {
+      Buffer json = StateJson.subscribedEvent(master);
+      response.write(Buffer.buffer(json.length() + 12).appendString(json.length() + "\n").appendBuffer(json));
+    } else {
+      s.send(Event.newBuilder().setType(Event.Type.SUBSCRIBED).setSubscribed(Event.Subscribed.newBuilder()
+          .setGetState(StateViews.state(master))
+          .setHeartbeatIntervalSeconds(master.heartbeatSeconds())).build());
+    }
     subscribers.add(s);
     response.closeHandler(v -> subscribers.remove(s));
     ctx.request().connection().closeHandler(v -> subscribers.remove(s));

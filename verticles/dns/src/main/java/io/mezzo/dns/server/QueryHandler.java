@@ -58,7 +58,14 @@ public final class QueryHandler extends SimpleChannelInboundHandler<Query> {
         return;
       }
       ByteBuf buf = open(ctx, q);
-      writer.answer(q, answer, settings.forward(), settings.truncate(), buf);
+      try {
+        writer.answer(q, answer, settings.forward(), settings.truncate(), buf);
+      } catch (RuntimeException e) {
+        buf.release();
+        LOG.log(Level.WARNING, "Cannot write the answer to '" + q.name() + "'", e);
+        error(ctx, q, Rcode.SERVFAIL, false);
+        return;
+      }
       send(ctx, q, buf, false);
     } else if (!settings.forward()) {
       error(ctx, q, Rcode.REFUSED, false);

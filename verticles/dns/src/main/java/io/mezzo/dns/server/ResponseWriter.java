@@ -40,26 +40,31 @@ final class ResponseWriter {
       ar = 1;
     }
     counts(0, 0, ar);
+    out = null;
   }
 
   /** The reply to a question in our zones. */
   void answer(Query q, Answer answer, boolean recursionAvailable, boolean setTc, ByteBuf buf) {
-    begin(q, buf, answer.rcode(), true, false, recursionAvailable);
-    int limit = base + q.limit() - (q.edns() >= 0 ? OPT_SIZE : 0);
-    int an = write(answer.answers(), limit);
-    boolean cut = an < answer.answers().size();
-    int ns = cut ? 0 : write(answer.authority(), limit);
-    cut |= ns < answer.authority().size();
-    int ar = cut ? 0 : write(answer.additional(), limit);
-    if (q.edns() >= 0) {
-      writeOpt();
-      ar++;
+    try {
+      begin(q, buf, answer.rcode(), true, false, recursionAvailable);
+      int limit = base + q.limit() - (q.edns() >= 0 ? OPT_SIZE : 0);
+      int an = write(answer.answers(), limit);
+      boolean cut = an < answer.answers().size();
+      int ns = cut ? 0 : write(answer.authority(), limit);
+      cut |= ns < answer.authority().size();
+      int ar = cut ? 0 : write(answer.additional(), limit);
+      if (q.edns() >= 0) {
+        writeOpt();
+        ar++;
+      }
+      if (cut && setTc) {
+        out.setByte(base + 2, out.getByte(base + 2) | 0x02);
+      }
+      counts(an, ns, ar);
+    } finally {
+      names.clear();
+      out = null;
     }
-    if (cut && setTc) {
-      out.setByte(base + 2, out.getByte(base + 2) | 0x02);
-    }
-    counts(an, ns, ar);
-    names.clear();
   }
 
   private void begin(Query q, ByteBuf buf, Rcode rcode, boolean aa, boolean tc, boolean ra) {

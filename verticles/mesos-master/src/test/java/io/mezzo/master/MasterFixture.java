@@ -32,7 +32,7 @@ final class MasterFixture implements AutoCloseable {
 
   MasterFixture(Path dir) throws Exception {
     io.mezzo.common.bus.Codecs.registerAll(vertx.eventBus());
-    zk = EmbeddedZooKeeper.start(dir, "127.0.0.1", freePort(), 500, 200);
+    zk = EmbeddedZooKeeper.start(dir, "127.0.0.1", freePort(), 1000, 200);
   }
 
   static int freePort() throws Exception {
@@ -50,7 +50,7 @@ final class MasterFixture implements AutoCloseable {
 
   /** A new ZooKeeper session under the cluster root, closed with the fixture unless closed before. */
   CuratorFramework newSession() throws Exception {
-    CuratorFramework curator = ZkClients.connect(ZkUrl.parse(zk.url("mezzo")), Duration.ofSeconds(4), Duration.ofSeconds(20), m -> { });
+    CuratorFramework curator = ZkClients.connect(ZkUrl.parse(zk.url("mezzo")), Duration.ofSeconds(15), Duration.ofSeconds(20), m -> { });
     clients.add(curator);
     return curator;
   }

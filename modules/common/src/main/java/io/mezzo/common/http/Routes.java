@@ -61,7 +61,9 @@ public final class Routes {
 
   /** Listens, turning a taken port into a {@link PortInUseException} that names the port and the component. */
   public static Future<HttpServer> listen(Vertx vertx, Router router, String component, String host, int port) {
-    return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
+    // No h2c upgrade: the APIs we mirror speak HTTP/1.1, and an upgrade request whose answer comes
+    // before its body was read (a redirect, a 405) can leave a client waiting forever.
+    return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setHttp2ClearTextEnabled(false))
         .requestHandler(router)
         .listen()
         .recover(e -> Future.failedFuture(isBindFailure(e) ? new PortInUseException(component, host, port) : e));

@@ -25,7 +25,7 @@ class BadInputIT {
   @Test
   void unknownComponent_exits2NamingTheKnownOnes() throws Exception {
     assertThat(run(Map.of(), "run", "mesos-mastr", "--set", "cluster.zk=zk://127.0.0.1:2181/mezzo"))
-        .isEqualTo(new MezzoProcess.Reply(2, "mezzo: unknown component 'mesos-mastr' (known: diagnostics, dns, l4lb, mesos-agent, mesos-master)"));
+        .isEqualTo(new MezzoProcess.Reply(2, "mezzo: unknown component 'mesos-mastr' (known: diagnostics, dns, l4lb, marathon, mesos-agent, mesos-master, metronome)"));
   }
 
   @Test

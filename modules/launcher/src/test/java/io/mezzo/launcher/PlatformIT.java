@@ -91,7 +91,8 @@ class PlatformIT {
         "--set", "dns.port=" + dnsHttp, "--set", "dns.dns_port=" + dnsPort, "--set", "dns.dns_host=127.0.0.1",
         "--set", "l4lb.port=" + l4lbPort, "--set", "l4lb.vip_range=127.11.0.0/16",
         "--set", "mesos-agent.port=" + MezzoProcess.freePort(),
-        "--set", "mesos-agent.resources=cpus:2;mem:1024;disk:1024;ports:[31000-31100]")) {
+        "--set", "mesos-agent.resources=cpus:2;mem:1024;disk:1024;ports:[31000-31100]",
+        "--set", "marathon.port=" + MezzoProcess.freePort(), "--set", "metronome.port=" + MezzoProcess.freePort())) {
       mezzo.awaitOut(l -> l.startsWith("ready"), WAIT);
 
       BlockingQueue<Event> events = new LinkedBlockingQueue<>();
@@ -155,6 +156,108 @@ class PlatformIT {
       } finally {
         client.close();
       }
+
+      mezzo.sigterm();
+      assertThat(mezzo.awaitExit(Duration.ofSeconds(30))).isZero();
+    }
+  }
+
+  @Test
+  void marathonApp_runsTwoInstances_namedByDns_andServedThroughItsVip() throws Exception {
+    int marathonPort = MezzoProcess.freePort();
+    int l4lbPort = MezzoProcess.freePort();
+    dnsPort = MezzoProcess.freePort();
+    try (MezzoProcess mezzo = this.mezzo = MezzoProcess.start(Map.of(), "up", "--work-dir", workDir.toString(),
+        "--set", "zookeeper.port=" + MezzoProcess.freePort(), "--set", "diagnostics.port=" + MezzoProcess.freePort(),
+        "--set", "mesos-master.port=" + MezzoProcess.freePort(), "--set", "mesos-master.allocation_interval_ms=200",
+        "--set", "dns.port=" + MezzoProcess.freePort(), "--set", "dns.dns_port=" + dnsPort, "--set", "dns.dns_host=127.0.0.1",
+        "--set", "l4lb.port=" + l4lbPort, "--set", "l4lb.vip_range=127.11.0.0/16",
+        "--set", "mesos-agent.port=" + MezzoProcess.freePort(),
+        "--set", "mesos-agent.resources=cpus:2;mem:1024;disk:1024;ports:[31000-31100]",
+        "--set", "marathon.port=" + marathonPort, "--set", "metronome.port=" + MezzoProcess.freePort())) {
+      mezzo.awaitOut(l -> l.startsWith("ready"), WAIT);
+      String marathon = "http://127.0.0.1:" + marathonPort;
+      String app = "{\"id\":\"/web\",\"cmd\":\"exec python3 -m http.server $PORT0 --bind 127.0.0.1\",\"cpus\":0.2,"
+          + "\"mem\":64,\"instances\":2,\"portDefinitions\":[{\"port\":0,\"name\":\"http\",\"labels\":{\"VIP_0\":\"/web:8080\"}}]}";
+      java.net.http.HttpResponse<String> created = java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(java.net.URI.create(marathon + "/v2/apps"))
+              .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(app)).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+
+      // two instances running, the deployment done
+      await().atMost(WAIT).untilAsserted(() -> {
+        JsonObject web = new JsonObject(get(marathon + "/v2/apps/web")).getJsonObject("app");
+        assertThat(web.getInteger("tasksRunning")).as(() -> web.encode() + "\nstderr: " + String.join("\n", mezzo.err)).isEqualTo(2);
+        assertThat(new JsonArray(get(marathon + "/v2/deployments"))).isEmpty();
+      });
+      JsonArray tasks = new JsonObject(get(marathon + "/v2/apps/web/tasks")).getJsonArray("tasks");
+      for (Object t : tasks) {
+        int port = ((JsonObject) t).getJsonArray("ports").getInteger(0);
+        await().atMost(WAIT).ignoreExceptions().until(() -> MezzoProcess.get("http://127.0.0.1:" + port + "/").status() == 200);
+      }
+
+      // DNS: one name, two SRV targets
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+        assertThat(dig("web.marathon.mesos", "A")).isEqualTo("127.0.0.1");
+        assertThat(dig("_web._tcp.marathon.mesos", "SRV").lines().count()).isEqualTo(2);
+      });
+
+      // the VIP spreads connections over both instances
+      JsonObject vip = await().atMost(Duration.ofSeconds(20)).until(() -> new JsonArray(get("http://127.0.0.1:" + l4lbPort + "/v1/vips"))
+          .stream().map(JsonObject.class::cast).filter(v -> v.getString("vip").equals("web.marathon.l4lb.thisdcos.directory:8080")
+              && v.getJsonArray("backend").size() == 2).findFirst().orElse(null), v -> v != null);
+      String address = vip.getString("address");
+      for (int i = 0; i < 10; i++) {
+        assertThat(MezzoProcess.get("http://" + address + ":8080/").status()).isEqualTo(200);
+      }
+
+      mezzo.sigterm();
+      assertThat(mezzo.awaitExit(Duration.ofSeconds(30))).isZero();
+    }
+  }
+
+  private static java.net.http.HttpResponse<String> post(String url, String json) throws Exception {
+    return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+            .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(json)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void metronomeJob_runNow_succeeds_andItsStdoutIsInTheSandbox() throws Exception {
+    int metronomePort = MezzoProcess.freePort();
+    int agentPort = MezzoProcess.freePort();
+    dnsPort = MezzoProcess.freePort();
+    try (MezzoProcess mezzo = this.mezzo = MezzoProcess.start(Map.of(), "up", "--work-dir", workDir.toString(),
+        "--set", "zookeeper.port=" + MezzoProcess.freePort(), "--set", "diagnostics.port=" + MezzoProcess.freePort(),
+        "--set", "mesos-master.port=" + MezzoProcess.freePort(), "--set", "mesos-master.allocation_interval_ms=200",
+        "--set", "dns.port=" + MezzoProcess.freePort(), "--set", "dns.dns_port=" + dnsPort, "--set", "dns.dns_host=127.0.0.1",
+        "--set", "l4lb.port=" + MezzoProcess.freePort(), "--set", "l4lb.vip_range=127.11.0.0/16",
+        "--set", "mesos-agent.port=" + agentPort,
+        "--set", "mesos-agent.resources=cpus:2;mem:1024;disk:1024;ports:[31000-31100]",
+        "--set", "marathon.port=" + MezzoProcess.freePort(), "--set", "metronome.port=" + metronomePort)) {
+      mezzo.awaitOut(l -> l.startsWith("ready"), WAIT);
+      String metronome = "http://127.0.0.1:" + metronomePort;
+      var created = post(metronome + "/v1/jobs",
+          "{\"id\":\"hello\",\"run\":{\"cmd\":\"echo hello-from-job\",\"cpus\":0.1,\"mem\":32,\"disk\":0}}");
+      assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+      var run = post(metronome + "/v1/jobs/hello/runs", "");
+      assertThat(run.statusCode()).as(run.body()).isEqualTo(201);
+
+      await().atMost(WAIT).untilAsserted(() -> {
+        JsonObject job = new JsonObject(get(metronome + "/v1/jobs/hello?embed=history"));
+        assertThat(job.getJsonObject("history").getInteger("successCount")).as(() -> job.encode() + "\nstderr: "
+            + String.join("\n", mezzo.err)).isEqualTo(1);
+      });
+
+      JsonObject agentState = new JsonObject(get("http://127.0.0.1:" + agentPort + "/state"));
+      String directory = agentState.getJsonArray("frameworks").stream().map(JsonObject.class::cast)
+          .filter(f -> f.getString("name").equals("metronome"))
+          .flatMap(f -> f.getJsonArray("completed_executors").stream().map(JsonObject.class::cast))
+          .map(e -> e.getString("directory")).findFirst().orElseThrow();
+      JsonObject stdout = new JsonObject(get("http://127.0.0.1:" + agentPort + "/files/read?offset=0&path="
+          + java.net.URLEncoder.encode(directory + "/stdout", java.nio.charset.StandardCharsets.UTF_8)));
+      assertThat(stdout.getString("data")).contains("hello-from-job");
 
       mezzo.sigterm();
       assertThat(mezzo.awaitExit(Duration.ofSeconds(30))).isZero();

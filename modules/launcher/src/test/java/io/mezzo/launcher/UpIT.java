@@ -29,7 +29,8 @@ class UpIT {
         "--set", "mesos-master.port=" + MezzoProcess.freePort(),
         "--set", "dns.port=" + MezzoProcess.freePort(), "--set", "dns.dns_port=" + dnsPort, "--set", "dns.dns_host=127.0.0.1",
         "--set", "l4lb.port=" + MezzoProcess.freePort(), "--set", "l4lb.vip_range=127.11.0.0/16",
-        "--set", "mesos-agent.port=" + MezzoProcess.freePort(), "--set", "mesos-agent.resources=cpus:1;mem:512;disk:1024;ports:[31000-31010]");
+        "--set", "mesos-agent.port=" + MezzoProcess.freePort(), "--set", "mesos-agent.resources=cpus:1;mem:512;disk:1024;ports:[31000-31010]",
+        "--set", "marathon.port=" + MezzoProcess.freePort(), "--set", "metronome.port=" + MezzoProcess.freePort());
   }
 
   private String dig(String name) throws Exception {

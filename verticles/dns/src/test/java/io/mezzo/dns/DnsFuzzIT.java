@@ -148,7 +148,7 @@ class DnsFuzzIT {
     }
     System.out.printf("good queries before the fuzz: %s%nduring (%d malformed datagrams, %d TCP frames): %s%n",
         before, udpSent.get(), tcpSent.get(), during);
-    assertThat(udpSent.get()).isGreaterThan(3000);
+    assertThat(udpSent.get()).isGreaterThan(1000);
     assertThat(tcpSent.get()).isGreaterThan(300);
     assertThat(during.lost).as("good queries unanswered during the fuzz").isLessThanOrEqualTo(during.answered / 100);
     assertThat(during.answered).as("good queries answered during the fuzz").isGreaterThan(500);

@@ -62,23 +62,23 @@ class MesosFailoverTest {
     var created = cluster.fx.post(a.url("/v1/jobs"), "{\"id\":\"long\",\"run\":{\"cmd\":\"sleep 1000\",\"cpus\":0.1,\"mem\":32}}");
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     String runId = new JsonObject(cluster.fx.post(a.url("/v1/jobs/long/runs"), "").body()).getString("id");
-    await().atMost(WAIT).until(() -> "ACTIVE".equals(run(a, runId).getString("status")));
-    await().atMost(WAIT).until(() -> agent.unacknowledged() == 0);
+    await().atMost(WAIT).ignoreExceptions().until(() -> "ACTIVE".equals(run(a, runId).getString("status")));
+    await().atMost(WAIT).ignoreExceptions().until(() -> agent.unacknowledged() == 0);
     return runId;
   }
 
   @Test
   void leaderFailover_runActive_newLeaderReusesFrameworkKeepsRunAndLaunchesNothing() throws Exception {
     Instance a = cluster.metronome(clock, new JsonObject());
-    await().atMost(WAIT).until(() -> leads(a));
+    await().atMost(WAIT).ignoreExceptions().until(() -> leads(a));
     Instance b = cluster.metronome(clock, new JsonObject());
     String runId = activeRun(a);
     String framework = frameworkId();
     String taskId = "long_" + runId + ".1";
 
     cluster.fx.undeploy(a);
-    await().atMost(WAIT).until(() -> leads(b));
-    await().atMost(WAIT).until(() -> cluster.masterState().getJsonArray("frameworks").getJsonObject(0)
+    await().atMost(WAIT).ignoreExceptions().until(() -> leads(b));
+    await().atMost(WAIT).ignoreExceptions().until(() -> cluster.masterState().getJsonArray("frameworks").getJsonObject(0)
         .getBoolean("active", false));
     assertThat(frameworkId()).isEqualTo(framework);
 
@@ -92,15 +92,15 @@ class MesosFailoverTest {
 
     // and the new leader follows it to the end
     cluster.finish(agent, taskId, TaskState.TASK_FINISHED);
-    await().atMost(WAIT).until(() -> new JsonObject(cluster.fx.get(b.url("/v1/jobs/long?embed=history")).body())
+    await().atMost(WAIT).ignoreExceptions().until(() -> new JsonObject(cluster.fx.get(b.url("/v1/jobs/long?embed=history")).body())
         .getJsonObject("history").getLong("successCount") == 1);
-    await().atMost(WAIT).until(() -> agent.unacknowledged() == 0);
+    await().atMost(WAIT).ignoreExceptions().until(() -> agent.unacknowledged() == 0);
   }
 
   @Test
   void leaderDiesBeforeRecordingTheLaunch_newLeaderFindsTheTaskByReconciliation_noSecondTask() throws Exception {
     Instance a = cluster.metronome(clock, new JsonObject());
-    await().atMost(WAIT).until(() -> leads(a));
+    await().atMost(WAIT).ignoreExceptions().until(() -> leads(a));
     String runId = activeRun(a);
     cluster.fx.undeploy(a);
 
@@ -112,8 +112,8 @@ class MesosFailoverTest {
     zk.setData().forPath(path, stored.encode().getBytes(StandardCharsets.UTF_8));
 
     Instance b = cluster.metronome(clock, new JsonObject());
-    await().atMost(WAIT).until(() -> leads(b));
-    await().atMost(WAIT).until(() -> "ACTIVE".equals(run(b, runId).getString("status")));
+    await().atMost(WAIT).ignoreExceptions().until(() -> leads(b));
+    await().atMost(WAIT).ignoreExceptions().until(() -> "ACTIVE".equals(run(b, runId).getString("status")));
     Thread.sleep(1000);
     assertThat(agent.tasks()).hasSize(1);
     assertThat(cluster.launches).hasSize(1);

@@ -33,7 +33,7 @@ class MesosLaunchTest {
     cluster = new MesosCluster(dir);
     agent = cluster.agent("agent-a.example", "cpus:4;mem:4096;disk:10000");
     m = cluster.metronome(clock, new JsonObject());
-    await().atMost(WAIT).until(() -> cluster.fx.get(m.url("/v1/jobs")).statusCode() == 200);
+    await().atMost(WAIT).ignoreExceptions().until(() -> cluster.fx.get(m.url("/v1/jobs")).statusCode() == 200);
   }
 
   @AfterEach
@@ -61,7 +61,7 @@ class MesosLaunchTest {
   /** Waits until the live run is ACTIVE with its newest task running, and returns that task's id. */
   String awaitActive(String jobId, String runId) {
     String[] task = new String[1];
-    await().atMost(WAIT).until(() -> {
+    await().atMost(WAIT).ignoreExceptions().until(() -> {
       var r = cluster.fx.get(m.url("/v1/jobs/" + jobId + "/runs/" + runId));
       JsonObject run = new JsonObject(r.body());
       JsonArray tasks = run.getJsonArray("tasks", new JsonArray());
@@ -76,7 +76,7 @@ class MesosLaunchTest {
   }
 
   void awaitStatus(String jobId, String runId, String status) {
-    await().atMost(WAIT).until(() -> status.equals(new JsonObject(cluster.fx.get(m.url("/v1/jobs/" + jobId + "/runs/"
+    await().atMost(WAIT).ignoreExceptions().until(() -> status.equals(new JsonObject(cluster.fx.get(m.url("/v1/jobs/" + jobId + "/runs/"
         + runId)).body()).getString("status")));
   }
 
@@ -103,11 +103,11 @@ class MesosLaunchTest {
     assertThat(new String(stored, StandardCharsets.UTF_8)).isEqualTo(framework.getString("id"));
 
     cluster.finish(agent, taskId, TaskState.TASK_FINISHED);
-    await().atMost(WAIT).until(() -> history("prod.hello").getLong("successCount") == 1);
+    await().atMost(WAIT).ignoreExceptions().until(() -> history("prod.hello").getLong("successCount") == 1);
     JsonObject finished = history("prod.hello").getJsonArray("successfulFinishedRuns").getJsonObject(0);
     assertThat(finished.getString("id")).isEqualTo(runId);
     assertThat(finished.getJsonArray("tasks")).containsExactly(taskId);
-    await().atMost(WAIT).until(() -> agent.unacknowledged() == 0);
+    await().atMost(WAIT).ignoreExceptions().until(() -> agent.unacknowledged() == 0);
     assertThat(json("/v1/jobs/prod.hello/runs/" + runId).getJsonArray("tasks").getJsonObject(0).getString("status"))
         .isEqualTo("TASK_FINISHED");
   }
@@ -134,7 +134,7 @@ class MesosLaunchTest {
     clock.advance(Duration.ofSeconds(60)); // past activeDeadlineSeconds
     cluster.finish(agent, third, TaskState.TASK_FAILED);
 
-    await().atMost(WAIT).until(() -> history("flaky").getLong("failureCount") == 1);
+    await().atMost(WAIT).ignoreExceptions().until(() -> history("flaky").getLong("failureCount") == 1);
     assertThat(history("flaky").getJsonArray("failedFinishedRuns").getJsonObject(0).getJsonArray("tasks"))
         .containsExactly(first, second, third);
     assertThat(cluster.launches).hasSize(3);
@@ -147,20 +147,20 @@ class MesosLaunchTest {
          "schedules":[{"id":"m","cron":"* * * * *","concurrencyPolicy":"FORBID","startingDeadlineSeconds":60}]}""");
     assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
     clock.set("2026-03-01T10:01:02Z");
-    await().atMost(WAIT).until(() -> cluster.launches.size() == 1);
+    await().atMost(WAIT).ignoreExceptions().until(() -> cluster.launches.size() == 1);
     String runId = new JsonArray(cluster.fx.get(m.url("/v1/jobs/nightly/runs")).body()).getJsonObject(0).getString("id");
     String task = awaitActive("nightly", runId);
 
     clock.set("2026-03-01T10:02:02Z");
-    await().atMost(WAIT).until(() -> json("/v1/metrics").getJsonObject("counters")
+    await().atMost(WAIT).ignoreExceptions().until(() -> json("/v1/metrics").getJsonObject("counters")
         .getJsonObject("metronome.schedules.fires-skipped").getLong("count") == 1);
     assertThat(new JsonArray(cluster.fx.get(m.url("/v1/jobs/nightly/runs")).body())).hasSize(1);
     assertThat(agent.tasks()).hasSize(1);
 
     cluster.finish(agent, task, TaskState.TASK_FINISHED);
-    await().atMost(WAIT).until(() -> history("nightly").getLong("successCount") == 1);
+    await().atMost(WAIT).ignoreExceptions().until(() -> history("nightly").getLong("successCount") == 1);
     clock.set("2026-03-01T10:03:02Z");
-    await().atMost(WAIT).until(() -> cluster.launches.size() == 2);
+    await().atMost(WAIT).ignoreExceptions().until(() -> cluster.launches.size() == 2);
   }
 
   @Test
@@ -192,7 +192,7 @@ class MesosLaunchTest {
     var stopped = cluster.fx.post(m.url("/v1/jobs/long/runs/" + runId + "/actions/stop"), "");
     assertThat(stopped.statusCode()).as(stopped.body()).isEqualTo(200);
     assertThat(new JsonObject(stopped.body()).getString("status")).isEqualTo("FAILED");
-    await().atMost(WAIT).until(() -> agent.tasks().isEmpty() && agent.unacknowledged() == 0);
+    await().atMost(WAIT).ignoreExceptions().until(() -> agent.tasks().isEmpty() && agent.unacknowledged() == 0);
     JsonObject completed = cluster.masterState().getJsonArray("completed_tasks", new JsonArray()).isEmpty()
         ? null : cluster.masterState().getJsonArray("completed_tasks").getJsonObject(0);
     assertThat(history("long").getLong("failureCount")).isEqualTo(1);

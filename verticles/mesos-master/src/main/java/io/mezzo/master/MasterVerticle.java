@@ -241,7 +241,8 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
         recovering = false;
         startLeaderTimers();
         health.reportNow();
-        vertx.eventBus().publish(AgentProtocol.LEADER_ELECTED, new JsonObject().put("master_id", id).put("address", host + ":" + port));
+        vertx.eventBus().publish(AgentProtocol.LEADER_ELECTED, new JsonObject().put("master_id", id).put("address", host + ":" + port)
+            .put("zk_path", config.zkPath()));
       });
     }).onFailure(e -> {
       LOG.severe("Recovery as leader failed: " + e + "; giving up leadership");
@@ -255,7 +256,10 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
    * of answering agents and frameworks as a second leader, and joins the election again.
    */
   private void otherLeader(Message<JsonObject> announcement) {
-    String id = announcement.body() == null ? null : announcement.body().getString("master_id");
+    if (announcement.body() == null || !config.zkPath().equals(announcement.body().getString("zk_path", config.zkPath()))) {
+      return; // another cluster's election (a different zk_path on the same event bus)
+    }
+    String id = announcement.body().getString("master_id");
     Master m = master;
     if (m == null && id != null) {
       // a follower redirects to the new leader at once, without waiting for its next look at the election

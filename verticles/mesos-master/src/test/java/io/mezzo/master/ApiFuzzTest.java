@@ -61,7 +61,8 @@ class ApiFuzzTest {
 
   private MasterFixture fixture;
   private final Level rootLevel = Logger.getLogger("").getLevel();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
 
   @AfterEach
   void stop() throws Exception {

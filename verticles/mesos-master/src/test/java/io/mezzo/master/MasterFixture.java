@@ -28,7 +28,17 @@ final class MasterFixture implements AutoCloseable {
   final EmbeddedZooKeeper zk;
   final Vertx vertx = Vertx.vertx();
   final List<CuratorFramework> clients = new ArrayList<>();
-  private final HttpClient http = HttpClient.newHttpClient();
+  /** HTTP/1.1 like Mesos's own clients; every exchange is bounded (see {@link #bounded}). */
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
+
+  /**
+   * Sends and waits at most 20 s for the whole exchange: the JDK client's request timeout stops at the
+   * response headers, and a test must fail, never hang.
+   */
+  private <T> HttpResponse<T> bounded(HttpRequest request, HttpResponse.BodyHandler<T> body) throws Exception {
+    return http.sendAsync(request, body).get(20, java.util.concurrent.TimeUnit.SECONDS);
+  }
 
   MasterFixture(Path dir) throws Exception {
     io.mezzo.common.bus.Codecs.registerAll(vertx.eventBus());
@@ -79,7 +89,7 @@ final class MasterFixture implements AutoCloseable {
     if (accept != null) {
       b.header("Accept", accept);
     }
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return bounded(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** Any request: method, headers as name/value pairs, raw body (null for none); answers within 10 s. */
@@ -89,7 +99,7 @@ final class MasterFixture implements AutoCloseable {
     for (int i = 0; i < headers.length; i += 2) {
       b.header(headers[i], headers[i + 1]);
     }
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    return bounded(b.build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 
   /** Waits until exactly one of the masters answers GET_HEALTH with 200 and returns it. */
@@ -117,7 +127,7 @@ final class MasterFixture implements AutoCloseable {
   }
 
   HttpResponse<String> get(String url) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return bounded(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** Runs on the Vert.x event loop and waits for the result. */

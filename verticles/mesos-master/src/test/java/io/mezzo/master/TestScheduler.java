@@ -27,7 +27,7 @@ final class TestScheduler implements AutoCloseable {
   static final String JSON = "application/json";
   static final String PROTOBUF = "application/x-protobuf";
 
-  private final HttpClient http = HttpClient.newHttpClient();
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final String url;
   private final String encoding;
   final BlockingQueue<Event> events = new LinkedBlockingQueue<>();

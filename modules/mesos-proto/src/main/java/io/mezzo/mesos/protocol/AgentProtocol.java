@@ -27,8 +27,9 @@ public final class AgentProtocol {
   public static final String MASTER_ADDRESS = "mezzo.mesos.master.agents";
 
   /**
-   * Published by a master once it leads and has recovered, body {@code {master_id, address}}: agents
-   * that were registered with an earlier leader re-register with this one.
+   * Published by a master once it leads and has recovered, body {@code {master_id, address, zk_path}}:
+   * agents that were registered with an earlier leader re-register with this one, and a master of the
+   * same election ({@code zk_path}) that still believes it leads steps down.
    */
   public static final String LEADER_ELECTED = "mezzo.mesos.master.elected";
 

@@ -214,6 +214,14 @@ class PlatformIT {
 
       mezzo.sigterm();
       assertThat(mezzo.awaitExit(Duration.ofSeconds(30))).isZero();
+      // stopping Mezzo stops its tasks too: nothing answers on their ports any more
+      for (Object t : tasks) {
+        int port = ((JsonObject) t).getJsonArray("ports").getInteger(0);
+        try (java.net.Socket socket = new java.net.Socket()) {
+          org.assertj.core.api.Assertions.assertThatThrownBy(() -> socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000))
+              .isInstanceOf(java.io.IOException.class);
+        }
+      }
     }
   }
 

@@ -164,14 +164,14 @@ public final class AgentVerticle extends VerticleBase {
     if (link != null) {
       link.stop();
     }
+    List<Future<?>> closing = new ArrayList<>();
     if (tasks != null) {
-      tasks.close();
+      closing.add(tasks.close());
     }
     timers.forEach(vertx::cancelTimer);
     if (health != null) {
       health.close();
     }
-    List<Future<?>> closing = new ArrayList<>();
     consumers.forEach(c -> closing.add(c.unregister()));
     if (server != null) {
       closing.add(server.close());

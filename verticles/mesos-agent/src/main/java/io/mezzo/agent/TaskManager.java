@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayDeque;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
@@ -266,9 +267,25 @@ final class TaskManager {
   // ---- exit and kill --------------------------------------------------------------------------
 
   /** Stops reporting; running tasks are left to the next agent run (which does not re-attach to them yet). */
-  void close() {
+  /**
+   * Stops supervising and destroys every live container: this agent cannot re-attach to running
+   * tasks after a restart yet, so a stopped agent must not leave processes behind (its checkpoints
+   * still report the tasks, as failed, after a restart).
+   */
+  Future<Void> close() {
     closed = true;
     containers.values().forEach(c -> vertx.cancelTimer(c.killTimer));
+    List<Container> live = containers.values().stream().filter(c -> !c.destroyed).toList();
+    return vertx.executeBlocking(() -> {
+      for (Container c : live) {
+        try {
+          containerizer.destroy(c.containerId);
+        } catch (IOException e) {
+          LOG.warning("Failed to destroy container '" + c.containerId + "' on stop: " + e);
+        }
+      }
+      return null;
+    });
   }
 
   private void exited(Container c, int exitValue) {

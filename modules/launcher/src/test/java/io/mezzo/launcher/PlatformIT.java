@@ -208,6 +208,9 @@ class PlatformIT {
           .stream().map(JsonObject.class::cast).filter(v -> v.getString("vip").equals("web.marathon.l4lb.thisdcos.directory:8080")
               && v.getJsonArray("backend").size() == 2).findFirst().orElse(null), v -> v != null);
       String address = vip.getString("address");
+      // DNS names the VIP, from the table the L4LB publishes
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+          assertThat(dig("web.marathon.l4lb.thisdcos.directory", "A")).isEqualTo(address));
       for (int i = 0; i < 10; i++) {
         assertThat(MezzoProcess.get("http://" + address + ":8080/").status()).isEqualTo(200);
       }

@@ -138,6 +138,8 @@ public final class DnsVerticle extends VerticleBase {
           }
           Promise<Void> subscribed = Promise.promise();
           context.runOnContext(v -> source.start(this::onState, this::onEvent).onComplete(subscribed));
+          vipConsumer = vertx.eventBus().<io.vertx.core.json.JsonObject>consumer(io.mezzo.common.bus.Addresses.L4LB_VIPS,
+              m -> onVips(m.body()));
           return subscribed.future();
         });
   }
@@ -148,6 +150,9 @@ public final class DnsVerticle extends VerticleBase {
       health.close();
     }
     List<Future<?>> closing = new ArrayList<>();
+    if (vipConsumer != null) {
+      closing.add(vipConsumer.unregister());
+    }
     if (source != null) {
       closing.add(source.stop());
     }
@@ -175,6 +180,31 @@ public final class DnsVerticle extends VerticleBase {
   /** The snapshot being served. */
   public DnsRecords records() {
     return records;
+  }
+
+  private io.vertx.core.eventbus.MessageConsumer<io.vertx.core.json.JsonObject> vipConsumer;
+
+  /** The L4LB's table from the event bus; rebuilt only when it differs from what is served. */
+  private void onVips(io.vertx.core.json.JsonObject body) {
+    io.vertx.core.json.JsonObject named = body == null ? null : body.getJsonObject("vips");
+    if (named == null) {
+      return;
+    }
+    Map<String, List<InetAddress>> next = new java.util.TreeMap<>();
+    for (String name : named.fieldNames()) {
+      List<InetAddress> ips = new java.util.ArrayList<>();
+      for (Object ip : named.getJsonArray(name, new io.vertx.core.json.JsonArray())) {
+        InetAddress parsed = ip instanceof String text ? io.mezzo.dns.state.Ips.parse(text) : null;
+        if (parsed != null) {
+          ips.add(parsed);
+        }
+      }
+      next.put(name, List.copyOf(ips));
+    }
+    if (!next.equals(vips)) {
+      vips = Map.copyOf(next);
+      rebuild();
+    }
   }
 
   /** The L4LB's hook: named VIPs ({@code name.framework} to addresses) under {@code l4lb.thisdcos.directory}. */

@@ -65,6 +65,7 @@ public final class L4lbVerticle extends VerticleBase {
   private ClusterState state = ClusterState.EMPTY;
   private Future<Void> reconciled = Future.succeededFuture();
   private volatile List<Vip> vips = List.of();
+  private long vipTimer = -1;
 
   public L4lbVerticle(ClusterStateSource source, ComponentContext node) {
     this(source, node, Clock.systemUTC(), new Random());
@@ -120,6 +121,8 @@ public final class L4lbVerticle extends VerticleBase {
             health = new HealthReporter(vertx, "l4lb", "Layer 4 Load Balancer", node.nodeId(), node.cluster().host(),
                 node.cluster().role(), this::status);
           }
+          // DNS nodes that start later learn the VIPs from the next periodic publication
+          vipTimer = vertx.setPeriodic(5_000, id -> publishVips());
           Promise<Void> subscribed = Promise.promise();
           context.runOnContext(v -> source.start(this::reconcile, e -> reconcile(state.apply(e)))
               .onComplete(subscribed));
@@ -130,6 +133,7 @@ public final class L4lbVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(vipTimer);
     if (health != null) {
       health.close();
     }
@@ -184,6 +188,24 @@ public final class L4lbVerticle extends VerticleBase {
     return done;
   }
 
+  /** Tells DNS the named VIPs (relative to {@code l4lb.thisdcos.directory}) and their addresses. */
+  private void publishVips() {
+    io.vertx.core.json.JsonObject named = new io.vertx.core.json.JsonObject();
+    String suffix = "." + VipTable.ZONE;
+    for (Vip vip : vips) {
+      String name = vip.key().name();
+      if (name.endsWith(suffix)) {
+        String relative = name.substring(0, name.length() - suffix.length());
+        io.vertx.core.json.JsonArray ips = named.getJsonArray(relative, new io.vertx.core.json.JsonArray());
+        if (!ips.contains(vip.address())) {
+          ips.add(vip.address());
+        }
+        named.put(relative, ips);
+      }
+    }
+    vertx.eventBus().publish(io.mezzo.common.bus.Addresses.L4LB_VIPS, new io.vertx.core.json.JsonObject().put("vips", named));
+  }
+
   private Future<Void> sync(ClusterState next) {
     List<Vip> table = VipTable.build(next, range);
     Map<Endpoint, List<Backend>> byEndpoint = new LinkedHashMap<>();
@@ -195,6 +217,7 @@ public final class L4lbVerticle extends VerticleBase {
       wanted.add(vip.address());
     }
     vips = table;
+    publishVips();
     balancer.retain(live);
 
     List<Future<Void>> added = new ArrayList<>();

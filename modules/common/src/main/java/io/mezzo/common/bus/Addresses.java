@@ -9,6 +9,14 @@ public final class Addresses {
   /** Published by every component at its report interval; body {@code HealthReport}. */
   public static final String HEALTH_REPORT = "mezzo.health.report";
 
+  /**
+   * Published by the L4LB whenever its VIP table changes (and every few seconds): body
+   * {@code {"vips": {"<name>.<framework>": ["<address>", ...]}}}, the named VIPs relative to
+   * {@code l4lb.thisdcos.directory}. DNS serves them as A records. Addresses are the same on every
+   * node, so any node's table will do.
+   */
+  public static final String L4LB_VIPS = "mezzo.l4lb.vips";
+
   /** Failure code: the request was malformed. */
   public static final int FAIL_BAD_REQUEST = 400;
   /** Failure code: the thing asked about does not exist. */

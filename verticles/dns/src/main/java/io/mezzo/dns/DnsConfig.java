@@ -27,20 +27,38 @@ import java.util.List;
  * @param ioThreads        threads of the DNS event loop group
  * @param masterZkPath     where the leading master publishes itself in ZooKeeper (its {@code zk_path})
  * @param masterUrls       master URLs to follow instead of ZooKeeper detection, e.g. {@code http://10.0.0.11:5050}
+ * @param resolvConf       the resolv.conf generator (off while its path is empty)
  */
 public record DnsConfig(boolean enabled, int port, String httpHost, String dnsHost, int dnsPort,
                         List<String> upstreams, boolean forward, int forwardTimeoutMs, String domain, int ttl,
                         int dcosTtl, String soaMname, String soaRname, int soaRefresh, int soaRetry, int soaExpire,
                         int soaMinttl, int srvWeight, boolean enforceRfc952, List<String> ipSources,
                         List<String> masters, boolean truncate, boolean enumeration, int ioThreads,
-                        String masterZkPath, List<String> masterUrls)
+                        String masterZkPath, List<String> masterUrls, ResolvConfSettings resolvConf)
     implements ComponentConfig {
+
+  /**
+   * @param path            the file to keep written, e.g. {@code /etc/resolv.conf}; empty turns the generator off
+   * @param intervalSeconds how often the local servers are probed and the file rewritten
+   * @param probe           local DNS server addresses to probe and list when they answer
+   * @param probePort       the port they are probed on (resolv.conf can only name port 53)
+   * @param fallback        resolvers written when no local server answers, {@code ip} or {@code ip:53}; at most 3 are used
+   * @param search          the {@code search} line, empty for none
+   */
+  public record ResolvConfSettings(String path, int intervalSeconds, List<String> probe, int probePort,
+                                   List<String> fallback, String search) {
+    public ResolvConfSettings {
+      probe = List.copyOf(probe);
+      fallback = List.copyOf(fallback);
+    }
+  }
 
   public static final int UNPRIVILEGED_DNS_PORT = 61053;
 
   public static final DnsConfig DEFAULTS = new DnsConfig(true, 8123, "0.0.0.0", "0.0.0.0", 53,
       List.of(), true, 5_000, "mesos", 60, 5, "ns1.mesos", "root.ns1.mesos", 60, 600, 86_400, 60, 1, false,
-      List.of("netinfo", "mesos", "host"), List.of(), true, true, 1, "/mesos", List.of());
+      List.of("netinfo", "mesos", "host"), List.of(), true, true, 1, "/mesos", List.of(),
+      new ResolvConfSettings("", 60, List.of("127.0.0.1"), 53, List.of(), ""));
 
   public DnsConfig {
     upstreams = List.copyOf(upstreams);
@@ -65,6 +83,12 @@ public record DnsConfig(boolean enabled, int port, String httpHost, String dnsHo
         .notBlank("soa_mname", soaMname)
         .notBlank("soa_rname", soaRname)
         .that("master_zk_path", masterZkPath.startsWith("/"), "must be an absolute ZooKeeper path, got '" + masterZkPath + "'");
+    checks.range("resolv_conf.interval_seconds", resolvConf.intervalSeconds(), 1, 86_400)
+        .port("resolv_conf.probe_port", resolvConf.probePort());
+    for (int i = 0; i < resolvConf.probe().size(); i++) {
+      String ip = resolvConf.probe().get(i);
+      checks.that("resolv_conf.probe[" + i + "]", io.mezzo.dns.state.Ips.parse(ip) != null, "must be an IP address, got '" + ip + "'");
+    }
     for (int i = 0; i < masterUrls.size(); i++) {
       String u = masterUrls.get(i);
       checks.that("master_urls[" + i + "]", u.matches("https?://[^/\\s]+(:\\d+)?/?"), "must be http://host:port, got '" + u + "'");

@@ -140,6 +140,7 @@ public final class DnsVerticle extends VerticleBase {
           context.runOnContext(v -> source.start(this::onState, this::onEvent).onComplete(subscribed));
           vipConsumer = vertx.eventBus().<io.vertx.core.json.JsonObject>consumer(io.mezzo.common.bus.Addresses.L4LB_VIPS,
               m -> onVips(m.body()));
+          startResolvConf();
           return subscribed.future();
         });
   }
@@ -149,6 +150,7 @@ public final class DnsVerticle extends VerticleBase {
     if (health != null) {
       health.close();
     }
+    vertx.cancelTimer(resolvConfTimer);
     List<Future<?>> closing = new ArrayList<>();
     if (vipConsumer != null) {
       closing.add(vipConsumer.unregister());
@@ -183,6 +185,20 @@ public final class DnsVerticle extends VerticleBase {
   }
 
   private io.vertx.core.eventbus.MessageConsumer<io.vertx.core.json.JsonObject> vipConsumer;
+  private long resolvConfTimer = -1;
+
+  /** Keeps {@code resolv_conf.path} written when configured (off by default). */
+  private void startResolvConf() {
+    DnsConfig.ResolvConfSettings r = config.resolvConf();
+    if (r.path().isEmpty()) {
+      return;
+    }
+    io.mezzo.dns.resolvconf.ResolvConfWriter writer = new io.mezzo.dns.resolvconf.ResolvConfWriter(vertx,
+        java.nio.file.Path.of(r.path()), r.probe(), r.probePort(), r.fallback(), r.search(), config.domain(), random);
+    Runnable round = () -> writer.run().onFailure(e -> LOG.warning("Writing '" + r.path() + "' failed: " + e));
+    round.run();
+    resolvConfTimer = vertx.setPeriodic(r.intervalSeconds() * 1000L, id -> round.run());
+  }
 
   /** The L4LB's table from the event bus; rebuilt only when it differs from what is served. */
   private void onVips(io.vertx.core.json.JsonObject body) {

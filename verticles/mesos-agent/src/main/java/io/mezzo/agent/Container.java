@@ -1,9 +1,12 @@
 package io.mezzo.agent;
 
+import io.mezzo.agent.checks.HealthChecker;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.apache.mesos.v1.Protos.AgentID;
 import org.apache.mesos.v1.Protos.FrameworkID;
 import org.apache.mesos.v1.Protos.Task;
@@ -30,6 +33,15 @@ final class Container {
   boolean memoryLimited;
   /** The container is gone: process exited and the box removed. */
   boolean destroyed;
+  /** The task's environment and user, for its COMMAND health checks. */
+  Map<String, String> environment = Map.of();
+  Optional<Containerizer.User> user = Optional.empty();
+  /** The running health checker, or null. */
+  HealthChecker checker;
+  /** The health last reported, or null before the first report. */
+  Boolean healthy;
+  /** The kill came from failed health checks: the terminal update says {@code healthy: false}. */
+  boolean killedByHealthCheck;
 
   Container(String frameworkId, TaskInfo task, String executorId, String containerId, Path directory, Instant launched) {
     this.frameworkId = frameworkId;
@@ -42,6 +54,13 @@ final class Container {
 
   String taskId() {
     return task.getTaskId().getValue();
+  }
+
+  void stopChecker() {
+    if (checker != null) {
+      checker.stop();
+      checker = null;
+    }
   }
 
   boolean terminal() {

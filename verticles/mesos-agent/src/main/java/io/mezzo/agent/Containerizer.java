@@ -84,6 +84,21 @@ final class Containerizer {
   }
 
   /**
+   * Starts a health-check command inside a running container's box, in its sandbox, with the
+   * task's environment and user; its output is discarded.
+   */
+  Process exec(String containerId, Path sandbox, CommandInfo command, Map<String, String> environment, Optional<User> user)
+      throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(argv(isolator.joinFiles(containerId), user, command))
+        .directory(sandbox.toFile())
+        .redirectInput(new File("/dev/null"))
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .redirectError(ProcessBuilder.Redirect.DISCARD);
+    pb.environment().putAll(environment);
+    return pb.start();
+  }
+
+  /**
    * The wrapper's argv: {@code sh -c '<join>; exec setsid -w [setpriv ...] "$@"' mezzo-container <command...>}.
    * Box file names come from the agent (ids it generated), never from the task.
    */

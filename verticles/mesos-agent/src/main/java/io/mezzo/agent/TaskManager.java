@@ -2,10 +2,19 @@ package io.mezzo.agent;
 
 import com.google.protobuf.ByteString;
 import io.mezzo.agent.cgroups.Limits;
+import io.mezzo.agent.checks.Checks;
+import io.mezzo.agent.checks.HealthChecker;
+import io.mezzo.agent.checks.Probe;
 import io.mezzo.agent.updates.StatusUpdateManager;
 import io.mezzo.mesos.proto.ResourceBag;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import java.time.Duration;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -28,6 +37,7 @@ import org.apache.mesos.v1.Protos.ContainerStatus;
 import org.apache.mesos.v1.Protos.Environment;
 import org.apache.mesos.v1.Protos.ExecutorID;
 import org.apache.mesos.v1.Protos.FrameworkInfo;
+import org.apache.mesos.v1.Protos.HealthCheck;
 import org.apache.mesos.v1.Protos.Resource;
 import org.apache.mesos.v1.Protos.TaskID;
 import org.apache.mesos.v1.Protos.TaskInfo;
@@ -70,6 +80,8 @@ final class TaskManager {
   private final Deque<Container> completed = new ArrayDeque<>();
   /** The agent stopped: processes keep running, but this instance no longer reports or changes anything. */
   private boolean closed;
+  private HttpClient checkHttp;
+  private NetClient checkTcp;
 
   TaskManager(Vertx vertx, Clock clock, AgentConfig config, Containerizer containerizer, StatusUpdateManager updates,
               Checkpoints checkpoints, Sandboxes sandboxes, Identity identity) {
@@ -146,7 +158,9 @@ final class TaskManager {
     ResourceBag resources = ResourceBag.of(task.getResourcesList());
     Limits limits = new Limits(resources.scalar("cpus"), Math.max(MIN_MEMORY_BYTES, (long) (resources.scalar("mem") * (1 << 20))),
         config.pidsLimit());
-    Containerizer.Launch launch = new Containerizer.Launch(containerId, dir, task.getCommand(), environment(c), user, limits);
+    c.environment = environment(c);
+    c.user = user;
+    Containerizer.Launch launch = new Containerizer.Launch(containerId, dir, task.getCommand(), c.environment, user, limits);
 
     update(c, TaskState.TASK_STARTING, TaskStatus.Source.SOURCE_EXECUTOR, null, null);
     vertx.executeBlocking(() -> {
@@ -166,6 +180,9 @@ final class TaskManager {
         signal(c);
       } else {
         update(c, TaskState.TASK_RUNNING, TaskStatus.Source.SOURCE_EXECUTOR, null, null);
+        if (task.hasHealthCheck()) {
+          startHealthCheck(c);
+        }
       }
       var context = vertx.getOrCreateContext();
       c.process.onExit().thenAccept(p -> context.runOnContext(v -> exited(c, p.exitValue())));
@@ -200,6 +217,12 @@ final class TaskManager {
     }
     if (task.hasCommand() && task.getCommand().getShell() && !task.getCommand().hasValue()) {
       return "Task '" + task.getTaskId().getValue() + "' has a shell command without a value";
+    }
+    if (task.hasHealthCheck()) {
+      String check = Checks.invalid(task.getHealthCheck());
+      if (check != null) {
+        return "Task '" + task.getTaskId().getValue() + "' has an invalid health check: " + check;
+      }
     }
     return null;
   }
@@ -274,7 +297,16 @@ final class TaskManager {
    */
   Future<Void> close() {
     closed = true;
-    containers.values().forEach(c -> vertx.cancelTimer(c.killTimer));
+    containers.values().forEach(c -> {
+      vertx.cancelTimer(c.killTimer);
+      c.stopChecker();
+    });
+    if (checkHttp != null) {
+      checkHttp.close();
+    }
+    if (checkTcp != null) {
+      checkTcp.close();
+    }
     List<Container> live = containers.values().stream().filter(c -> !c.destroyed).toList();
     return vertx.executeBlocking(() -> {
       for (Container c : live) {
@@ -293,6 +325,7 @@ final class TaskManager {
       return;
     }
     vertx.cancelTimer(c.killTimer);
+    c.stopChecker();
     vertx.executeBlocking(() -> containerizer.isolator().oomKilled(c.containerId))
         .otherwise(false)
         .compose(oom -> cleanup(c).map(oom))
@@ -304,6 +337,9 @@ final class TaskManager {
             long limitMb = (long) ResourceBag.of(c.task.getResourcesList()).scalar("mem");
             finish(c, TaskState.TASK_FAILED, TaskStatus.Source.SOURCE_AGENT, TaskStatus.Reason.REASON_CONTAINER_LIMITATION_MEMORY,
                 "Memory limit exceeded: Requested: " + limitMb + "MB; the kernel killed the task's processes (" + how + ")");
+          } else if (c.killing && c.killedByHealthCheck) {
+            update(c, TaskState.TASK_KILLED, TaskStatus.Source.SOURCE_EXECUTOR,
+                TaskStatus.Reason.REASON_TASK_HEALTH_CHECK_STATUS_UPDATED, how, false);
           } else if (c.killing) {
             finish(c, TaskState.TASK_KILLED, TaskStatus.Source.SOURCE_EXECUTOR, null, how);
           } else if (exitValue == 0) {
@@ -355,6 +391,7 @@ final class TaskManager {
       return;
     }
     c.killing = true;
+    c.stopChecker();
     c.gracePeriodMs = gracePeriodMs != null ? gracePeriodMs
         : c.task.hasKillPolicy() && c.task.getKillPolicy().hasGracePeriod()
             ? c.task.getKillPolicy().getGracePeriod().getNanoseconds() / 1_000_000 : config.killGracePeriodMs();
@@ -414,6 +451,82 @@ final class TaskManager {
         });
   }
 
+  // ---- health checks --------------------------------------------------------------------------
+
+  /**
+   * Starts the task's health checker, as Mesos's command executor does once the task runs: each
+   * change of health is a TASK_RUNNING update with {@code healthy} and
+   * REASON_TASK_HEALTH_CHECK_STATUS_UPDATED; enough consecutive failures kill the task.
+   */
+  private void startHealthCheck(Container c) {
+    HealthCheck check = c.task.getHealthCheck();
+    Probe probe = switch (check.getType()) {
+      case HTTP -> Checks.http(httpClient(), check.getHttp());
+      case TCP -> Checks.tcp(tcpClient(), check.getTcp());
+      default -> timeout -> commandCheck(c, check, timeout);
+    };
+    c.checker = new HealthChecker(vertx, clock, check, probe, (healthy, kill, message) -> {
+      if (c.terminal() || c.killing || closed) {
+        return;
+      }
+      c.healthy = healthy;
+      update(c, TaskState.TASK_RUNNING, TaskStatus.Source.SOURCE_EXECUTOR, TaskStatus.Reason.REASON_TASK_HEALTH_CHECK_STATUS_UPDATED,
+          message, healthy);
+      if (kill) {
+        LOG.info("Killing task '" + c.taskId() + "' of framework '" + c.frameworkId + "': " + message);
+        c.killedByHealthCheck = true;
+        kill(c.frameworkId, c.taskId(), null);
+      }
+    });
+    c.checker.start();
+  }
+
+  private HttpClient httpClient() {
+    if (checkHttp == null) {
+      checkHttp = vertx.createHttpClient(new HttpClientOptions().setTrustAll(true).setVerifyHost(false).setKeepAlive(false));
+    }
+    return checkHttp;
+  }
+
+  private NetClient tcpClient() {
+    if (checkTcp == null) {
+      checkTcp = vertx.createNetClient(new NetClientOptions());
+    }
+    return checkTcp;
+  }
+
+  /** Runs the check's command in the task's box with the task's environment (then the check's own); exit 0 is healthy. */
+  private Future<Void> commandCheck(Container c, HealthCheck check, Duration timeout) {
+    Map<String, String> env = new LinkedHashMap<>(c.environment);
+    if (check.getCommand().hasEnvironment()) {
+      for (Environment.Variable v : check.getCommand().getEnvironment().getVariablesList()) {
+        if (v.getType() != Environment.Variable.Type.SECRET) {
+          env.put(v.getName(), v.getValue());
+        }
+      }
+    }
+    var context = vertx.getOrCreateContext();
+    return vertx.executeBlocking(() -> containerizer.exec(c.containerId, c.directory, check.getCommand(), env, c.user), false)
+        .compose(process -> {
+          Promise<Void> done = Promise.promise();
+          long timer = timeout.isZero() ? -1 : vertx.setTimer(Math.max(1, timeout.toMillis()), id -> {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            done.tryFail("Command timed out after " + timeout.toMillis() + " ms");
+          });
+          process.onExit().thenAccept(p -> context.runOnContext(v -> {
+            vertx.cancelTimer(timer);
+            int code = p.exitValue();
+            if (code == 0) {
+              done.tryComplete();
+            } else {
+              done.tryFail("Command exited with status " + code);
+            }
+          }));
+          return done.future();
+        });
+  }
+
   // ---- status updates -------------------------------------------------------------------------
 
   private void finish(Container c, TaskState state, TaskStatus.Source source, TaskStatus.Reason reason, String message) {
@@ -421,11 +534,17 @@ final class TaskManager {
   }
 
   private void update(Container c, TaskState state, TaskStatus.Source source, TaskStatus.Reason reason, String message) {
+    update(c, state, source, reason, message, null);
+  }
+
+  private void update(Container c, TaskState state, TaskStatus.Source source, TaskStatus.Reason reason, String message,
+                      Boolean healthy) {
     if (c.terminal() || closed) {
       return;
     }
     c.state = state;
-    TaskStatus status = status(c.taskId(), state, source, reason, message, c);
+    TaskStatus plain = status(c.taskId(), state, source, reason, message, c);
+    TaskStatus status = healthy == null ? plain : plain.toBuilder().setHealthy(healthy).build();
     c.statuses.add(status);
     if (!frameworks.containsKey(c.frameworkId)) {
       // shut down: nobody acknowledges; forget the task once it is over

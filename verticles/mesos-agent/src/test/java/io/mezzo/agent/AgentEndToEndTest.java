@@ -1,6 +1,7 @@
 package io.mezzo.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -18,6 +19,7 @@ import org.apache.mesos.v1.Protos.CommandInfo;
 import org.apache.mesos.v1.Protos.DurationInfo;
 import org.apache.mesos.v1.Protos.Filters;
 import org.apache.mesos.v1.Protos.FrameworkInfo;
+import org.apache.mesos.v1.Protos.HealthCheck;
 import org.apache.mesos.v1.Protos.KillPolicy;
 import org.apache.mesos.v1.Protos.Offer;
 import org.apache.mesos.v1.Protos.TaskID;
@@ -79,6 +81,11 @@ class AgentEndToEndTest {
   }
 
   private void launch(String taskId, String resources, CommandInfo command, KillPolicy killPolicy) throws Exception {
+    launch(taskId, resources, command, killPolicy, null);
+  }
+
+  private void launch(String taskId, String resources, CommandInfo command, KillPolicy killPolicy, HealthCheck check)
+      throws Exception {
     ResourceBag wanted = ResourceBag.parse(resources, "*");
     Offer offer = framework.next(e -> e.getType() == Event.Type.OFFERS, WAIT).getOffers().getOffers(0);
     while (!ResourceBag.of(offer.getResourcesList()).contains(wanted) || rescinded(offer)) {
@@ -90,6 +97,9 @@ class AgentEndToEndTest {
         .setAgentId(offer.getAgentId()).setCommand(command).addAllResources(Resources.parse(resources, "*"));
     if (killPolicy != null) {
       task.setKillPolicy(killPolicy);
+    }
+    if (check != null) {
+      task.setHealthCheck(check);
     }
     assertThat(framework.call(Call.newBuilder().setType(Call.Type.ACCEPT).setAccept(Call.Accept.newBuilder()
         .addOfferIds(offer.getId()).addOperations(Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH)
@@ -241,8 +251,74 @@ class AgentEndToEndTest {
     assertThat(noUser.getMessage()).contains("no-such-user-xyz");
   }
 
+  /** The task's next update that carries {@code healthy}. */
+  private TaskStatus healthUpdate(String taskId, Duration timeout) throws Exception {
+    return framework.next(e -> e.getType() == Event.Type.UPDATE && e.getUpdate().getStatus().getTaskId().getValue().equals(taskId)
+        && e.getUpdate().getStatus().hasHealthy(), timeout).getUpdate().getStatus();
+  }
+
+  private void killTask(String taskId) throws Exception {
+    framework.call(Call.newBuilder().setType(Call.Type.KILL).setKill(Call.Kill.newBuilder()
+        .setTaskId(TaskID.newBuilder().setValue(taskId))).build());
+    framework.update(taskId, TaskState.TASK_KILLED, WAIT);
+  }
+
+  private static HealthCheck.Builder fastCheck(HealthCheck.Type type) {
+    return HealthCheck.newBuilder().setType(type).setDelaySeconds(0).setIntervalSeconds(0.2).setTimeoutSeconds(2)
+        .setGracePeriodSeconds(0).setConsecutiveFailures(3);
+  }
+
   @Test
   @Order(6)
+  void httpHealthCheck_onAPythonServer_reportsHealthy() throws Exception {
+    launch("web-1", "cpus:0.25;mem:64;ports:[31010-31010]", shell("exec python3 -m http.server $PORT0 --bind 127.0.0.1"), null,
+        fastCheck(HealthCheck.Type.HTTP).setGracePeriodSeconds(20)
+            .setHttp(HealthCheck.HTTPCheckInfo.newBuilder().setPort(31010).setPath("/")).build());
+    framework.update("web-1", TaskState.TASK_RUNNING, WAIT);
+    TaskStatus healthy = healthUpdate("web-1", WAIT);
+    assertThat(healthy.getHealthy()).isTrue();
+    assertThat(healthy.getState()).isEqualTo(TaskState.TASK_RUNNING);
+    assertThat(healthy.getReason()).isEqualTo(TaskStatus.Reason.REASON_TASK_HEALTH_CHECK_STATUS_UPDATED);
+    killTask("web-1");
+  }
+
+  @Test
+  @Order(7)
+  void failingCommandCheck_inTheTasksCgroup_killsTheTaskAfterConsecutiveFailures() throws Exception {
+    String ran = "grep -q \"$MESOS_CONTAINER_ID\" /proc/self/cgroup && echo checked >> \"$MESOS_SANDBOX/check-ran\"; exit 1";
+    launch("sick-1", "cpus:0.1;mem:32", shell("sleep 600"), null,
+        fastCheck(HealthCheck.Type.COMMAND).setDelaySeconds(0.1).setConsecutiveFailures(2).setCommand(shell(ran)).build());
+    framework.update("sick-1", TaskState.TASK_RUNNING, WAIT);
+    TaskStatus unhealthy = healthUpdate("sick-1", WAIT);
+    assertThat(unhealthy.getState()).isEqualTo(TaskState.TASK_RUNNING);
+    assertThat(unhealthy.getHealthy()).isFalse();
+    assertThat(unhealthy.getReason()).isEqualTo(TaskStatus.Reason.REASON_TASK_HEALTH_CHECK_STATUS_UPDATED);
+    framework.update("sick-1", TaskState.TASK_KILLING, WAIT);
+    TaskStatus killed = framework.update("sick-1", TaskState.TASK_KILLED, WAIT);
+    assertThat(killed.hasHealthy() && !killed.getHealthy()).as(killed.toString()).isTrue();
+    assertThat(killed.getReason()).isEqualTo(TaskStatus.Reason.REASON_TASK_HEALTH_CHECK_STATUS_UPDATED);
+    assertThat(new JsonObject(read(executor("sick-1").getString("directory") + "/check-ran", "&offset=0")).getString("data"))
+        .isEqualTo("checked\nchecked\n");
+  }
+
+  @Test
+  @Order(8)
+  void tcpCheckOnAClosedPort_withinTheGracePeriod_isNotReportedNorKilled() throws Exception {
+    launch("quiet-1", "cpus:0.1;mem:32;ports:[31020-31020]", shell("sleep 600"), null,
+        fastCheck(HealthCheck.Type.TCP).setConsecutiveFailures(1).setGracePeriodSeconds(30)
+            .setTcp(HealthCheck.TCPCheckInfo.newBuilder().setPort(31020)).build());
+    framework.update("quiet-1", TaskState.TASK_STARTING, WAIT);
+    framework.update("quiet-1", TaskState.TASK_RUNNING, WAIT);
+    assertThatThrownBy(() -> healthUpdate("quiet-1", Duration.ofSeconds(2))).isInstanceOf(AssertionError.class);
+    assertThat(framework.drainStates("quiet-1")).isEmpty();
+    try (java.net.ServerSocket open = new java.net.ServerSocket(31020)) {
+      assertThat(healthUpdate("quiet-1", WAIT).getHealthy()).as("the checker was probing all along").isTrue();
+    }
+    killTask("quiet-1");
+  }
+
+  @Test
+  @Order(9)
   void agentV1Api_andLegacyState() throws Exception {
     var health = cluster.post(agent.url() + "/api/v1", "{\"type\":\"GET_HEALTH\"}");
     assertThat(health.statusCode()).isEqualTo(200);
@@ -267,7 +343,7 @@ class AgentEndToEndTest {
   }
 
   @Test
-  @Order(7)
+  @Order(10)
   void pingFromAnotherMasterId_makesTheAgentReregister() throws Exception {
     assertThat(masterAgent().containsKey("reregistered_time")).isFalse();
     cluster.vertx.eventBus().send(io.mezzo.mesos.protocol.AgentProtocol.agentAddress(agent.verticle().pid()),
@@ -282,7 +358,7 @@ class AgentEndToEndTest {
   }
 
   @Test
-  @Order(8)
+  @Order(11)
   void agentRestart_reregistersWithTheSameId_resendsPendingUpdates_failsTasksItCannotReattach() throws Exception {
     launch("keep-1", "cpus:0.1;mem:32", shell("sleep 600"), null);
     framework.update("keep-1", TaskState.TASK_RUNNING, WAIT);
@@ -313,7 +389,7 @@ class AgentEndToEndTest {
   }
 
   @Test
-  @Order(9)
+  @Order(12)
   void teardown_shutsTheFrameworkDownOnTheAgent_killingItsTasks() throws Exception {
     launch("last-1", "cpus:0.1;mem:32", shell("sleep 600"), null);
     framework.update("last-1", TaskState.TASK_RUNNING, WAIT);

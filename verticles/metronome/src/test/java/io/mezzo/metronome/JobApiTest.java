@@ -285,6 +285,39 @@ class JobApiTest {
   }
 
   @Test
+  void manualRun_forbidScheduleAndRunActive_409AndStartsNothingUntilItEnds() throws Exception {
+    post("/v0/scheduled-jobs", """
+        {"id":"forbid.manual","run":{"cmd":"sleep 90"},
+         "schedules":[{"id":"yearly","cron":"0 0 1 1 *","concurrencyPolicy":"FORBID"}]}""");
+    HttpResponse<String> first = post("/v1/jobs/forbid.manual/runs", "");
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
+    String runId = json(first).getString("id");
+    await().until(() -> launcher.isQueued(runId));
+    launcher.start(runId);
+
+    HttpResponse<String> refused = post("/v1/jobs/forbid.manual/runs", "");
+    assertThat(refused.statusCode()).isEqualTo(409);
+    assertThat(json(refused)).isEqualTo(new JsonObject().put("message", "Concurrent JobRun not allowed forbid.manual"));
+    assertThat(new JsonArray(get("/v1/jobs/forbid.manual/runs").body())).hasSize(1);
+    assertThat(launcher.launches).containsOnlyOnce(runId);
+
+    launcher.succeed(runId);
+    await().until(() -> new JsonArray(get("/v1/jobs/forbid.manual/runs").body()).isEmpty());
+    HttpResponse<String> after = post("/v1/jobs/forbid.manual/runs", "");
+    assertThat(after.statusCode()).as(after.body()).isEqualTo(201);
+    assertThat(json(after).getString("id")).isNotEqualTo(runId);
+  }
+
+  @Test
+  void manualRun_allowSchedule_runsOverlap() throws Exception {
+    post("/v0/scheduled-jobs", """
+        {"id":"allow.manual","run":{"cmd":"sleep 90"},"schedules":[{"id":"yearly","cron":"0 0 1 1 *"}]}""");
+    assertThat(post("/v1/jobs/allow.manual/runs", "").statusCode()).isEqualTo(201);
+    assertThat(post("/v1/jobs/allow.manual/runs", "").statusCode()).isEqualTo(201);
+    assertThat(new JsonArray(get("/v1/jobs/allow.manual/runs").body())).hasSize(2);
+  }
+
+  @Test
   void serviceEndpoints_pingInfoLeaderMetrics_answer() throws Exception {
     assertThat(get("/ping").body()).isEqualTo("pong");
     assertThat(json(get("/info")).getString("version")).isNotBlank();

@@ -164,6 +164,28 @@ class MesosLaunchTest {
   }
 
   @Test
+  void dependency_aFinishesOnTheAgent_bIsLaunchedOnceAfterIt() throws Exception {
+    createJob("{\"id\":\"etl.extract\",\"run\":{\"cmd\":\"true\",\"cpus\":0.1,\"mem\":32}}");
+    createJob("""
+        {"id":"etl.load","run":{"cmd":"true","cpus":0.1,"mem":32},"dependencies":[{"id":"etl.extract"}]}""");
+    String a = runNow("etl.extract");
+    String taskA = awaitActive("etl.extract", a);
+    assertThat(new JsonArray(cluster.fx.get(m.url("/v1/jobs/etl.load/runs")).body())).isEmpty();
+
+    cluster.finish(agent, taskA, TaskState.TASK_FINISHED);
+    await().atMost(WAIT).ignoreExceptions()
+        .until(() -> new JsonArray(cluster.fx.get(m.url("/v1/jobs/etl.load/runs")).body()).size() == 1);
+    String b = new JsonArray(cluster.fx.get(m.url("/v1/jobs/etl.load/runs")).body()).getJsonObject(0).getString("id");
+    String taskB = awaitActive("etl.load", b);
+    cluster.finish(agent, taskB, TaskState.TASK_FINISHED);
+    await().atMost(WAIT).ignoreExceptions().until(() -> history("etl.load").getLong("successCount") == 1);
+    Thread.sleep(500); // several scheduler rounds
+    assertThat(cluster.launches).filteredOn(l -> l.startsWith("etl.load_")).singleElement()
+        .satisfies(l -> assertThat(l).startsWith(taskB + "@"));
+    assertThat(new JsonArray(cluster.fx.get(m.url("/v1/jobs/etl.load/runs")).body())).isEmpty();
+  }
+
+  @Test
   void placement_hostnameIs_everyRunLandsOnThatAgent() throws Exception {
     SimulatedAgent b = cluster.agent("agent-b.example", "cpus:4;mem:4096;disk:10000");
     createJob("""

@@ -7,6 +7,7 @@ import io.mezzo.metronome.model.Problem;
 import io.mezzo.metronome.model.ScheduleSpec;
 import io.mezzo.metronome.model.Validator;
 import io.mezzo.metronome.schedule.Decision;
+import io.mezzo.metronome.schedule.DependencyTrigger;
 import io.mezzo.metronome.schedule.JobRun;
 import io.mezzo.metronome.schedule.JobRunTask;
 import io.mezzo.metronome.schedule.RunIds;
@@ -26,6 +27,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -223,9 +225,27 @@ public final class JobManager {
         problems.add(new Problem("/dependencies/" + i + "/id", List.of("Job '" + dep + "' does not exist")));
       }
     }
+    if (problems.isEmpty() && dependsOn(spec.dependencies(), spec.id(), new HashSet<>())) {
+      problems.add(new Problem("/dependencies", List.of("dependencies form a cycle through '" + spec.id() + "'")));
+    }
     if (!problems.isEmpty()) {
       throw Failures.notValid(problems);
     }
+  }
+
+  /** Whether {@code target} is reachable from {@code dependencies} through the stored jobs' dependencies. */
+  private boolean dependsOn(List<JobSpec.JobDependency> dependencies, String target, Set<String> seen) {
+    for (JobSpec.JobDependency dependency : dependencies) {
+      String id = dependency.id();
+      if (id.equals(target)) {
+        return true;
+      }
+      JobEntry next = jobs.get(id);
+      if (seen.add(id) && next != null && dependsOn(next.spec().dependencies(), target, seen)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   // ---- schedules ----------------------------------------------------------------------------------
@@ -285,10 +305,18 @@ public final class JobManager {
 
   // ---- runs ---------------------------------------------------------------------------------------
 
-  /** Starts a run now (status INITIAL) and hands it to the launcher. */
+  /**
+   * Starts a run now (status INITIAL) and hands it to the launcher. As in Metronome since #353, a job with a
+   * {@code FORBID} schedule refuses a manual run while one of its runs is live (409).
+   */
   public Future<JobRun> startRun(String jobId) {
     return serial(() -> {
       JobEntry entry = require(jobId);
+      boolean forbid = entry.schedules().stream()
+          .anyMatch(s -> ScheduleSpec.ConcurrencyPolicy.FORBID.name().equals(s.schedule().concurrencyPolicy()));
+      if (forbid && !entry.runs.isEmpty()) {
+        throw Failures.conflict("Concurrent JobRun not allowed " + jobId);
+      }
       Instant now = clock.instant();
       JobRun run = JobRun.manual(RunIds.manual(now, random), jobId, now);
       return createRun(entry, run).map(v -> {
@@ -427,6 +455,7 @@ public final class JobManager {
     return serial(() -> (stale ? reload() : Future.<Void>succeededFuture())
         .compose(v -> expire())
         .compose(v -> decide())
+        .compose(v -> triggerDependents())
         .map(v -> {
           Instant now = clock.instant();
           for (JobEntry entry : jobs.values()) {
@@ -488,6 +517,32 @@ public final class JobManager {
       }
       return Future.all(cursors).mapEmpty();
     });
+  }
+
+  /** Creates the runs of jobs whose dependencies succeeded since their newest run ({@link DependencyTrigger}). */
+  private Future<Void> triggerDependents() {
+    Instant now = clock.instant();
+    List<Future<Void>> creates = new ArrayList<>();
+    for (JobEntry entry : jobs.values()) {
+      List<String> dependencies = entry.spec().dependencies().stream().map(JobSpec.JobDependency::id).toList();
+      if (dependencies.isEmpty()) {
+        continue;
+      }
+      Map<String, JobRun> latest = new HashMap<>();
+      for (String dependency : dependencies) {
+        JobEntry parent = jobs.get(dependency);
+        if (parent != null) {
+          parent.history().latest().ifPresent(r -> latest.put(dependency, r));
+        }
+      }
+      List<JobRun> own = new ArrayList<>(entry.liveRuns());
+      own.addAll(entry.history().runs());
+      DependencyTrigger.due(entry.id(), dependencies, latest, own, now).ifPresent(run -> {
+        LOG.info("Starting run '" + run.id() + "' of job '" + entry.id() + "': every dependency succeeded");
+        creates.add(createRun(entry, run).onSuccess(v -> launch(entry, run, now)));
+      });
+    }
+    return Future.all(creates).mapEmpty();
   }
 
   // ---- plumbing -----------------------------------------------------------------------------------

@@ -46,6 +46,23 @@ public final class RunIds {
     return id.toString();
   }
 
+  /**
+   * The id of the run a dependency starts: the newest completion among the triggering runs, then characters
+   * derived from the job and the triggering runs' ids.
+   */
+  public static String forDependencies(String jobId, java.util.List<JobRun> triggering) {
+    Instant stamp = triggering.stream().map(JobRun::completedAt).max(java.util.Comparator.naturalOrder())
+        .orElseThrow();
+    String key = jobId + "<-" + String.join(",", triggering.stream().map(r -> r.jobId() + "/" + r.id()).sorted()
+        .toList());
+    byte[] digest = sha256(key);
+    StringBuilder id = new StringBuilder(STAMP.format(stamp));
+    for (int i = 0; i < SUFFIX; i++) {
+      id.append(ALPHABET.charAt(Byte.toUnsignedInt(digest[i]) % ALPHABET.length()));
+    }
+    return id.toString();
+  }
+
   private static byte[] sha256(String text) {
     try {
       return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));

@@ -40,6 +40,12 @@ public record JobHistory(long successCount, long failureCount, Instant lastSucce
         || failedFinishedRuns.stream().anyMatch(r -> r.id().equals(runId));
   }
 
+  /** The newest finished run of either outcome, if any is kept. */
+  public java.util.Optional<JobRun> latest() {
+    return runs().stream().filter(r -> r.completedAt() != null)
+        .max(java.util.Comparator.comparing(JobRun::completedAt));
+  }
+
   /** Every run kept, both outcomes. */
   public List<JobRun> runs() {
     List<JobRun> all = new ArrayList<>(successfulFinishedRuns);

@@ -57,6 +57,15 @@ final class MasterRegistry {
   /** Reads the whole registry (a new leader does this before it serves). */
   Future<Contents> load() {
     return vertx.executeBlocking(() -> {
+      // The parents exist before any write: a background create that first has to make its parents
+      // retries later and may land after a newer write of the same record.
+      for (String dir : List.of("/registry/frameworks", "/registry/agents", "/registry/gone")) {
+        try {
+          curator.create().creatingParentsIfNeeded().forPath(root + dir);
+        } catch (KeeperException.NodeExistsException e) {
+          // already there
+        }
+      }
       Map<String, FrameworkInfo> frameworks = new HashMap<>();
       for (Map.Entry<String, String> e : read(root + "/registry/frameworks").entrySet()) {
         frameworks.put(e.getKey(), MesosJson.parse(e.getValue(), FrameworkInfo.getDefaultInstance()));

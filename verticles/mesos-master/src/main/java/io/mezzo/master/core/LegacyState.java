@@ -209,6 +209,7 @@ public final class LegacyState {
         .put("used_resources", resources(used.toResources()))
         .put("offered_resources", resources(offered.toResources()))
         .put("unreserved_resources", resources(a.total.forRole("*").toResources()))
+        .put("reserved_resources", reservedResources(a))
         .put("attributes", attributes)
         .put("active", a.active)
         .put("deactivated", !a.active)
@@ -244,6 +245,20 @@ public final class LegacyState {
   }
 
   /** Flat resources: scalars as numbers, ranges as {@code "[a-b, c-d]"}, sets as {@code "{x,y}"}. */
+  /** Mesos's {@code reserved_resources}: the agent's reserved resources per role. */
+  private static JsonObject reservedResources(AgentRecord a) {
+    JsonObject out = new JsonObject();
+    java.util.Set<String> roles = new java.util.TreeSet<>();
+    for (Resource r : a.total.toResources()) {
+      roles.add(io.mezzo.mesos.proto.Resources.roleOf(r));
+    }
+    roles.remove("*");
+    for (String role : roles) {
+      out.put(role, resources(a.total.forRole(role).toResources()));
+    }
+    return out;
+  }
+
   public static JsonObject resources(List<Resource> list) {
     JsonObject out = new JsonObject().put("cpus", 0.0).put("mem", 0.0).put("disk", 0.0).put("gpus", 0.0);
     for (Resource r : list) {

@@ -517,7 +517,7 @@ public final class Master {
       String offerId = info.getId() + "-O" + nextOfferId++;
       boolean multiRole = fw.hasCapability(FrameworkInfo.Capability.Type.MULTI_ROLE);
       List<Resource> resources = new ArrayList<>();
-      for (Resource r : grant.resources().toResources()) {
+      for (Resource r : agents.reservations(grant.agentId()).decorate(grant.resources().toResources())) {
         resources.add(multiRole ? r.toBuilder().setAllocationInfo(Resource.AllocationInfo.newBuilder().setRole(grant.role())).build() : r);
       }
       Offer.Builder offer = Offer.newBuilder()
@@ -631,6 +631,24 @@ public final class Master {
       frameworks.put(e.getKey(), fw);
     }
     agents.recover(registeredAgents, goneAgents);
+  }
+
+  // ---- dynamic reservations (operator API) -----------------------------------------------------
+
+  /** An operator call's answer: HTTP status and plain-text body. */
+  public record OperatorResult(int status, String message) {
+  }
+
+  /** RESERVE_RESOURCES: 200, 400 for an unknown agent or invalid resources, 409 when they are not free. */
+  public OperatorResult reserveResources(String agentId, List<Resource> resources) {
+    ReservationOps.Outcome o = ReservationOps.reserveResources(this, agentId, resources);
+    return new OperatorResult(o.status(), o.message());
+  }
+
+  /** UNRESERVE_RESOURCES: 200, 400 for an unknown agent or invalid resources, 409 when not reserved or in use. */
+  public OperatorResult unreserveResources(String agentId, List<Resource> resources) {
+    ReservationOps.Outcome o = ReservationOps.unreserveResources(this, agentId, resources);
+    return new OperatorResult(o.status(), o.message());
   }
 
   // ---- weights and quota ------------------------------------------------------------------------

@@ -33,6 +33,8 @@ public final class MasterAgents {
   private final Map<String, AgentInfo> recovering = new HashMap<>();
   private final Map<String, AgentInfo> unreachable = new LinkedHashMap<>();
   private final Set<String> gone = new HashSet<>();
+  /** Dynamic reservations per agent id; they outlive unreachability and come back from the registry. */
+  private final Map<String, Reservations> reservations = new HashMap<>();
   private long nextAgentId;
 
   MasterAgents(Master master) {
@@ -120,7 +122,7 @@ public final class MasterAgents {
     AgentRecord agent = agents.get(agentId);
     boolean added = agent == null;
     if (agent == null) {
-      agent = new AgentRecord(agentId, withId, pid, ResourceBag.of(info.getResourcesList()));
+      agent = new AgentRecord(agentId, withId, pid, reservations(agentId).applyTo(ResourceBag.of(info.getResourcesList())));
       agent.registeredTime = now;
       agents.put(agentId, agent);
     } else {
@@ -130,7 +132,7 @@ public final class MasterAgents {
       master.allocator.removeAgent(agentId);
       agent.info = withId;
       agent.pid = pid;
-      agent.total = ResourceBag.of(info.getResourcesList());
+      agent.total = reservations(agentId).applyTo(ResourceBag.of(info.getResourcesList()));
     }
     agent.version = version;
     agent.reregisteredTime = now;
@@ -186,7 +188,7 @@ public final class MasterAgents {
     if (!agent.active) {
       master.allocator.deactivateAgent(agentId);
     }
-    master.outbox.registryChanged(new RegistryRecord(RegistryRecord.Kind.AGENT, agentId, MesosJson.print(withId)));
+    master.outbox.registryChanged(registryRecord(agent));
     if (added) {
       master.agentAdded(agent);
     }
@@ -287,6 +289,7 @@ public final class MasterAgents {
     unreachable.remove(agentId);
     recovering.remove(agentId);
     gone.add(agentId);
+    reservations.remove(agentId);
     master.outbox.registryChanged(new RegistryRecord(RegistryRecord.Kind.GONE_AGENT, agentId, ""));
     return true;
   }
@@ -333,6 +336,12 @@ public final class MasterAgents {
 
   void recover(Map<String, AgentInfo> registered, Set<String> goneIds) {
     recovering.putAll(registered);
+    registered.forEach((id, info) -> {
+      Reservations r = Reservations.from(info.getResourcesList());
+      if (!r.isEmpty()) {
+        reservations.put(id, r);
+      }
+    });
     gone.addAll(goneIds);
     recoveryDeadline = master.clock.instant().plus(master.options.agentReregisterTimeout());
   }
@@ -345,5 +354,45 @@ public final class MasterAgents {
       recovering.clear();
       recoveryDeadline = null;
     }
+  }
+
+  Reservations reservations(String agentId) {
+    return reservations.getOrDefault(agentId, Reservations.NONE);
+  }
+
+  /**
+   * The agent's dynamic reservations become {@code next}: its total changes, the allocator learns
+   * the agent again (with what tasks, outstanding offers and {@code held} hold, per framework) and
+   * the registry keeps the new total.
+   */
+  void changeReservations(AgentRecord agent, Reservations next, Map<String, ResourceBag> held) {
+    if (next.isEmpty()) {
+      reservations.remove(agent.id);
+    } else {
+      reservations.put(agent.id, next);
+    }
+    agent.total = next.applyTo(ResourceBag.of(agent.info.getResourcesList()));
+    Map<String, ResourceBag> used = new HashMap<>(agent.usedByFramework());
+    agent.offered.forEach((offerId, bag) -> {
+      OfferRecord offer = master.offers.get(offerId);
+      if (offer != null) {
+        used.merge(offer.frameworkId(), bag, ResourceBag::add);
+      }
+    });
+    held.forEach((fw, bag) -> used.merge(fw, bag, ResourceBag::add));
+    master.allocator.removeAgent(agent.id);
+    master.allocator.addAgent(agent.id, agent.total, used);
+    if (!agent.active) {
+      master.allocator.deactivateAgent(agent.id);
+    }
+    master.outbox.registryChanged(registryRecord(agent));
+  }
+
+  /** The registry keeps the AgentInfo with the agent's total, dynamic reservations included. */
+  private RegistryRecord registryRecord(AgentRecord agent) {
+    Reservations r = reservations(agent.id);
+    AgentInfo info = r.isEmpty() ? agent.info
+        : agent.info.toBuilder().clearResources().addAllResources(r.decorate(agent.total.toResources())).build();
+    return new RegistryRecord(RegistryRecord.Kind.AGENT, agent.id, MesosJson.print(info));
   }
 }

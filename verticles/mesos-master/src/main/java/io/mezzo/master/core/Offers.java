@@ -109,8 +109,10 @@ final class Offers {
             }
           }
         }
+        case RESERVE -> remaining = ReservationOps.reserve(master, fw, agent, remaining, op.getReserve().getResourcesList());
+        case UNRESERVE -> remaining = ReservationOps.unreserve(master, fw, agent, remaining, op.getUnreserve().getResourcesList());
         default -> {
-          // RESERVE, UNRESERVE, CREATE, DESTROY and the volume/disk operations are not carried out yet;
+          // CREATE, DESTROY and the volume/disk operations are not carried out yet;
           // their resources stay in the unused part and go back to the pool below.
         }
       }

@@ -25,7 +25,7 @@ public final class StateViews {
         .setDeactivated(!a.active)
         .setPid("slave(1)@" + (a.info.getHostname()) + ":" + a.info.getPort())
         .setRegisteredTime(Master.time(a.registeredTime))
-        .addAllTotalResources(a.total.toResources())
+        .addAllTotalResources(master.agents.reservations(a.id).decorate(a.total.toResources()))
         .addAllAllocatedResources(a.used().add(a.offeredTotal()).toResources())
         .addAllOfferedResources(a.offeredTotal().toResources())
         .setVersion(a.version != null ? a.version : Master.VERSION);

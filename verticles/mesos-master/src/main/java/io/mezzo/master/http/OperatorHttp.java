@@ -195,6 +195,16 @@ public final class OperatorHttp {
                 .setMaxGracePeriod(DurationInfo.newBuilder().setNanoseconds(grace == null ? 0 : grace)))
             .build(), grace);
       });
+      case RESERVE_RESOURCES -> {
+        Master.OperatorResult r = master.reserveResources(call.getReserveResources().getAgentId().getValue(),
+            call.getReserveResources().getResourcesList());
+        MesosHttp.text(ctx, r.status(), r.message());
+      }
+      case UNRESERVE_RESOURCES -> {
+        Master.OperatorResult r = master.unreserveResources(call.getUnreserveResources().getAgentId().getValue(),
+            call.getUnreserveResources().getResourcesList());
+        MesosHttp.text(ctx, r.status(), r.message());
+      }
       case START_MAINTENANCE, STOP_MAINTENANCE, UPDATE_MAINTENANCE_SCHEDULE -> MesosHttp.text(ctx, 200, "");
       default -> MesosHttp.text(ctx, 501, "Call type " + call.getType() + " is not supported by this master");
     }

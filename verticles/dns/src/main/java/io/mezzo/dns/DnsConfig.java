@@ -87,7 +87,7 @@ public record DnsConfig(boolean enabled, int port, String httpHost, String dnsHo
         .port("resolv_conf.probe_port", resolvConf.probePort());
     for (int i = 0; i < resolvConf.probe().size(); i++) {
       String ip = resolvConf.probe().get(i);
-      checks.that("resolv_conf.probe[" + i + "]", io.mezzo.dns.state.Ips.parse(ip) != null, "must be an IP address, got '" + ip + "'");
+      checks.that("resolv_conf.probe[" + i + "]", io.mezzo.common.net.Ips.parse(ip) != null, "must be an IP address, got '" + ip + "'");
     }
     for (int i = 0; i < masterUrls.size(); i++) {
       String u = masterUrls.get(i);

@@ -1,7 +1,5 @@
 package io.mezzo.dns;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mezzo.common.component.ComponentContext;
 import io.mezzo.common.config.ConfigBinder;
 import io.mezzo.common.health.HealthReporter;
@@ -90,14 +88,7 @@ public final class DnsVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    ObjectNode tree = ConfigBinder.tree(DnsConfig.DEFAULTS);
-    try {
-      // through text, so JsonArray/JsonObject values inside the deployment config become plain JSON
-      tree.setAll((ObjectNode) ConfigBinder.MAPPER.readTree(config().encode()));
-    } catch (JsonProcessingException e) {
-      return Future.failedFuture(e);
-    }
-    config = ConfigBinder.bind(tree, DnsConfig.class, "dns");
+    config = ConfigBinder.bindOverDefaults(config(), DnsConfig.DEFAULTS, DnsConfig.class, "dns");
     source = sources.apply(config);
     builder = new RecordBuilder(config.recordsOptions().withNameservers(nameservers(config.dnsHost())), clock);
     configuredMasters = config.masters().stream().map(DnsVerticle::master).toList();
@@ -210,7 +201,7 @@ public final class DnsVerticle extends VerticleBase {
     for (String name : named.fieldNames()) {
       List<InetAddress> ips = new java.util.ArrayList<>();
       for (Object ip : named.getJsonArray(name, new io.vertx.core.json.JsonArray())) {
-        InetAddress parsed = ip instanceof String text ? io.mezzo.dns.state.Ips.parse(text) : null;
+        InetAddress parsed = ip instanceof String text ? io.mezzo.common.net.Ips.parse(text) : null;
         if (parsed != null) {
           ips.add(parsed);
         }
@@ -274,8 +265,8 @@ public final class DnsVerticle extends VerticleBase {
   /** The listen address, or every non-loopback interface address when listening on all of them. */
   static List<String> nameservers(String host) {
     if (!host.equals("0.0.0.0") && !host.equals("::")) {
-      return io.mezzo.dns.state.Ips.literalOrNull(host) == null ? List.of()
-          : List.of(io.mezzo.dns.state.Ips.literalOrNull(host));
+      return io.mezzo.common.net.Ips.literalOrNull(host) == null ? List.of()
+          : List.of(io.mezzo.common.net.Ips.literalOrNull(host));
     }
     List<String> ips = new ArrayList<>();
     try {

@@ -1,7 +1,5 @@
 package io.mezzo.l4lb;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mezzo.common.component.ComponentContext;
 import io.mezzo.common.config.ConfigBinder;
 import io.mezzo.common.health.HealthReporter;
@@ -87,13 +85,7 @@ public final class L4lbVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    ObjectNode tree = ConfigBinder.tree(L4lbConfig.DEFAULTS);
-    try {
-      tree.setAll((ObjectNode) ConfigBinder.MAPPER.readTree(config().encode()));
-    } catch (JsonProcessingException e) {
-      return Future.failedFuture(e);
-    }
-    config = ConfigBinder.bind(tree, L4lbConfig.class, "l4lb");
+    config = ConfigBinder.bindOverDefaults(config(), L4lbConfig.DEFAULTS, L4lbConfig.class, "l4lb");
     source = sources.apply(config);
     range = config.range();
     balancer = new Balancer(clock, random, Duration.ofMillis(config.backoffInitialMs()),

@@ -47,6 +47,21 @@ public final class ConfigBinder {
     return bind(MAPPER.valueToTree(json.getMap()), type, section);
   }
 
+  /**
+   * Binds a deployment config laid key by key over the section's defaults, so a caller (a test, an
+   * embedding) may pass only the keys it changes; the launcher passes whole sections anyway.
+   */
+  public static <T extends ConfigSection> T bindOverDefaults(JsonObject json, T defaults, Class<T> type, String section) {
+    ObjectNode tree = tree(defaults);
+    try {
+      // through text, so JsonArray/JsonObject values inside the deployment config become plain JSON
+      tree.setAll((ObjectNode) MAPPER.readTree(json.encode()));
+    } catch (JsonProcessingException e) {
+      throw new ConfigException(section, firstLine(e.getOriginalMessage()));
+    }
+    return bind(tree, type, section);
+  }
+
   /** Binds one section and validates it; throws {@link ConfigException} naming {@code section.key}. */
   public static <T extends ConfigSection> T bind(JsonNode node, Class<T> type, String section) {
     T value;

@@ -4,7 +4,7 @@ import io.mezzo.dns.state.Agent;
 import io.mezzo.dns.state.ClusterState;
 import io.mezzo.dns.state.DiscoveryInfo;
 import io.mezzo.dns.state.Framework;
-import io.mezzo.dns.state.Ips;
+import io.mezzo.common.net.Ips;
 import io.mezzo.dns.state.Master;
 import io.mezzo.dns.state.Task;
 import java.net.InetAddress;

@@ -1,6 +1,6 @@
 package io.mezzo.dns.server;
 
-import io.mezzo.dns.state.Ips;
+import io.mezzo.common.net.Ips;
 
 /** An upstream resolver: an IP literal and a port (53 unless given). */
 public record Upstream(String host, int port) {

@@ -1,5 +1,6 @@
 package io.mezzo.l4lb.state;
 
+import io.mezzo.common.net.Ips;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.mezzo.l4lb.state;
 
+import io.mezzo.common.net.Ips;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

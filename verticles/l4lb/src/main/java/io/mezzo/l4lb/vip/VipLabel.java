@@ -1,6 +1,6 @@
 package io.mezzo.l4lb.vip;
 
-import io.mezzo.l4lb.state.Ips;
+import io.mezzo.common.net.Ips;
 import java.util.Optional;
 
 /**

@@ -1,4 +1,4 @@
-package io.mezzo.l4lb.state;
+package io.mezzo.common.net;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

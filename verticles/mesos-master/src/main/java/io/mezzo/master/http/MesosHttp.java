@@ -101,6 +101,36 @@ public final class MesosHttp {
     return (semicolon < 0 ? headerValue : headerValue.substring(0, semicolon)).trim().toLowerCase(java.util.Locale.ROOT);
   }
 
+  /** A request that passed the ladder: its encoding and its parsed, validated call. */
+  public record Admitted<M>(String encoding, M call) {
+  }
+
+  /**
+   * The whole ladder up to a validated call: leadership, method, Content-Type, parsing (400 "Failed
+   * to parse ..."), then {@code validator} (400 "Failed to validate {@code what}: ..."). Returns null
+   * when an answer was already sent.
+   */
+  public static <M extends Message> Admitted<M> admitCall(RoutingContext ctx, Leadership leadership, M prototype,
+                                                          String what, java.util.function.Function<M, String> validator) {
+    String encoding = admit(ctx, leadership);
+    if (encoding == null) {
+      return null;
+    }
+    M call;
+    try {
+      call = parse(ctx.body().buffer(), encoding, prototype, what);
+    } catch (BadBody e) {
+      text(ctx, 400, e.getMessage());
+      return null;
+    }
+    String invalid = validator.apply(call);
+    if (invalid != null) {
+      text(ctx, 400, "Failed to validate " + what + ": " + invalid);
+      return null;
+    }
+    return new Admitted<>(encoding, call);
+  }
+
   /** The response encoding an {@code Accept} header asks for (JSON preferred), or null when neither is acceptable. */
   public static String accept(RoutingContext ctx, String defaultType) {
     String accept = ctx.request().getHeader("accept");

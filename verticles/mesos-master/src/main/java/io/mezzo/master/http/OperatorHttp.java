@@ -77,23 +77,12 @@ public final class OperatorHttp {
   }
 
   public void handle(RoutingContext ctx) {
-    String encoding = MesosHttp.admit(ctx, leadership);
-    if (encoding == null) {
+    MesosHttp.Admitted<Call> admitted = MesosHttp.admitCall(ctx, leadership, Call.getDefaultInstance(), "master::Call", OperatorHttp::validate);
+    if (admitted == null) {
       return;
     }
     Master master = leadership.leading().orElseThrow();
-    Call call;
-    try {
-      call = MesosHttp.parse(ctx.body().buffer(), encoding, Call.getDefaultInstance(), "master::Call");
-    } catch (MesosHttp.BadBody e) {
-      MesosHttp.text(ctx, 400, e.getMessage());
-      return;
-    }
-    String invalid = validate(call);
-    if (invalid != null) {
-      MesosHttp.text(ctx, 400, "Failed to validate master::Call: " + invalid);
-      return;
-    }
+    Call call = admitted.call();
     String accept = MesosHttp.accept(ctx, MesosHttp.JSON);
     if (accept == null) {
       MesosHttp.text(ctx, 406, "Expecting 'Accept' to allow " + MesosHttp.JSON + " or " + MesosHttp.PROTOBUF);

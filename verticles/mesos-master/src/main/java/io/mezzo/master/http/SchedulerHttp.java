@@ -20,23 +20,12 @@ public final class SchedulerHttp {
   }
 
   public void handle(RoutingContext ctx) {
-    String encoding = MesosHttp.admit(ctx, leadership);
-    if (encoding == null) {
+    MesosHttp.Admitted<Call> admitted = MesosHttp.admitCall(ctx, leadership, Call.getDefaultInstance(), "scheduler::Call", SchedulerHttp::validate);
+    if (admitted == null) {
       return;
     }
     Master master = leadership.leading().orElseThrow();
-    Call call;
-    try {
-      call = MesosHttp.parse(ctx.body().buffer(), encoding, Call.getDefaultInstance(), "scheduler::Call");
-    } catch (MesosHttp.BadBody e) {
-      MesosHttp.text(ctx, 400, e.getMessage());
-      return;
-    }
-    String invalid = validate(call);
-    if (invalid != null) {
-      MesosHttp.text(ctx, 400, "Failed to validate scheduler::Call: " + invalid);
-      return;
-    }
+    Call call = admitted.call();
     if (call.getType() == Call.Type.SUBSCRIBE) {
       subscribe(ctx, master, call);
       return;

@@ -68,10 +68,7 @@ final class TaskRecord {
   }
 
   static boolean isTerminal(TaskState s) {
-    return switch (s) {
-      case TASK_FINISHED, TASK_FAILED, TASK_KILLED, TASK_ERROR, TASK_DROPPED, TASK_GONE, TASK_GONE_BY_OPERATOR, TASK_LOST -> true;
-      default -> false;
-    };
+    return io.mezzo.mesos.proto.TaskStates.isTerminal(s);
   }
 
   private void checkJson() {

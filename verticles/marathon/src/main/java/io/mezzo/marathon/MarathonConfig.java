@@ -29,6 +29,10 @@ import io.mezzo.common.config.Checks;
  * @param reconciliationIntervalSeconds  period of implicit reconciliation ({@code --reconciliation_interval})
  * @param reconciliationTimeoutSeconds   a new leader waits at most this long for reconciliation answers before it
  *                                 launches and kills again (tasks still unanswered keep their stored state)
+ * @param healthKillsPerApp        at most this many kills of instances failing Marathon's health checks per app
+ *                                 within any {@code health_kill_window_seconds}
+ * @param healthKillsTotal         the same over all apps together
+ * @param healthKillWindowSeconds  the sliding window of both health kill limits
  */
 public record MarathonConfig(boolean enabled, int port, String hostname, String zkPath, int eventBufferSize,
                              int eventStreamMaxOutstanding, int zkMaxVersions, int progressDeadlineSeconds,
@@ -36,11 +40,12 @@ public record MarathonConfig(boolean enabled, int port, String hostname, String 
                              int leaderProxyTimeoutMs, String master, String masterZkPath, String mesosRole,
                              String mesosUser, String frameworkName, int failoverTimeoutSeconds,
                              int declineOfferSeconds, int minReviveIntervalMs, int reconciliationIntervalSeconds,
-                             int reconciliationTimeoutSeconds) implements ComponentConfig {
+                             int reconciliationTimeoutSeconds, int healthKillsPerApp, int healthKillsTotal,
+                             int healthKillWindowSeconds) implements ComponentConfig {
 
   public static final MarathonConfig DEFAULTS = new MarathonConfig(true, 8080, "", "/marathon", 10_000,
       4 * 1024 * 1024, 50, 600, 100, 1024 * 1024, 1_000, 30_000, "zk", "/mesos", "*", "", "marathon",
-      7 * 86_400, 120, 5_000, 600, 30);
+      7 * 86_400, 120, 5_000, 600, 30, 1, 10, 30);
 
   /** {@code master} value for ZooKeeper detection. */
   public static final String MASTER_ZK = "zk";
@@ -71,7 +76,10 @@ public record MarathonConfig(boolean enabled, int port, String hostname, String 
         .range("decline_offer_seconds", declineOfferSeconds, 0, 86_400)
         .range("min_revive_interval_ms", minReviveIntervalMs, 0, 3_600_000)
         .range("reconciliation_interval_seconds", reconciliationIntervalSeconds, 1, 86_400)
-        .range("reconciliation_timeout_seconds", reconciliationTimeoutSeconds, 1, 3_600);
+        .range("reconciliation_timeout_seconds", reconciliationTimeoutSeconds, 1, 3_600)
+        .range("health_kills_per_app", healthKillsPerApp, 1, 100_000)
+        .range("health_kills_total", healthKillsTotal, 1, 1_000_000)
+        .range("health_kill_window_seconds", healthKillWindowSeconds, 1, 86_400);
   }
 
   /** The master URLs when {@code master} lists them; empty for {@code zk} and {@code none}. */

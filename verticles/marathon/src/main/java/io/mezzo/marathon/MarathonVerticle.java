@@ -131,7 +131,8 @@ public final class MarathonVerticle extends VerticleBase implements MarathonNode
       }
       MarathonCore fresh = new MarathonCore(vertx, clock, store, events, launcher, new MarathonCore.Options(
           Duration.ofSeconds(config.progressDeadlineSeconds()), config.maxRunningDeployments(),
-          config.scaleCheckIntervalMs()), this::storeFailed);
+          config.scaleCheckIntervalMs(), config.healthKillsPerApp(), config.healthKillsTotal(),
+          Duration.ofSeconds(config.healthKillWindowSeconds())), this::storeFailed);
       fresh.recover(loaded);
       core = fresh;
       leaderAddress = self;

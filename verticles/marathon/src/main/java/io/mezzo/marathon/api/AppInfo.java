@@ -54,7 +54,7 @@ final class AppInfo {
       out.put("readinessCheckResults", new JsonArray());
     }
     if (embeds.contains(Embed.TASKS)) {
-      out.put("tasks", tasks(instances, app));
+      out.put("tasks", tasks(core, instances, app));
     }
     if (embeds.contains(Embed.LAST_TASK_FAILURE)) {
       core.lastTaskFailure(app.id()).ifPresent(f -> out.put("lastTaskFailure", f));
@@ -70,9 +70,10 @@ final class AppInfo {
     return out;
   }
 
-  static JsonArray tasks(List<Instance> instances, AppDefinition app) {
+  static JsonArray tasks(MarathonCore core, List<Instance> instances, AppDefinition app) {
     JsonArray tasks = new JsonArray();
-    instances.stream().filter(i -> i.condition().isLaunched()).forEach(i -> tasks.add(Views.task(i, app)));
+    instances.stream().filter(i -> i.condition().isLaunched())
+        .forEach(i -> tasks.add(Views.task(i, app, core.healthResults(i.instanceId()))));
     return tasks;
   }
 

@@ -183,7 +183,7 @@ final class AppsApi {
   private void tasks(RoutingContext ctx) {
     String id = appId(ctx);
     AppDefinition app = existing(id);
-    Http.ok(ctx, new JsonObject().put("tasks", AppInfo.tasks(core().instances().ofApp(id), app)));
+    Http.ok(ctx, new JsonObject().put("tasks", AppInfo.tasks(core(), core().instances().ofApp(id), app)));
   }
 
   private void killMany(RoutingContext ctx) {

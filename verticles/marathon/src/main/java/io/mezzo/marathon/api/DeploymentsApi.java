@@ -66,7 +66,7 @@ final class DeploymentsApi {
     JsonArray tasks = new JsonArray();
     for (Instance i : core.instances().all()) {
       if (i.condition().isLaunched() && (wanted.isEmpty() || wanted.contains(i.condition()))) {
-        tasks.add(Views.task(i, apps.get(i.appId())));
+        tasks.add(Views.task(i, apps.get(i.appId()), core.healthResults(i.instanceId())));
       }
     }
     Http.ok(ctx, new JsonObject().put("tasks", tasks));

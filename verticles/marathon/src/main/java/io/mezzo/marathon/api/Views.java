@@ -80,6 +80,14 @@ public final class Views {
 
   /** A task as {@code /v2/tasks} and {@code /v2/apps/{id}/tasks} show it. */
   public static JsonObject task(Instance i, AppDefinition app) {
+    return task(i, app, null);
+  }
+
+  /**
+   * A task with the results of the health checks Marathon runs itself ({@code marathonChecks}, null when it runs
+   * none for this instance); otherwise the health the agent reported.
+   */
+  public static JsonObject task(Instance i, AppDefinition app, JsonArray marathonChecks) {
     JsonArray servicePorts = new JsonArray();
     if (app != null) {
       app.portDefinitions().stream().map(PortDefinition::port).forEach(servicePorts::add);
@@ -89,7 +97,9 @@ public final class Views {
         .put("slaveId", i.agentId()).put("state", i.condition().mesosState())
         .put("stagedAt", i.stagedAt()).put("startedAt", i.startedAt()).put("version", i.appVersion())
         .put("ipAddresses", new JsonArray()).put("localVolumes", new JsonArray());
-    if (app != null && !app.healthChecks().isEmpty()) {
+    if (marathonChecks != null) {
+      out.put("healthCheckResults", marathonChecks);
+    } else if (app != null && !app.healthChecks().isEmpty()) {
       JsonArray results = new JsonArray();
       if (i.healthy() != null) {
         results.add(new JsonObject().put("alive", i.healthy()).put("consecutiveFailures", i.healthy() ? 0 : 1)

@@ -70,6 +70,15 @@ public final class InstanceTracker implements InstanceLauncher.StatusListener {
     return after;
   }
 
+  /** Records a health result of Marathon's own checks for a running instance. */
+  public void health(Instance instance, boolean healthy) {
+    Instance before = instances.get(instance.instanceId());
+    if (before == null || before.condition() != Condition.RUNNING || Boolean.valueOf(healthy).equals(before.healthy())) {
+      return;
+    }
+    apply(before, before.with(before.condition(), healthy), null);
+  }
+
   @Override
   public void statusUpdate(StatusUpdate u) {
     Instance before = instances.get(Instance.instanceIdOf(u.instanceId()));
@@ -77,7 +86,10 @@ public final class InstanceTracker implements InstanceLauncher.StatusListener {
       return;
     }
     String now = Versions.format(clock.instant());
-    Boolean healthy = u.condition() == Condition.RUNNING ? u.healthy() : u.condition().isTerminal() ? null : before.healthy();
+    // an update without a health result keeps the last one (Marathon's own checks, reconciliation answers)
+    Boolean healthy = u.condition() == Condition.RUNNING
+        ? (u.healthy() != null || before.condition() != Condition.RUNNING ? u.healthy() : before.healthy())
+        : u.condition().isTerminal() ? null : before.healthy();
     Instance after = before.with(u.condition(), healthy).placed(
         u.agentId() != null ? u.agentId() : before.agentId(),
         u.host() != null ? u.host() : before.host(),

@@ -8,6 +8,8 @@ import io.mezzo.marathon.deploy.DeploymentPlanner;
 import io.mezzo.marathon.deploy.DeploymentStep;
 import io.mezzo.marathon.deploy.ProgressDeadlines;
 import io.mezzo.marathon.events.EventStream;
+import io.mezzo.marathon.health.MarathonHealthChecks;
+import io.mezzo.marathon.launch.HealthKillLimiter;
 import io.mezzo.marathon.launch.LaunchBackoff;
 import io.mezzo.marathon.model.AppDefinition;
 import io.mezzo.marathon.model.Group;
@@ -42,8 +44,17 @@ import java.util.logging.Logger;
 public final class MarathonCore implements InstanceTracker.Listener {
   private static final Logger LOG = Logger.getLogger(MarathonCore.class.getName());
 
-  /** Limits of the core. {@code progressDeadline} zero disables deadlines. */
-  public record Options(Duration progressDeadline, int maxRunningDeployments, long tickMs) {
+  /**
+   * Limits of the core. {@code progressDeadline} zero disables deadlines. Kills of instances failing Marathon's
+   * health checks: at most {@code healthKillsPerApp} per app and {@code healthKillsTotal} over all apps within any
+   * {@code healthKillWindow}.
+   */
+  public record Options(Duration progressDeadline, int maxRunningDeployments, long tickMs, int healthKillsPerApp,
+                        int healthKillsTotal, Duration healthKillWindow) {
+
+    public Options(Duration progressDeadline, int maxRunningDeployments, long tickMs) {
+      this(progressDeadline, maxRunningDeployments, tickMs, 1, 10, Duration.ofSeconds(60));
+    }
   }
 
   /** The outcome of a command that started a deployment. */
@@ -63,6 +74,7 @@ public final class MarathonCore implements InstanceTracker.Listener {
   private final ProgressDeadlines deadlines;
   private final InstanceTracker tracker;
   private final DeploymentDriver driver;
+  private final MarathonHealthChecks health;
   private final Map<String, RunningDeployment> deployments = new LinkedHashMap<>();
   private final Map<String, JsonObject> lastFailures = new HashMap<>();
   private Group root = Groups.emptyRoot();
@@ -88,6 +100,48 @@ public final class MarathonCore implements InstanceTracker.Listener {
     this.deadlines = new ProgressDeadlines(clock, planner);
     this.tracker = new InstanceTracker(clock, this);
     this.driver = new DeploymentDriver(tracker, launcher, backoff);
+    this.health = new MarathonHealthChecks(vertx, clock, new HealthHost(), new HealthKillLimiter(clock,
+        options.healthKillsPerApp(), options.healthKillsTotal(), options.healthKillWindow()));
+  }
+
+  /** The leader as Marathon's own health checks see it. */
+  private final class HealthHost implements MarathonHealthChecks.Host {
+    @Override
+    public AppDefinition appOf(Instance instance) {
+      return appFor(instance.appId(), instance.runSpecVersion());
+    }
+
+    @Override
+    public Instance instance(String instanceId) {
+      return tracker.get(instanceId).orElse(null);
+    }
+
+    @Override
+    public List<Instance> instancesOf(String appId) {
+      return tracker.ofApp(appId);
+    }
+
+    @Override
+    public void healthChanged(Instance instance, boolean healthy) {
+      if (!closed) {
+        tracker.health(instance, healthy);
+      }
+    }
+
+    @Override
+    public void kill(String appId, List<Instance> instances) {
+      if (!closed && attached) {
+        driver.kill(appId, instances);
+        reconcileSoon();
+      }
+    }
+
+    @Override
+    public void publish(String type, JsonObject body) {
+      if (!closed) {
+        events.publish(type, body);
+      }
+    }
   }
 
   // ---- lifecycle ----------------------------------------------------------------------------------
@@ -115,6 +169,7 @@ public final class MarathonCore implements InstanceTracker.Listener {
       }
       attached = true;
       requeueUnlaunched();
+      List.copyOf(tracker.all()).forEach(health::instanceChanged);
       timer = vertx.setPeriodic(options.tickMs(), id -> tick());
       reconcileSoon();
     });
@@ -170,6 +225,7 @@ public final class MarathonCore implements InstanceTracker.Listener {
   public void close() {
     closed = true;
     vertx.cancelTimer(timer);
+    health.close();
     launcher.detach();
   }
 
@@ -193,6 +249,11 @@ public final class MarathonCore implements InstanceTracker.Listener {
 
   public Optional<String> frameworkId() {
     return Optional.ofNullable(frameworkId);
+  }
+
+  /** Results of the health checks Marathon runs for an instance; null when it runs none for it. */
+  public JsonArray healthResults(String instanceId) {
+    return health.results(instanceId);
   }
 
   /** True once the launcher has reconciled the instances of this leadership term. */
@@ -542,6 +603,23 @@ public final class MarathonCore implements InstanceTracker.Listener {
       persist(store.saveInstance(after));
     }
     Optional<AppDefinition> app = Groups.findApp(root, after.appId());
+    if (attached) {
+      health.instanceChanged(after);
+    }
+    if (before != null && after.healthy() != null && !after.healthy().equals(before.healthy())) {
+      String now = versions.now();
+      events.publish("instance_health_changed_event", new JsonObject().put("instanceId", after.instanceId())
+          .put("runSpecId", after.appId()).put("runSpecVersion", after.appVersion()).put("healthy", after.healthy())
+          .put("timestamp", now));
+      events.publish("health_status_changed_event", new JsonObject().put("appId", after.appId())
+          .put("instanceId", after.instanceId()).put("taskId", after.taskId()).put("version", after.appVersion())
+          .put("alive", after.healthy()).put("timestamp", now));
+    }
+    if (cause == null && before != null && app.isPresent() && DeploymentDriver.ready(app.get(), after)
+        && !DeploymentDriver.ready(app.get(), before)) {
+      deploymentsOf(after.appId()).forEach(d -> deadlines.progressed(d.id()));
+      reconcileSoon();
+    }
     if (cause != null) {
       String now = versions.now();
       events.publish("status_update_event", new JsonObject().put("slaveId", after.agentId())
@@ -553,14 +631,6 @@ public final class MarathonCore implements InstanceTracker.Listener {
           .put("condition", condition(after.condition())).put("runSpecId", after.appId())
           .put("agentId", after.agentId()).put("host", after.host()).put("runSpecVersion", after.appVersion())
           .put("timestamp", now));
-      if (after.healthy() != null && !after.healthy().equals(before.healthy())) {
-        events.publish("instance_health_changed_event", new JsonObject().put("instanceId", after.instanceId())
-            .put("runSpecId", after.appId()).put("runSpecVersion", after.appVersion()).put("healthy", after.healthy())
-            .put("timestamp", now));
-        events.publish("health_status_changed_event", new JsonObject().put("appId", after.appId())
-            .put("instanceId", after.instanceId()).put("version", after.appVersion()).put("alive", after.healthy())
-            .put("timestamp", now));
-      }
       if (after.condition().isFailure() && app.isPresent()) {
         backoff.failed(app.get());
         lastFailures.put(after.appId(), new JsonObject().put("appId", after.appId()).put("host", after.host())

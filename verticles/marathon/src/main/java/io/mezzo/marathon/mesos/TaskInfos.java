@@ -5,6 +5,7 @@ import io.mezzo.marathon.model.AppDefinition;
 import io.mezzo.marathon.model.Container;
 import io.mezzo.marathon.model.EnvVarValue;
 import io.mezzo.marathon.model.FetchUri;
+import io.mezzo.marathon.health.MarathonHealthChecks;
 import io.mezzo.marathon.model.HealthCheck;
 import io.mezzo.marathon.model.Network;
 import io.mezzo.marathon.model.PathId;
@@ -41,8 +42,8 @@ import org.apache.mesos.v1.Protos.TaskInfo;
  *       the app's user, else {@code defaultUser};
  *   <li>discovery: every port with its number, name, protocol (one entry per protocol of {@code "tcp,udp"}) and
  *       labels, so {@code VIP_n} labels reach DNS and the load balancer;
- *   <li>health check: the first health check as a Mesos check run by the executor (Marathon-side HTTP, HTTPS and
- *       TCP checks too, as their MESOS_ counterparts, until Marathon runs them itself);
+ *   <li>health check: the first {@code MESOS_HTTP}, {@code MESOS_HTTPS}, {@code MESOS_TCP} or {@code COMMAND} check,
+ *       run next to the task by the agent ({@code HTTP}, {@code HTTPS} and {@code TCP} checks Marathon runs itself);
  *   <li>kill policy from {@code taskKillGracePeriodSeconds}.
  * </ul>
  * Secret references in {@code env} are left out: there is no secret store yet.
@@ -68,9 +69,8 @@ public final class TaskInfos {
     if (container != null) {
       task.setContainer(container);
     }
-    if (!app.healthChecks().isEmpty()) {
-      task.setHealthCheck(healthCheck(app.healthChecks().get(0), hostPorts));
-    }
+    app.healthChecks().stream().filter(hc -> !MarathonHealthChecks.runByMarathon(hc)).findFirst()
+        .ifPresent(hc -> task.setHealthCheck(healthCheck(hc, hostPorts)));
     KillPolicy kill = killPolicy(app);
     if (kill != null) {
       task.setKillPolicy(kill);

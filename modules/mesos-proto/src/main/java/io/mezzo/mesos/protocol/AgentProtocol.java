@@ -8,6 +8,7 @@ package io.mezzo.mesos.protocol;
  * <pre>
  * agent  → master  REGISTER {agent_pid, agent_info, version}            reply {agent_id, master_id, ping_timeout_seconds}
  * agent  → master  REREGISTER {agent_id, agent_pid, agent_info, tasks[], frameworks[]}   reply {agent_id, master_id}
+ *                  (or tasks_protobuf instead of tasks[]: see {@link #TASKS_PROTOBUF})
  * agent  → master  STATUS_UPDATE {agent_id, framework_id, status}       reply {} once the master took it
  * agent  → master  UNREGISTER {agent_id}                                reply {}
  * master → agent   PING {master_id}                                     reply {} (no reply in time = a missed ping)
@@ -49,6 +50,57 @@ public final class AgentProtocol {
   public static final String ACKNOWLEDGE = "ACKNOWLEDGE";
   public static final String SHUTDOWN_FRAMEWORK = "SHUTDOWN_FRAMEWORK";
   public static final String FRAMEWORK_MESSAGE = "FRAMEWORK_MESSAGE";
+
+  /**
+   * Optional REREGISTER field in place of {@code tasks}: the agent's tasks as protobuf {@code Task}
+   * messages, each prefixed with its varint length, all in one Base64 string ({@link #encodeTasks}).
+   * Reading it is about ten times cheaper than Mesos-style JSON, which matters when a new leader
+   * takes 10,000 re-registrations at once; a master reads {@code tasks} when this field is absent.
+   */
+  public static final String TASKS_PROTOBUF = "tasks_protobuf";
+
+  /** The {@link #TASKS_PROTOBUF} form of {@code tasks}. */
+  public static String encodeTasks(java.util.List<org.apache.mesos.v1.Protos.Task> tasks) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(tasks.size() * 128);
+    try {
+      for (org.apache.mesos.v1.Protos.Task task : tasks) {
+        task.writeDelimitedTo(out);
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return java.util.Base64.getEncoder().encodeToString(out.toByteArray());
+  }
+
+  /**
+   * The tasks of a {@link #TASKS_PROTOBUF} field.
+   *
+   * @throws IllegalArgumentException when it is not Base64 or not a sequence of delimited {@code Task} messages
+   */
+  public static java.util.List<org.apache.mesos.v1.Protos.Task> decodeTasks(String encoded) {
+    byte[] bytes = java.util.Base64.getDecoder().decode(encoded);
+    com.google.protobuf.CodedInputStream in = com.google.protobuf.CodedInputStream.newInstance(bytes);
+    java.util.List<org.apache.mesos.v1.Protos.Task> tasks = new java.util.ArrayList<>();
+    try {
+      while (!in.isAtEnd()) {
+        int length = in.readRawVarint32();
+        if (length < 0 || length > bytes.length) {
+          throw new IllegalArgumentException("Bad task length " + length);
+        }
+        int limit = in.pushLimit(length);
+        org.apache.mesos.v1.Protos.Task task = org.apache.mesos.v1.Protos.Task.parseFrom(in);
+        in.checkLastTagWas(0);
+        in.popLimit(limit);
+        if (!task.isInitialized()) {
+          throw new IllegalArgumentException("Task is missing required fields");
+        }
+        tasks.add(task);
+      }
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("Malformed " + TASKS_PROTOBUF + ": " + e.getMessage(), e);
+    }
+    return tasks;
+  }
 
   /** Failure code: this master is not the leader (the agent should find the leader and retry). */
   public static final int NOT_LEADER = 503;

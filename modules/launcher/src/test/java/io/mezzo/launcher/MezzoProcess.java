@@ -47,6 +47,26 @@ final class MezzoProcess implements AutoCloseable {
     return new MezzoProcess(builder.start());
   }
 
+  /** The listening ports of a one-node {@code mezzo up}, as {@code --set} keys. */
+  static final List<String> UP_PORTS = List.of("zookeeper.port", "diagnostics.port", "mesos-master.port", "dns.port",
+      "dns.dns_port", "l4lb.port", "mesos-agent.port", "marathon.port", "metronome.port");
+
+  /**
+   * {@code mezzo up} in {@code workDir} with every port of {@link #UP_PORTS} set: those in {@code ports}
+   * as given, the others free ones; {@code sets} are further {@code key=value} settings.
+   */
+  static MezzoProcess up(Path workDir, Map<String, Integer> ports, String... sets) throws IOException {
+    List<String> args = new ArrayList<>(List.of("up", "--work-dir", workDir.toString()));
+    for (String key : UP_PORTS) {
+      Integer port = ports.get(key);
+      args.addAll(List.of("--set", key + "=" + (port != null ? port : freePort())));
+    }
+    for (String set : sets) {
+      args.addAll(List.of("--set", set));
+    }
+    return start(Map.of(), args.toArray(String[]::new));
+  }
+
   static String javaBin() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }

@@ -63,6 +63,9 @@ public final class AgentVerticle extends VerticleBase {
   private MasterLink link;
   private HttpServer server;
   private HealthReporter health;
+  private Isolator isolator;
+  /** How often the supervisors' exit-status files are looked at. */
+  static final long REAP_INTERVAL_MS = 100;
   private double startTime;
 
   public AgentVerticle(ComponentContext node) {
@@ -98,7 +101,8 @@ public final class AgentVerticle extends VerticleBase {
     boolean isPublic = config.publicAgent() || "agent-public".equals(node.cluster().role());
     String role = isPublic ? AgentConfig.PUBLIC_ROLE : "*";
 
-    record Loaded(String agentId, List<Checkpoints.FrameworkCheckpoint> saved, Isolator isolator, AgentInfo.Builder info) {
+    record Loaded(String agentId, List<Checkpoints.FrameworkCheckpoint> saved, Map<String, TaskManager.Inspection> found,
+                  Isolator isolator, AgentInfo.Builder info) {
     }
     return vertx.executeBlocking(() -> {
       Files.createDirectories(workDir);
@@ -106,7 +110,8 @@ public final class AgentVerticle extends VerticleBase {
       AgentInfo.Builder b = AgentInfo.newBuilder().setHostname(hostname)
           .addAllResources(ResourceDetector.resolve(config.resources(), role, ResourceDetector.Machine.probe(workDir)))
           .addAllAttributes(Attributes.parse(config.attributes()));
-      return new Loaded(checkpoints.agentId().orElse(null), checkpoints.load(), isolator, b);
+      List<Checkpoints.FrameworkCheckpoint> saved = checkpoints.load();
+      return new Loaded(checkpoints.agentId().orElse(null), saved, TaskManager.inspect(saved, checkpoints, isolator), isolator, b);
     }).compose(loaded -> {
       LOG.info("Agent work dir " + workDir + ", isolation " + loaded.isolator().kind()
           + (loaded.agentId() == null ? "" : ", checkpointed agent id '" + loaded.agentId() + "'"));
@@ -131,7 +136,8 @@ public final class AgentVerticle extends VerticleBase {
               return node.cluster().host() + ":" + port();
             }
           });
-      tasks.recover(loaded.saved());
+      isolator = loaded.isolator();
+      tasks.recover(loaded.saved(), loaded.found());
 
       Router router = Routes.router(vertx);
       new FilesHttp(vertx, new SandboxPaths(sandboxes.root(), link::agentId)).mount(router);
@@ -153,6 +159,7 @@ public final class AgentVerticle extends VerticleBase {
       long tick = Math.max(20, Math.min(1_000, config.statusUpdateRetryMs() / 4));
       timers.add(vertx.setPeriodic(tick, id -> updates.tick()));
       timers.add(vertx.setPeriodic(1_000, id -> tasks.checkMemory()));
+      timers.add(vertx.setPeriodic(REAP_INTERVAL_MS, id -> tasks.reap()));
       health = new HealthReporter(vertx, "mesos-agent", "Mesos Agent", node.nodeId(), node.cluster().host(),
           node.cluster().role(), this::healthStatus);
       link.connect();
@@ -166,7 +173,11 @@ public final class AgentVerticle extends VerticleBase {
     }
     List<Future<?>> closing = new ArrayList<>();
     if (tasks != null) {
-      closing.add(tasks.close());
+      Isolator box = isolator;
+      closing.add(tasks.close().compose(v -> vertx.executeBlocking(() -> {
+        box.removeRoot();
+        return null;
+      })));
     }
     timers.forEach(vertx::cancelTimer);
     if (health != null) {

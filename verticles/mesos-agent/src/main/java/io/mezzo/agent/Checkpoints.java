@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.mesos.v1.Protos.FrameworkInfo;
 import org.apache.mesos.v1.Protos.Task;
+import org.apache.mesos.v1.Protos.TaskInfo;
 import org.apache.mesos.v1.Protos.TaskStatus;
 
 /**
@@ -26,8 +27,9 @@ import org.apache.mesos.v1.Protos.TaskStatus;
  * <pre>
  * meta/agent_id                                           the id the master gave
  * meta/frameworks/&lt;fw&gt;/framework.json                       FrameworkInfo
- * meta/frameworks/&lt;fw&gt;/tasks/&lt;task&gt;/task.json              {task, container_id, directory}
+ * meta/frameworks/&lt;fw&gt;/tasks/&lt;task&gt;/task.json              {task, task_info, container_id, directory, pid, start_ticks}
  * meta/frameworks/&lt;fw&gt;/tasks/&lt;task&gt;/updates.json           unacknowledged TaskStatus, oldest first
+ * meta/frameworks/&lt;fw&gt;/tasks/&lt;task&gt;/exit_status            written by the container's supervisor when the command ends
  * </pre>
  *
  * Task ids are URL-encoded in paths. Files are replaced atomically (write, then rename). Every
@@ -41,7 +43,7 @@ final class Checkpoints {
   }
 
   /** A checkpointed task and where it ran. */
-  record TaskCheckpoint(Task task, String containerId, String directory) {
+  record TaskCheckpoint(Task task, TaskInfo info, String containerId, String directory, long pid, long startTicks) {
   }
 
   /** A framework's checkpointed tasks. */
@@ -73,10 +75,16 @@ final class Checkpoints {
     write(framework(info.getId().getValue()).resolve("framework.json"), MesosJson.print(info));
   }
 
-  void task(Task task, String containerId, String directory) throws IOException {
+  void task(Task task, TaskInfo info, String containerId, String directory, long pid, long startTicks) throws IOException {
     JsonObject json = new JsonObject().put("task", new JsonObject(MesosJson.print(task)))
-        .put("container_id", containerId).put("directory", directory);
+        .put("task_info", new JsonObject(MesosJson.print(info)))
+        .put("container_id", containerId).put("directory", directory).put("pid", pid).put("start_ticks", startTicks);
     write(task(task.getFrameworkId().getValue(), task.getTaskId().getValue()).resolve("task.json"), json.encode());
+  }
+
+  /** Where the task's supervisor writes the command's exit status. */
+  Path exitStatus(String frameworkId, String taskId) {
+    return task(frameworkId, taskId).resolve("exit_status");
   }
 
   void updates(String frameworkId, String taskId, List<TaskStatus> pending) throws IOException {
@@ -133,8 +141,11 @@ final class Checkpoints {
                 continue;
               }
               JsonObject json = new JsonObject(Files.readString(taskFile));
+              JsonObject taskInfo = json.getJsonObject("task_info");
               tasks.add(new TaskCheckpoint(MesosJson.parse(json.getJsonObject("task").encode(), Task.getDefaultInstance()),
-                  json.getString("container_id"), json.getString("directory")));
+                  taskInfo == null ? null : MesosJson.parse(taskInfo.encode(), TaskInfo.getDefaultInstance()),
+                  json.getString("container_id"), json.getString("directory"), json.getLong("pid", 0L),
+                  json.getLong("start_ticks", -1L)));
               List<TaskStatus> pending = new ArrayList<>();
               Path updatesFile = t.resolve("updates.json");
               if (Files.exists(updatesFile)) {

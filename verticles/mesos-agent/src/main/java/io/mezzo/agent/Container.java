@@ -1,6 +1,7 @@
 package io.mezzo.agent;
 
 import io.mezzo.agent.checks.HealthChecker;
+import io.vertx.core.Future;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,13 +25,20 @@ final class Container {
   final Instant launched;
   final List<TaskStatus> statuses = new ArrayList<>();
   TaskState state = TaskState.TASK_STAGING;
-  Process process;
+  /** The supervisor's pid (see {@link Containerizer#launch}) once started, else 0. */
+  long pid;
+  /** The supervisor's start time in clock ticks after boot, to tell it from a later process with the same pid. */
+  long startTicks = -1;
   /** A kill was asked for (SIGTERM sent or to be sent once the process exists). */
   boolean killing;
   long gracePeriodMs;
   long killTimer = -1;
   /** The kernel killed a process of the container for exceeding its memory limit. */
   boolean memoryLimited;
+  /** The supervisor reported the command's end (or vanished). */
+  boolean exited;
+  /** The container's file-system work, in order (see TaskManager#io). */
+  Future<Object> work = Future.succeededFuture();
   /** The container is gone: process exited and the box removed. */
   boolean destroyed;
   /** The task's environment and user, for its COMMAND health checks. */

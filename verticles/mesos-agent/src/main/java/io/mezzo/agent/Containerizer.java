@@ -56,8 +56,19 @@ final class Containerizer {
                 Optional<User> user, Limits limits) {
   }
 
-  /** Creates the box and starts the command with stdout and stderr appended to files in the sandbox. */
-  Process launch(Launch l) throws IOException {
+  /** A container's supervisor process: its pid and start time (clock ticks after boot, from {@code /proc}). */
+  record Started(long pid, long startTicks) {
+  }
+
+  /**
+   * Creates the box and starts the command, detached from the agent, with stdout and stderr
+   * appended to files in the sandbox. The command runs under a small {@code /bin/sh} supervisor in a
+   * session of its own whose parent is not the agent (a short-lived launcher starts it in the
+   * background), so the task survives the agent's death. The supervisor joins the box first, then
+   * runs the command and writes its exit status (128 + n for a signal) to {@code exitStatus}; it
+   * ignores SIGTERM/SIGINT/SIGHUP sent to the whole box, so a graceful kill is still recorded.
+   */
+  Started launch(Launch l, Path exitStatus) throws IOException {
     isolator.prepare(l.containerId(), l.limits());
     Path stdout = l.sandbox().resolve("stdout");
     Path stderr = l.sandbox().resolve("stderr");
@@ -72,15 +83,87 @@ final class Containerizer {
         Files.setAttribute(p, "unix:gid", l.user().get().gid());
       }
     }
-    ProcessBuilder pb = new ProcessBuilder(argv(isolator.joinFiles(l.containerId()), l.user(), l.command()))
+    Files.deleteIfExists(exitStatus);
+    List<String> argv = supervisedArgv(isolator.joinFiles(l.containerId()), stdout, stderr, exitStatus, l.user(), l.command());
+    ProcessBuilder pb = new ProcessBuilder(argv)
         .directory(l.sandbox().toFile())
         .redirectInput(new File("/dev/null"))
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(stdout.toFile()))
         .redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile()));
     pb.environment().putAll(l.environment());
-    Process process = pb.start();
-    isolator.started(l.containerId(), process.pid());
-    return process;
+    Process launcher = pb.start();
+    String out;
+    try (var in = launcher.getInputStream()) {
+      out = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim();
+    }
+    try {
+      launcher.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("Interrupted while starting the container", e);
+    }
+    long pid;
+    try {
+      pid = Long.parseLong(out);
+    } catch (NumberFormatException e) {
+      throw new IOException("The container launcher did not report a pid (got '" + out + "')");
+    }
+    isolator.started(l.containerId(), pid);
+    long start = ProcStat.of(pid).map(ProcStat::startTicks).orElse(-1L);
+    return new Started(pid, start);
+  }
+
+  /** The launcher's script: starts the supervisor in its own session, in the background, and prints its pid. */
+  static final String LAUNCHER = "s=$1 o=$2 e=$3; shift 3; setsid " + SH + " -c \"$s\" mezzo-container \"$@\" "
+      + "</dev/null >>\"$o\" 2>>\"$e\" & echo $!";
+
+  /**
+   * {@code sh -c LAUNCHER mezzo-launch <supervisor script> <stdout> <stderr> <exit status file> [setpriv ...] <command...>}.
+   * Box file names come from the agent (ids it generated), never from the task.
+   */
+  static List<String> supervisedArgv(List<String> joinFiles, Path stdout, Path stderr, Path exitStatus, Optional<User> user,
+                                     CommandInfo command) {
+    StringBuilder script = new StringBuilder("f=$1; shift; ");
+    for (String file : joinFiles) {
+      script.append("echo $$ > '").append(file.replace("'", "")).append("' && ");
+    }
+    script.append("trap : TERM INT HUP || { echo 127 > \"$f\"; exit 127; }; \"$@\"; s=$?; echo $s > \"$f\"; exit $s");
+    List<String> argv = new ArrayList<>(List.of(SH, "-c", LAUNCHER, "mezzo-launch", script.toString(), stdout.toString(),
+        stderr.toString(), exitStatus.toString()));
+    argv.addAll(commandArgv(user, command));
+    return argv;
+  }
+
+  private static List<String> commandArgv(Optional<User> user, CommandInfo command) {
+    List<String> argv = new ArrayList<>();
+    user.ifPresent(u -> argv.addAll(List.of("setpriv", "--reuid=" + u.uid(), "--regid=" + u.gid(), "--init-groups", "--")));
+    if (!command.hasShell() || command.getShell()) {
+      argv.addAll(List.of(SH, "-c", command.getValue()));
+    } else {
+      argv.add(command.getValue());
+      if (command.getArgumentsCount() > 1) {
+        argv.addAll(command.getArgumentsList().subList(1, command.getArgumentsCount()));
+      }
+    }
+    return argv;
+  }
+
+  /** A process as {@code /proc/<pid>/stat} shows it: its state letter and start time in clock ticks after boot. */
+  record ProcStat(char state, long startTicks) {
+    static Optional<ProcStat> of(long pid) {
+      try {
+        String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Optional.of(new ProcStat(f[0].charAt(0), Long.parseLong(f[19])));
+      } catch (IOException | RuntimeException e) {
+        return Optional.empty();
+      }
+    }
+
+    /** Whether the process with this pid is the one started at {@code startTicks} and has not exited. */
+    static boolean alive(long pid, long startTicks) {
+      return of(pid).filter(s -> s.state() != 'Z' && s.state() != 'X' && (startTicks < 0 || s.startTicks() == startTicks))
+          .isPresent();
+    }
   }
 
   /**
@@ -109,22 +192,22 @@ final class Containerizer {
     }
     script.append("exec setsid -w \"$@\"");
     List<String> argv = new ArrayList<>(List.of(SH, "-c", script.toString(), "mezzo-container"));
-    user.ifPresent(u -> argv.addAll(List.of("setpriv", "--reuid=" + u.uid(), "--regid=" + u.gid(), "--init-groups", "--")));
-    if (!command.hasShell() || command.getShell()) {
-      argv.addAll(List.of(SH, "-c", command.getValue()));
-    } else {
-      argv.add(command.getValue());
-      if (command.getArgumentsCount() > 1) {
-        argv.addAll(command.getArgumentsList().subList(1, command.getArgumentsCount()));
-      }
-    }
+    argv.addAll(commandArgv(user, command));
     return argv;
   }
 
   /** Sends SIGTERM (or SIGKILL when {@code force}) to every process in the box; returns how many were signalled. */
   int signal(String containerId, boolean force) {
+    return signal(containerId, force, -1);
+  }
+
+  /** As {@link #signal(String, boolean)}, sparing {@code spare} (the supervisor, which records the exit status). */
+  int signal(String containerId, boolean force, long spare) {
     int n = 0;
     for (long pid : isolator.pids(containerId)) {
+      if (pid == spare) {
+        continue;
+      }
       Optional<ProcessHandle> h = ProcessHandle.of(pid);
       if (h.isPresent()) {
         boolean sent = force ? h.get().destroyForcibly() : h.get().destroy();

@@ -33,9 +33,16 @@ final class Sandboxes {
     return run;
   }
 
+  /** Points {@code link} at {@code target} atomically; safe when several launches relink at once. */
   private static void link(Path link, String target) throws IOException {
-    Path tmp = link.resolveSibling(".latest-" + target);
-    Files.deleteIfExists(tmp);
+    try {
+      if (Files.readSymbolicLink(link).toString().equals(target)) {
+        return;
+      }
+    } catch (IOException | UnsupportedOperationException e) {
+      // no link yet
+    }
+    Path tmp = link.resolveSibling(".latest-" + java.util.UUID.randomUUID());
     Files.createSymbolicLink(tmp, Path.of(target));
     Files.move(tmp, link, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }

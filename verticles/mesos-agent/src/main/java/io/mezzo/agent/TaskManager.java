@@ -39,6 +39,7 @@ import org.apache.mesos.v1.Protos.ExecutorID;
 import org.apache.mesos.v1.Protos.FrameworkInfo;
 import org.apache.mesos.v1.Protos.HealthCheck;
 import org.apache.mesos.v1.Protos.Resource;
+import org.apache.mesos.v1.Protos.Task;
 import org.apache.mesos.v1.Protos.TaskID;
 import org.apache.mesos.v1.Protos.TaskInfo;
 import org.apache.mesos.v1.Protos.TaskState;
@@ -80,6 +81,8 @@ final class TaskManager {
   private final Deque<Container> completed = new ArrayDeque<>();
   /** The agent stopped: processes keep running, but this instance no longer reports or changes anything. */
   private boolean closed;
+  private boolean reaping;
+  private long reapRound;
   private HttpClient checkHttp;
   private NetClient checkTcp;
 
@@ -163,30 +166,50 @@ final class TaskManager {
     Containerizer.Launch launch = new Containerizer.Launch(containerId, dir, task.getCommand(), c.environment, user, limits);
 
     update(c, TaskState.TASK_STARTING, TaskStatus.Source.SOURCE_EXECUTOR, null, null);
-    vertx.executeBlocking(() -> {
+    io(c, () -> {
       sandboxes.create(identity.agentId(), fid, executorId, containerId);
-      checkpoints.task(c.toTask(identity.agentId()), containerId, dir.toString());
-      return containerizer.launch(launch);
+      checkpoints.task(c.toTask(identity.agentId()), c.task, containerId, dir.toString(), 0, -1);
+      Containerizer.Started started = containerizer.launch(launch, checkpoints.exitStatus(fid, taskId));
+      checkpoints.task(c.toTask(identity.agentId()), c.task, containerId, dir.toString(), started.pid(), started.startTicks());
+      return started;
     }).onComplete(ar -> {
+      if (closed) {
+        return;
+      }
       if (ar.failed()) {
         LOG.log(Level.WARNING, "Failed to launch task '" + taskId + "'", ar.cause());
-        c.process = null;
         cleanup(c).onComplete(v -> finish(c, TaskState.TASK_FAILED, TaskStatus.Source.SOURCE_AGENT,
             TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED, "Failed to launch container: " + ar.cause().getMessage()));
         return;
       }
-      c.process = ar.result();
-      if (c.killing) {
-        signal(c);
-      } else {
-        update(c, TaskState.TASK_RUNNING, TaskStatus.Source.SOURCE_EXECUTOR, null, null);
-        if (task.hasHealthCheck()) {
-          startHealthCheck(c);
-        }
-      }
-      var context = vertx.getOrCreateContext();
-      c.process.onExit().thenAccept(p -> context.runOnContext(v -> exited(c, p.exitValue())));
+      adopt(c, ar.result().pid(), ar.result().startTicks());
     });
+  }
+
+  /** The container's supervisor runs: report TASK_RUNNING (or carry out a kill asked for meanwhile) and watch it. */
+  private void adopt(Container c, long pid, long startTicks) {
+    c.pid = pid;
+    c.startTicks = startTicks;
+    if (c.killing) {
+      signal(c);
+    } else {
+      if (c.state != TaskState.TASK_RUNNING) {
+        update(c, TaskState.TASK_RUNNING, TaskStatus.Source.SOURCE_EXECUTOR, null, null);
+      }
+      if (c.task.hasHealthCheck()) {
+        startHealthCheck(c);
+      }
+    }
+  }
+
+  /**
+   * Runs file-system work of one container on a worker thread, after the container's earlier work
+   * (so its checkpoint writes keep their order) but in parallel with other containers.
+   */
+  private <T> Future<T> io(Container c, java.util.concurrent.Callable<T> work) {
+    Future<T> next = c.work.transform(ignored -> vertx.executeBlocking(work, false));
+    c.work = next.map(x -> (Object) null).otherwiseEmpty();
+    return next;
   }
 
   /** A task this agent cannot run (e.g. one of a task group): it fails at once with the reason. */
@@ -289,11 +312,11 @@ final class TaskManager {
 
   // ---- exit and kill --------------------------------------------------------------------------
 
-  /** Stops reporting; running tasks are left to the next agent run (which does not re-attach to them yet). */
   /**
-   * Stops supervising and destroys every live container: this agent cannot re-attach to running
-   * tasks after a restart yet, so a stopped agent must not leave processes behind (its checkpoints
-   * still report the tasks, as failed, after a restart).
+   * A clean stop (the agent's verticle is undeployed: Ctrl-C on {@code mezzo up}, {@code systemctl
+   * stop}): stops supervising and destroys every live container, as a Mesos agent does when it
+   * shuts down, so no task outlives a stopped agent. A crashed agent ({@code kill -9}) never gets
+   * here: its tasks keep running and the next agent run re-attaches to them ({@link #recover}).
    */
   Future<Void> close() {
     closed = true;
@@ -320,10 +343,58 @@ final class TaskManager {
     });
   }
 
-  private void exited(Container c, int exitValue) {
-    if (closed) {
+  /**
+   * Checks whether the supervisors of running containers recorded an exit status or disappeared;
+   * called periodically. One worker job looks at every container (a file test each, and the
+   * process table every fifth round or while a kill is going on).
+   */
+  void reap() {
+    if (reaping || closed) {
       return;
     }
+    boolean full = ++reapRound % 5 == 0;
+    List<Container> live = containers.values().stream().filter(c -> c.pid > 0 && !c.exited && !c.destroyed).toList();
+    if (live.isEmpty()) {
+      return;
+    }
+    reaping = true;
+    vertx.executeBlocking(() -> {
+      Map<Container, Integer> ended = new LinkedHashMap<>();
+      for (Container c : live) {
+        Path file = checkpoints.exitStatus(c.frameworkId, c.taskId());
+        Integer status = exitStatus(file);
+        if (status == null && (full || c.killing) && !Containerizer.ProcStat.alive(c.pid, c.startTicks)) {
+          status = exitStatus(file);
+          ended.put(c, status == null ? -1 : status);
+        } else if (status != null) {
+          ended.put(c, status);
+        }
+      }
+      return ended;
+    }, false).onComplete(ar -> {
+      reaping = false;
+      if (ar.succeeded()) {
+        ar.result().forEach(this::exited);
+      }
+    });
+  }
+
+  /** The status a supervisor wrote, or null when there is none (yet). Blocks. */
+  static Integer exitStatus(Path file) {
+    try {
+      String text = java.nio.file.Files.readString(file).trim();
+      return text.isEmpty() ? null : Integer.valueOf(text);
+    } catch (IOException | NumberFormatException e) {
+      return null;
+    }
+  }
+
+  /** @param exitValue the command's exit status (128 + n for signal n), or -1 when the supervisor vanished without one */
+  private void exited(Container c, int exitValue) {
+    if (closed || c.exited) {
+      return;
+    }
+    c.exited = true;
     vertx.cancelTimer(c.killTimer);
     c.stopChecker();
     vertx.executeBlocking(() -> containerizer.isolator().oomKilled(c.containerId))
@@ -331,7 +402,8 @@ final class TaskManager {
         .compose(oom -> cleanup(c).map(oom))
         .onComplete(ar -> {
           boolean oom = c.memoryLimited || Boolean.TRUE.equals(ar.result());
-          String how = exitValue > 128 ? "Command terminated with signal " + signalName(exitValue - 128)
+          String how = exitValue < 0 ? "The task's supervisor process ended without recording the command's exit status"
+              : exitValue > 128 ? "Command terminated with signal " + signalName(exitValue - 128)
               : "Command exited with status " + exitValue;
           if (oom) {
             long limitMb = (long) ResourceBag.of(c.task.getResourcesList()).scalar("mem");
@@ -378,6 +450,10 @@ final class TaskManager {
    * know gets TASK_LOST (TASK_DROPPED for partition-aware frameworks), as Mesos answers.
    */
   void kill(String frameworkId, String taskId, Long gracePeriodMs) {
+    kill(frameworkId, taskId, gracePeriodMs, true);
+  }
+
+  private void kill(String frameworkId, String taskId, Long gracePeriodMs, boolean announce) {
     Container c = containers.get(key(frameworkId, taskId));
     if (c == null) {
       FrameworkInfo fw = frameworks.get(frameworkId);
@@ -396,22 +472,23 @@ final class TaskManager {
         : c.task.hasKillPolicy() && c.task.getKillPolicy().hasGracePeriod()
             ? c.task.getKillPolicy().getGracePeriod().getNanoseconds() / 1_000_000 : config.killGracePeriodMs();
     FrameworkInfo fw = frameworks.get(frameworkId);
-    if (fw != null && hasCapability(fw, FrameworkInfo.Capability.Type.TASK_KILLING_STATE)) {
+    if (announce && fw != null && hasCapability(fw, FrameworkInfo.Capability.Type.TASK_KILLING_STATE)) {
       update(c, TaskState.TASK_KILLING, TaskStatus.Source.SOURCE_EXECUTOR, null, null);
     }
-    if (c.process != null) {
+    if (c.pid > 0) {
       signal(c);
     }
   }
 
   private void signal(Container c) {
     boolean force = c.gracePeriodMs <= 0;
-    vertx.executeBlocking(() -> containerizer.signal(c.containerId, force));
+    long supervisor = c.pid;
+    vertx.executeBlocking(() -> containerizer.signal(c.containerId, force, supervisor), false);
     if (!force) {
       c.killTimer = vertx.setTimer(c.gracePeriodMs, id -> {
         c.killTimer = -1;
         if (!c.destroyed) {
-          vertx.executeBlocking(() -> containerizer.signal(c.containerId, true));
+          vertx.executeBlocking(() -> containerizer.signal(c.containerId, true, supervisor), false);
         }
       });
     }
@@ -436,7 +513,7 @@ final class TaskManager {
    */
   void checkMemory() {
     List<Container> running = containers.values().stream()
-        .filter(c -> c.process != null && !c.destroyed && !c.memoryLimited && !c.terminal()).toList();
+        .filter(c -> c.pid > 0 && !c.destroyed && !c.memoryLimited && !c.terminal()).toList();
     if (running.isEmpty() || closed) {
       return;
     }
@@ -445,7 +522,7 @@ final class TaskManager {
           for (Container c : limited) {
             if (!c.memoryLimited && !c.destroyed) {
               c.memoryLimited = true;
-              vertx.executeBlocking(() -> containerizer.signal(c.containerId, true));
+              vertx.executeBlocking(() -> containerizer.signal(c.containerId, true, c.pid), false);
             }
           }
         });
@@ -557,10 +634,16 @@ final class TaskManager {
       }
       return;
     }
-    vertx.executeBlocking(() -> {
-      checkpoints.task(c.toTask(identity.agentId()), c.containerId, c.directory.toString());
+    // The update is checkpointed (updates.json) before it is sent, then the task's state: after a
+    // crash in between, recovery takes the newer state from the pending updates.
+    updates.update(c.frameworkId, status);
+    Task snapshot = c.toTask(identity.agentId());
+    long pid = c.pid;
+    long start = c.startTicks;
+    io(c, () -> {
+      checkpoints.task(snapshot, c.task, c.containerId, c.directory.toString(), pid, start);
       return null;
-    }).onComplete(v -> updates.update(c.frameworkId, status));
+    });
   }
 
   private TaskStatus status(String taskId, TaskState state, TaskStatus.Source source, TaskStatus.Reason reason, String message,
@@ -577,8 +660,8 @@ final class TaskManager {
     if (c != null) {
       s.setExecutorId(ExecutorID.newBuilder().setValue(c.executorId));
       ContainerStatus.Builder cs = ContainerStatus.newBuilder().setContainerId(ContainerID.newBuilder().setValue(c.containerId));
-      if (c.process != null) {
-        cs.setExecutorPid((int) c.process.pid());
+      if (c.pid > 0) {
+        cs.setExecutorPid((int) c.pid);
       }
       s.setContainerStatus(cs);
     }
@@ -604,34 +687,120 @@ final class TaskManager {
     }
   }
 
+  /** What recovery found of a checkpointed container whose task was not over. */
+  enum Found { RUNNING, EXITED, GONE, NEVER_STARTED }
+
+  /** The state of a checkpointed container on this machine now, with the exit status when it ended. */
+  record Inspection(Found found, Integer exitStatus) {
+  }
+
   /**
-   * After a restart: tasks that were checkpointed become known again. Running tasks cannot be
-   * re-attached yet: whatever is left of their containers is killed and they fail with
-   * REASON_AGENT_RESTARTED. Unacknowledged updates are resent.
+   * Looks at every checkpointed container whose task was not over (blocks: call it from a worker):
+   * its supervisor still runs when the pid exists, is not a zombie, has the checkpointed start
+   * time and (with cgroups) sits in the container's cgroup; otherwise the exit status the
+   * supervisor recorded tells how the command ended; without one the container is gone (the
+   * machine rebooted, or a clean stop destroyed it).
    */
-  void recover(List<Checkpoints.FrameworkCheckpoint> saved) {
+  static Map<String, Inspection> inspect(List<Checkpoints.FrameworkCheckpoint> saved, Checkpoints checkpoints,
+                                         io.mezzo.agent.cgroups.Isolator isolator) {
+    Map<String, Inspection> out = new LinkedHashMap<>();
+    for (Checkpoints.FrameworkCheckpoint fw : saved) {
+      for (Checkpoints.TaskCheckpoint t : fw.tasks()) {
+        if (Container.isTerminal(t.task().getState())) {
+          continue;
+        }
+        String fid = fw.info().getId().getValue();
+        Integer status = exitStatus(checkpoints.exitStatus(fid, t.task().getTaskId().getValue()));
+        Found found;
+        if (status != null) {
+          found = Found.EXITED;
+        } else if (t.pid() <= 0) {
+          found = Found.NEVER_STARTED;
+        } else if (Containerizer.ProcStat.alive(t.pid(), t.startTicks())
+            && (isolator.kind().equals("posix") || isolator.pids(t.containerId()).contains(t.pid()))) {
+          found = Found.RUNNING;
+        } else {
+          status = exitStatus(checkpoints.exitStatus(fid, t.task().getTaskId().getValue()));
+          found = status != null ? Found.EXITED : Found.GONE;
+        }
+        out.put(t.containerId(), new Inspection(found, status));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * After a restart: checkpointed tasks become known again and their unacknowledged updates are
+   * resent once registered. A running container is re-attached (watched, killed, health-checked
+   * as before); one whose command ended while the agent was down reports its real exit status; one
+   * that is gone reports TASK_GONE (TASK_LOST for frameworks that are not partition-aware); one
+   * the agent died launching is destroyed and fails with REASON_AGENT_RESTARTED.
+   */
+  void recover(List<Checkpoints.FrameworkCheckpoint> saved, Map<String, Inspection> found) {
     for (Checkpoints.FrameworkCheckpoint fw : saved) {
       String fid = fw.info().getId().getValue();
       frameworks.put(fid, fw.info());
       for (int i = 0; i < fw.tasks().size(); i++) {
         Checkpoints.TaskCheckpoint t = fw.tasks().get(i);
-        TaskInfo info = TaskInfo.newBuilder().setName(t.task().getName()).setTaskId(t.task().getTaskId())
-            .setAgentId(t.task().getAgentId()).addAllResources(t.task().getResourcesList()).build();
-        Container c = new Container(fid, info, t.task().getTaskId().getValue(), t.containerId(), Path.of(t.directory()), clock.instant());
+        TaskInfo info = t.info() != null ? t.info() : TaskInfo.newBuilder().setName(t.task().getName())
+            .setTaskId(t.task().getTaskId()).setAgentId(t.task().getAgentId()).addAllResources(t.task().getResourcesList()).build();
+        String executorId = Path.of(t.directory()).getParent().getParent().getFileName().toString();
+        Container c = new Container(fid, info, executorId, t.containerId(), Path.of(t.directory()), clock.instant());
         c.state = t.task().getState();
         c.statuses.addAll(t.task().getStatusesList());
+        List<TaskStatus> pending = fw.updates().get(i);
+        for (TaskStatus p : pending) {
+          if (c.statuses.stream().noneMatch(s -> s.getUuid().equals(p.getUuid()))) {
+            c.statuses.add(p);
+            c.state = p.getState();
+          }
+        }
         containers.put(key(fid, c.taskId()), c);
-        updates.recover(fid, c.taskId(), fw.updates().get(i));
-        if (!c.terminal()) {
-          cleanup(c).onComplete(v -> update(c, TaskState.TASK_FAILED, TaskStatus.Source.SOURCE_AGENT,
-              TaskStatus.Reason.REASON_AGENT_RESTARTED,
-              "The agent restarted and cannot re-attach to running tasks yet; the task's container was destroyed"));
-        } else {
+        updates.recover(fid, c.taskId(), pending);
+        if (c.terminal()) {
           c.destroyed = true;
           if (!updates.hasPending(fid, c.taskId())) {
             containers.remove(key(fid, c.taskId()));
             completed.addLast(c);
           }
+          continue;
+        }
+        Inspection seen = found.getOrDefault(c.containerId, new Inspection(Found.GONE, null));
+        LOG.info("Recovering task '" + c.taskId() + "' of framework '" + fid + "' (" + c.state + "): container "
+            + c.containerId + " " + seen.found() + (seen.exitStatus() == null ? "" : ", exit status " + seen.exitStatus()));
+        if (t.info() != null && t.info().hasCommand()) {
+          c.environment = environment(c);
+          String user = t.info().getCommand().hasUser() ? t.info().getCommand().getUser() : fw.info().getUser();
+          if (!user.isEmpty() && !user.equals(System.getProperty("user.name"))) {
+            c.user = Containerizer.User.lookup(user);
+          }
+        }
+        switch (seen.found()) {
+          case RUNNING -> {
+            containerizer.isolator().started(c.containerId, t.pid());
+            if (c.state == TaskState.TASK_KILLING) {
+              c.pid = t.pid();
+              c.startTicks = t.startTicks();
+              kill(fid, c.taskId(), null, false); // resume the kill; TASK_KILLING was reported already
+            } else {
+              adopt(c, t.pid(), t.startTicks());
+            }
+          }
+          case EXITED -> {
+            c.pid = t.pid();
+            c.startTicks = t.startTicks();
+            c.killing = c.state == TaskState.TASK_KILLING;
+            exited(c, seen.exitStatus());
+          }
+          case GONE -> {
+            boolean partitionAware = hasCapability(fw.info(), FrameworkInfo.Capability.Type.PARTITION_AWARE);
+            cleanup(c).onComplete(v -> update(c, partitionAware ? TaskState.TASK_GONE : TaskState.TASK_LOST,
+                TaskStatus.Source.SOURCE_AGENT, TaskStatus.Reason.REASON_EXECUTOR_TERMINATED,
+                "The task's container was gone when the agent recovered (the machine rebooted or the agent was stopped)",
+                null));
+          }
+          default -> cleanup(c).onComplete(v -> update(c, TaskState.TASK_FAILED, TaskStatus.Source.SOURCE_AGENT,
+              TaskStatus.Reason.REASON_AGENT_RESTARTED, "The agent restarted while launching the task; its container was destroyed"));
         }
       }
     }

@@ -359,7 +359,7 @@ class AgentEndToEndTest {
 
   @Test
   @Order(11)
-  void agentRestart_reregistersWithTheSameId_resendsPendingUpdates_failsTasksItCannotReattach() throws Exception {
+  void cleanStopAndRestart_reregistersWithTheSameId_resendsPendingUpdates_reportsDestroyedTasksGone() throws Exception {
     launch("keep-1", "cpus:0.1;mem:32", shell("sleep 600"), null);
     framework.update("keep-1", TaskState.TASK_RUNNING, WAIT);
     String keepContainer = executor("keep-1").getString("container");
@@ -379,8 +379,9 @@ class AgentEndToEndTest {
     framework.update("late-1", TaskState.TASK_STARTING, WAIT);
     framework.update("late-1", TaskState.TASK_RUNNING, WAIT);
     framework.update("late-1", TaskState.TASK_FINISHED, WAIT);
-    TaskStatus lost = framework.update("keep-1", TaskState.TASK_FAILED, WAIT);
-    assertThat(lost.getReason()).as(lost.toString()).isEqualTo(TaskStatus.Reason.REASON_AGENT_RESTARTED);
+    // a clean stop destroyed the container; the partition-aware framework hears TASK_GONE
+    TaskStatus lost = framework.update("keep-1", TaskState.TASK_GONE, WAIT);
+    assertThat(lost.getReason()).as(lost.toString()).isEqualTo(TaskStatus.Reason.REASON_EXECUTOR_TERMINATED);
     assertThat(Files.exists(ClusterFixture.CGROUPS.resolve("memory").resolve(cluster.cgroupsRoot).resolve(keepContainer))).isFalse();
     JsonObject agents = new JsonObject(cluster.post(cluster.masterUrl() + "/api/v1", "{\"type\":\"GET_AGENTS\"}").body());
     assertThat(agents.getJsonObject("get_agents").getJsonArray("agents")).hasSize(1);

@@ -12,6 +12,9 @@ import io.mezzo.state.EmbeddedZooKeeper;
 import io.mezzo.state.ZkClients;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.spi.cluster.zookeeper.ZookeeperClusterManager;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -34,7 +37,7 @@ import org.apache.curator.framework.CuratorFramework;
 final class ClusterFixture implements AutoCloseable {
   static final Path CGROUPS = Path.of("/sys/fs/cgroup");
 
-  final Vertx vertx = Vertx.vertx();
+  final Vertx vertx;
   final EmbeddedZooKeeper zk;
   final CuratorFramework curator;
   final int masterPort;
@@ -42,15 +45,31 @@ final class ClusterFixture implements AutoCloseable {
   private final HttpClient http = HttpClient.newHttpClient();
 
   ClusterFixture(Path dir) throws Exception {
-    Codecs.registerAll(vertx.eventBus());
+    this(dir, false);
+  }
+
+  /** @param clustered a clustered event bus (over ZooKeeper), so agents in other processes reach the master */
+  ClusterFixture(Path dir, boolean clustered) throws Exception {
     zk = EmbeddedZooKeeper.start(dir.resolve("zk"), "127.0.0.1", freePort(), 500, 200);
     curator = ZkClients.connect(ZkUrl.parse(zk.url("mezzo")), Duration.ofSeconds(4), Duration.ofSeconds(20), m -> { });
+    vertx = clustered ? clusteredVertx(curator) : Vertx.vertx();
+    Codecs.registerAll(vertx.eventBus());
     masterPort = freePort();
     ComponentContext ctx = context("master", dir);
     JsonObject config = ConfigBinder.json(ConfigBinder.tree(MasterConfig.DEFAULTS)).put("port", masterPort)
         .put("allocation_interval_ms", 100);
     vertx.deployVerticle(new MasterVerticle(ctx), new DeploymentOptions().setConfig(config))
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  static Vertx clusteredVertx(CuratorFramework curator) throws Exception {
+    return Vertx.builder().with(new VertxOptions().setEventBusOptions(new EventBusOptions().setHost("127.0.0.1").setPort(0)))
+        .withClusterManager(new ZookeeperClusterManager(curator)).buildClustered()
+        .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+
+  String zkUrl() {
+    return zk.url("mezzo");
   }
 
   String masterUrl() {

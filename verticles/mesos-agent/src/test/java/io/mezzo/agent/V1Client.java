@@ -30,6 +30,8 @@ final class V1Client implements AutoCloseable {
   private final String url;
   private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
   private final List<Event> seen = new ArrayList<>();
+  /** Every update received, in arrival order (never consumed). */
+  private final List<TaskStatus> history = java.util.Collections.synchronizedList(new ArrayList<>());
   private String streamId;
   private InputStream stream;
   FrameworkID frameworkId;
@@ -64,6 +66,9 @@ final class V1Client implements AutoCloseable {
       while ((n = stream.read(buffer)) > 0) {
         for (byte[] record : decoder.feed(buffer, 0, n)) {
           Event e = MesosJson.parse(new String(record, StandardCharsets.UTF_8), Event.getDefaultInstance());
+          if (e.getType() == Event.Type.UPDATE) {
+            history.add(e.getUpdate().getStatus());
+          }
           events.add(e);
           if (autoAck && e.getType() == Event.Type.UPDATE && e.getUpdate().getStatus().hasUuid()) {
             acknowledge(e.getUpdate().getStatus());
@@ -120,6 +125,13 @@ final class V1Client implements AutoCloseable {
       }
     }
     return out;
+  }
+
+  /** The states of every update received so far for a task, in arrival order, duplicates included. */
+  List<TaskState> history(String taskId) {
+    synchronized (history) {
+      return history.stream().filter(s -> s.getTaskId().getValue().equals(taskId)).map(TaskStatus::getState).toList();
+    }
   }
 
   int call(Call call) throws IOException, InterruptedException {

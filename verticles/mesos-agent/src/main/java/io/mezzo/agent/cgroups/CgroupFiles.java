@@ -74,6 +74,25 @@ final class CgroupFiles {
     }
   }
 
+  /**
+   * Removes {@code base/root} and then each of its parents up to {@code base}, as long as they have
+   * no child cgroup (rmdir refuses a cgroup with processes); anything in use stays.
+   */
+  static void removeEmpty(Path base, String root) {
+    Path dir = base.resolve(root);
+    while (!dir.equals(base) && dir.startsWith(base)) {
+      if (!Files.isDirectory(dir) || !children(dir).isEmpty()) {
+        return;
+      }
+      try {
+        Files.delete(dir);
+      } catch (IOException e) {
+        return;
+      }
+      dir = dir.getParent();
+    }
+  }
+
   static List<String> children(Path dir) {
     List<String> out = new ArrayList<>();
     if (!Files.isDirectory(dir)) {

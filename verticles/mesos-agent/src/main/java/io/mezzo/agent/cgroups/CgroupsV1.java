@@ -77,6 +77,13 @@ public final class CgroupsV1 implements Isolator {
   }
 
   @Override
+  public void removeRoot() {
+    for (String c : CONTROLLERS) {
+      CgroupFiles.removeEmpty(base.resolve(c), root);
+    }
+  }
+
+  @Override
   public List<String> existing() {
     return CgroupFiles.children(base.resolve("memory").resolve(root));
   }

@@ -87,6 +87,11 @@ public final class CgroupsV2 implements Isolator {
   }
 
   @Override
+  public void removeRoot() {
+    CgroupFiles.removeEmpty(base, root);
+  }
+
+  @Override
   public List<String> existing() {
     return CgroupFiles.children(base.resolve(root));
   }

@@ -35,6 +35,10 @@ public interface Isolator {
   /** Removes the box; the container must have no process left. No-op for an unknown container. */
   void destroy(String containerId) throws IOException;
 
+  /** Removes the parent cgroup of all containers when no container is left in it (on a clean stop). */
+  default void removeRoot() {
+  }
+
   /** Container ids whose boxes exist under the root (left by an earlier run of the agent). */
   List<String> existing();
 }

@@ -228,6 +228,68 @@ class L4lbIT {
   }
 
   @Test
+  void backendsOnAnUnreachableAgent_getNoNewConnections_unlessEveryBackendIsUnreachable() throws Exception {
+    // app-3 and app-4 run on a second agent
+    List<Task> tasks = state.tasks().stream().map(t -> t.id().startsWith("app-3") || t.id().startsWith("app-4")
+        ? new Task(t.id(), t.frameworkId(), "agent-2", t.state(), t.healthy(), t.containerIps(), t.discoveryPorts(),
+            t.portMappings(), t.hostPorts(), t.labels()) : t).toList();
+    await(lb.update(new ClusterState(List.of(new Agent("agent-1", "127.0.0.1"), new Agent("agent-2", "127.0.0.1")),
+        state.frameworks(), tasks)));
+    String vip = l4lbtest();
+    Set<String> seen = new HashSet<>();
+    try (Conn open = connectTo(vip, "app-4")) {
+      // the master loses agent-2: its backends get no new connections, the open one continues
+      await(lb.apply(new TaskEvent.AgentRemoved("agent-2")));
+      for (int i = 0; i < 25; i++) {
+        try (Conn c = new Conn(vip, vipPort)) {
+          seen.add(c.id);
+        }
+      }
+      assertThat(seen).containsExactlyInAnyOrder("app-0", "app-1", "app-2");
+      assertThat(open.echo("partitioned")).isEqualTo("partitioned");
+    }
+    // the per-app VIP of app-4 has no reachable backend, so its unreachable one still serves
+    try (Conn c = new Conn(vipAddress("app-4.marathon.l4lb.thisdcos.directory:" + appPort), appPort)) {
+      assertThat(c.id).isEqualTo("app-4");
+    }
+
+    // agent-1 goes too: every backend is unreachable, so all five are kept
+    await(lb.apply(new TaskEvent.AgentRemoved("agent-1")));
+    seen.clear();
+    for (int i = 0; i < 25; i++) {
+      try (Conn c = new Conn(vip, vipPort)) {
+        seen.add(c.id);
+      }
+    }
+    assertThat(seen).containsExactlyInAnyOrder("app-0", "app-1", "app-2", "app-3", "app-4");
+
+    // agent-2 comes back with its tasks running: they are ordinary backends again, and the
+    // unreachable ones of agent-1 step back
+    await(lb.apply(new TaskEvent.AgentAdded(new Agent("agent-2", "127.0.0.1"))));
+    await(lb.apply(new TaskEvent.TaskUpdated(FW, "app-3.task", Task.RUNNING, null, null)));
+    await(lb.apply(new TaskEvent.TaskUpdated(FW, "app-4.task", Task.RUNNING, null, null)));
+    seen.clear();
+    for (int i = 0; i < 25; i++) {
+      try (Conn c = new Conn(vip, vipPort)) {
+        seen.add(c.id);
+      }
+    }
+    assertThat(seen).containsExactlyInAnyOrder("app-3", "app-4");
+  }
+
+  /** A connection through the VIP that landed on {@code id}; other tries are closed. */
+  private Conn connectTo(String vip, String id) throws IOException {
+    for (int i = 0; i < 100; i++) {
+      Conn c = new Conn(vip, vipPort);
+      if (c.id.equals(id)) {
+        return c;
+      }
+      c.close();
+    }
+    throw new AssertionError("no connection reached " + id);
+  }
+
+  @Test
   void vipWithoutBackends_stopsListening() throws Exception {
     String vip = vipAddress("app-2.marathon.l4lb.thisdcos.directory:" + appPort);
     await(lb.apply(new TaskEvent.TaskUpdated(FW, "app-2.task", "TASK_FINISHED", null, null)));

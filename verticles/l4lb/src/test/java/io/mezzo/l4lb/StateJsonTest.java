@@ -51,6 +51,19 @@ class StateJsonTest {
   }
 
   @Test
+  void unreachableTasks_areRead_andServeOnlyAVipWithoutOtherBackends() {
+    String json = "{\"slaves\":[{\"id\":\"S1\",\"hostname\":\"10.0.0.5\"}],\"frameworks\":[{\"id\":\"F1\","
+        + "\"name\":\"marathon\",\"unreachable_tasks\":[{\"id\":\"u\",\"slave_id\":\"S2\",\"state\":\"TASK_UNREACHABLE\","
+        + "\"statuses\":[{\"state\":\"TASK_RUNNING\",\"container_status\":{\"network_infos\":[{\"ip_addresses\":"
+        + "[{\"ip_address\":\"9.0.0.7\"}]}]}}],\"discovery\":{\"ports\":{\"ports\":[{\"number\":80,\"protocol\":\"tcp\","
+        + "\"labels\":{\"labels\":[{\"key\":\"VIP_0\",\"value\":\"/web:80\"}]}}]}}}]}]}";
+    ClusterState s = StateJson.parse(json);
+    assertThat(s.tasks()).extracting(Task::state).containsExactly(Task.UNREACHABLE);
+    assertThat(VipTable.build(s, VipRange.parse("11.0.0.0/8"))).extracting(v -> v.key().label() + " " + v.backends())
+        .containsExactly("web.marathon.l4lb.thisdcos.directory:80 [Backend[address=9.0.0.7:80, weight=1]]");
+  }
+
+  @Test
   void notJson_isRejected() {
     assertThatThrownBy(() -> StateJson.parse("[1]")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> StateJson.parse("{")).isInstanceOf(IllegalArgumentException.class);

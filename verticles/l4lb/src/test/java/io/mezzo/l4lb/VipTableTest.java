@@ -103,6 +103,33 @@ class VipTableTest {
   }
 
   @Test
+  void agentRemoved_itsRunningTasksAreUnreachable_andServeOnlyWhenEveryBackendIs() {
+    Task here = task("a", null, 8080, "tcp", Map.of("VIP_0", "/l4lbtest:5000"));
+    Task there = new Task("b", MARATHON, "agent-2", Task.RUNNING, null, List.of(), here.discoveryPorts(), List.of(),
+        List.of(), Map.of());
+    Task finished = new Task("c", MARATHON, "agent-2", "TASK_FINISHED", null, List.of(), here.discoveryPorts(),
+        List.of(), List.of(), Map.of());
+    ClusterState s = new ClusterState(List.of(new io.mezzo.l4lb.state.Agent(AGENT, AGENT_IP),
+        new io.mezzo.l4lb.state.Agent("agent-2", "10.0.0.6")), state(AGENT_IP).frameworks(), List.of(here, there, finished));
+    assertThat(only(s).backends()).extracting(b -> b.address().ip()).containsExactly(AGENT_IP, "10.0.0.6");
+
+    ClusterState lost = s.apply(new TaskEvent.AgentRemoved("agent-2"));
+    assertThat(lost.tasks()).filteredOn(t -> t.id().equals("b")).extracting(Task::state).containsExactly(Task.UNREACHABLE);
+    assertThat(lost.tasks()).extracting(Task::id).containsExactly("a", "b");
+    assertThat(lost.agent("agent-2")).as("kept for its address while it has unreachable tasks").isPresent();
+    assertThat(only(lost).backends()).containsExactly(new Backend(new BackendAddress(AGENT_IP, 8080), 1));
+
+    ClusterState allLost = lost.apply(new TaskEvent.AgentRemoved(AGENT));
+    assertThat(only(allLost).backends()).extracting(b -> b.address().ip()).containsExactly(AGENT_IP, "10.0.0.6");
+
+    // a terminal status settles the unreachable task; an agent without tasks left is forgotten
+    ClusterState settled = allLost.apply(new TaskEvent.TaskUpdated(MARATHON, "b", "TASK_LOST", null, null))
+        .apply(new TaskEvent.AgentRemoved("agent-2"));
+    assertThat(settled.agent("agent-2")).isEmpty();
+    assertThat(only(settled).backends()).containsExactly(new Backend(new BackendAddress(AGENT_IP, 8080), 1));
+  }
+
+  @Test
   void badLabels_andUnknownProtocol_giveNoVip() {
     ClusterState s = state(AGENT_IP,
         task("a", "9.0.0.1", 80, "tcp", Map.of("VIP_0", "/a:0", "OTHER", "/b:80")),

@@ -57,8 +57,20 @@ public record ClusterState(List<Agent> agents, List<Framework> frameworks, List<
       return new ClusterState(next, frameworks, tasks);
     }
     if (event instanceof TaskEvent.AgentRemoved e) {
-      return new ClusterState(agents.stream().filter(a -> !a.id().equals(e.agentId())).toList(), frameworks,
-          tasks.stream().filter(t -> !t.agentId().equals(e.agentId())).toList());
+      // Tasks still running or killing when their agent leaves are unreachable (the master sends no
+      // update of its own for them): they stay, with the agent's address, as last-resort backends
+      // until a status, the agent's return or a new snapshot settles them. Other tasks go.
+      List<Task> next = new ArrayList<>();
+      for (Task t : tasks) {
+        if (!t.agentId().equals(e.agentId())) {
+          next.add(t);
+        } else if (Task.RUNNING.equals(t.state()) || Task.KILLING.equals(t.state()) || Task.UNREACHABLE.equals(t.state())) {
+          next.add(t.withStatus(Task.UNREACHABLE, t.healthy(), t.containerIps()));
+        }
+      }
+      boolean keepAgent = next.stream().anyMatch(t -> t.agentId().equals(e.agentId()));
+      return new ClusterState(keepAgent ? agents : agents.stream().filter(a -> !a.id().equals(e.agentId())).toList(),
+          frameworks, next);
     }
     throw new IllegalArgumentException("Unknown event " + event);
   }

@@ -32,6 +32,11 @@ public final class OperatorState {
     for (Protos.Task t : state.getGetTasks().getTasksList()) {
       tasks.add(task(t));
     }
+    // unreachable agents are not in GetAgents: these give backends only with their own (container) IPs
+    for (Protos.Task t : state.getGetTasks().getUnreachableTasksList()) {
+      Task unreachable = task(t);
+      tasks.add(unreachable.withStatus(Task.UNREACHABLE, unreachable.healthy(), unreachable.containerIps()));
+    }
     return new ClusterState(agents, frameworks, tasks);
   }
 

@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * Reads the Mesos master's {@code GET /master/state} document: {@code slaves[]} and
- * {@code frameworks[]} with their {@code tasks[]}. Fields the load balancer does not use are ignored;
+ * {@code frameworks[]} with their {@code tasks[]} and {@code unreachable_tasks[]}. Fields the load balancer does not use are ignored;
  * missing optional fields give empty values. Hostnames are never resolved.
  */
 public final class StateJson {
@@ -42,6 +42,9 @@ public final class StateJson {
       String frameworkId = f.path("id").asText();
       frameworks.add(new Framework(frameworkId, f.path("name").asText("")));
       for (JsonNode t : f.path("tasks")) {
+        tasks.add(task(t, frameworkId));
+      }
+      for (JsonNode t : f.path("unreachable_tasks")) {
         tasks.add(task(t, frameworkId));
       }
     }

@@ -20,6 +20,8 @@ public record Task(String id, String frameworkId, String agentId, String state, 
 
   public static final String RUNNING = "TASK_RUNNING";
   public static final String KILLING = "TASK_KILLING";
+  /** The master lost contact with the task's agent; the task may still be serving. */
+  public static final String UNREACHABLE = "TASK_UNREACHABLE";
 
   public Task {
     containerIps = List.copyOf(containerIps);

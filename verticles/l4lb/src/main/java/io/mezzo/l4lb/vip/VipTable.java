@@ -27,7 +27,9 @@ import java.util.TreeMap;
  * <p>Backends: {@code agentIP:hostPort} when the port is published on the agent (a port mapping, or
  * always for the legacy labels), else {@code taskIP:port} for each task IP (the agent IP when the
  * task reports none). Weight 1 for {@code TASK_RUNNING}, 0 when its last health check failed or the
- * task is {@code TASK_KILLING}; tasks in any other state are not backends. A VIP with no backends
+ * task is {@code TASK_KILLING}; tasks in any other state are not backends. Tasks in
+ * {@code TASK_UNREACHABLE} (their agent is unreachable) are backends of a VIP only when it has no
+ * other backend, as dcos-l4lb keeps unreachable backends only when all are. A VIP with no backends
  * is left out.
  */
 public final class VipTable {
@@ -44,11 +46,13 @@ public final class VipTable {
   /** The VIPs sorted by key. */
   public static List<Vip> build(ClusterState state, VipRange range) {
     Map<VipKey, Map<BackendAddress, Integer>> backends = new TreeMap<>();
+    Map<VipKey, Map<BackendAddress, Integer>> unreachable = new TreeMap<>();
     for (Task task : state.tasks()) {
       int weight = weight(task);
       if (weight < 0) {
         continue;
       }
+      Map<VipKey, Map<BackendAddress, Integer>> into = Task.UNREACHABLE.equals(task.state()) ? unreachable : backends;
       String agentIp = state.agent(task.agentId()).map(Agent::ip).orElse(null);
       String framework = state.framework(task.frameworkId()).map(Framework::name).orElse("");
       for (DiscoveryPort port : task.discoveryPorts()) {
@@ -60,21 +64,23 @@ public final class VipTable {
         for (Map.Entry<String, String> label : port.labels().entrySet()) {
           if (VipLabel.isVipKey(label.getKey())) {
             VipLabel.parse(label.getValue()).flatMap(l -> key(l, protocol, framework))
-                .ifPresent(key -> addresses.forEach(a -> add(backends, key, a, weight)));
+                .ifPresent(key -> addresses.forEach(a -> add(into, key, a, weight)));
           }
         }
       }
       for (Map.Entry<String, String> label : task.labels().entrySet()) {
         legacy(task, label.getKey(), label.getValue(), agentIp, framework)
-            .ifPresent(e -> add(backends, e.key(), e.address(), weight));
+            .ifPresent(e -> add(into, e.key(), e.address(), weight));
       }
     }
+    // backends on unreachable agents serve only a VIP that has no other backend at all
+    unreachable.forEach(backends::putIfAbsent);
     return assemble(backends, range);
   }
 
   /** -1 when the task is not a backend. */
   static int weight(Task task) {
-    if (Task.RUNNING.equals(task.state())) {
+    if (Task.RUNNING.equals(task.state()) || Task.UNREACHABLE.equals(task.state())) {
       return Boolean.FALSE.equals(task.healthy()) ? 0 : 1;
     }
     return Task.KILLING.equals(task.state()) ? 0 : -1;

@@ -173,7 +173,7 @@ class MarathonIT {
         String app = """
             {"id":"/web","cmd":"exec python3 -m http.server $PORT0 --bind 127.0.0.1","cpus":0.1,"mem":48,
              "instances":1,"portDefinitions":[{"port":0,"name":"http"}],
-             "healthChecks":[{"protocol":"MESOS_HTTP","path":"/","portIndex":0,"gracePeriodSeconds":20,
+             "healthChecks":[{"protocol":"HTTP","path":"/","portIndex":0,"gracePeriodSeconds":20,
                "intervalSeconds":2,"timeoutSeconds":1,"maxConsecutiveFailures":3,"delaySeconds":0}],
              "upgradeStrategy":{"minimumHealthCapacity":0.6,"maximumOverCapacity":0.2}}""";
         HttpResponse<String> created = send("POST", "/v2/apps", app);

@@ -111,7 +111,10 @@ final class AppsApi {
     if (!tree.isObject()) {
       throw MarathonException.invalidJson(List.of(new Violation("/", List.of("error.expected.jsobject"))));
     }
-    if (tree.hasNonNull("id") && tree.get("id").isTextual()
+    if (tree.hasNonNull("id") && !tree.get("id").isTextual()) {
+      throw MarathonException.invalidJson(List.of(new Violation("/id", List.of("error.expected.jsstring"))));
+    }
+    if (tree.hasNonNull("id")
         && !PathId.canonical(tree.get("id").asText(), PathId.ROOT).equals(id)) {
       throw MarathonException.notValid(List.of(new Violation("/id",
           List.of("The path id '" + id + "' does not match the id of the definition"))));

@@ -37,6 +37,35 @@ public final class MarathonJson {
   private MarathonJson() {
   }
 
+  /** Doubles as Jackson reads them, except that numbers too large for a double (such as 1e400) are refused. */
+  private static final class FiniteDouble extends com.fasterxml.jackson.databind.deser.std.StdDeserializer<Double> {
+    private final com.fasterxml.jackson.databind.JsonDeserializer<?> plain;
+
+    FiniteDouble(Class<?> type) {
+      super(type);
+      plain = com.fasterxml.jackson.databind.deser.std.NumberDeserializers.find(type, type.getName());
+    }
+
+    @Override
+    public Double deserialize(com.fasterxml.jackson.core.JsonParser p,
+                              com.fasterxml.jackson.databind.DeserializationContext ctxt) throws java.io.IOException {
+      if (p.currentToken() != null && p.currentToken().isNumeric()) {
+        double value = p.getDoubleValue();
+        if (!Double.isFinite(value)) {
+          return (Double) ctxt.handleWeirdNumberValue(Double.class, value, "not a finite number");
+        }
+        return value;
+      }
+      return (Double) plain.deserialize(p, ctxt);
+    }
+
+    @Override
+    public Double getNullValue(com.fasterxml.jackson.databind.DeserializationContext ctxt)
+        throws com.fasterxml.jackson.databind.JsonMappingException {
+      return (Double) plain.getNullValue(ctxt);
+    }
+  }
+
   private static ObjectMapper build() {
     JsonMapper mapper = JsonMapper.builder()
         .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
@@ -47,6 +76,9 @@ public final class MarathonJson {
         .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
         .defaultSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL))
         .serializationInclusion(JsonInclude.Include.NON_NULL)
+        .addModule(new com.fasterxml.jackson.databind.module.SimpleModule("finite-numbers")
+            .addDeserializer(Double.class, new FiniteDouble(Double.class))
+            .addDeserializer(double.class, new FiniteDouble(double.class)))
         .build();
     for (LogicalType type : new LogicalType[] {LogicalType.Textual, LogicalType.Boolean}) {
       mapper.coercionConfigFor(type)

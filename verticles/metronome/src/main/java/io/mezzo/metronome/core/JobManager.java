@@ -15,6 +15,7 @@ import io.mezzo.metronome.schedule.RunLifecycle;
 import io.mezzo.metronome.schedule.RunStatus;
 import io.mezzo.metronome.schedule.ScheduleState;
 import io.mezzo.metronome.schedule.Scheduler;
+import io.mezzo.metronome.store.Batch;
 import io.mezzo.metronome.store.JobHistory;
 import io.mezzo.metronome.store.MetronomeStore;
 import io.mezzo.metronome.store.StoredJob;
@@ -29,11 +30,13 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 import java.util.random.RandomGenerator;
@@ -62,8 +65,12 @@ public final class JobManager {
   private final Map<String, JobEntry> jobs = new TreeMap<>();
   /** {@code runId#attempt} of the attempts handed to the launcher during this leadership. */
   private final Set<String> handed = new HashSet<>();
+  /** Next fire time per schedule ({@code jobId NUL scheduleId}), valid while the stored schedule is the same. */
+  private final Map<String, NextFire> nextFires = new HashMap<>();
   private final Counters counters = new Counters();
   private final java.util.ArrayDeque<Runnable> pending = new java.util.ArrayDeque<>();
+  /** Launcher reports for the next round ({@link #onUpdate}). */
+  private final List<PendingUpdate> updates = new ArrayList<>();
   private boolean busy;
   private boolean draining;
   private boolean stale;
@@ -193,7 +200,7 @@ public final class JobManager {
             .compose(v -> sequence(after, s -> {
               Versioned<StoredSchedule> old = entry.schedules.get(s.id());
               return old == null ? putSchedule(entry, new StoredSchedule(s, now), -1)
-                  : putSchedule(entry, new StoredSchedule(s, old.value().decidedUntil()), old.version());
+                  : putSchedule(entry, kept(old.value(), s, now), old.version());
             }))
             .map(entry);
       });
@@ -270,8 +277,18 @@ public final class JobManager {
       if (old == null) {
         throw Failures.scheduleNotFound(jobId, spec.id());
       }
-      return putSchedule(entry, new StoredSchedule(spec, old.value().decidedUntil()), old.version());
+      return putSchedule(entry, kept(old.value(), spec, clock.instant()), old.version());
     });
+  }
+
+  /**
+   * A replaced schedule keeps its cursor, except that one being enabled again starts from now: a disabled
+   * schedule's cursor does not move, and the disabled period is not replayed.
+   */
+  private static StoredSchedule kept(StoredSchedule old, ScheduleSpec spec, Instant now) {
+    boolean resumed = !old.schedule().enabled() && spec.enabled();
+    Instant cursor = resumed && now.isAfter(old.decidedUntil()) ? now : old.decidedUntil();
+    return new StoredSchedule(spec, cursor);
   }
 
   public Future<StoredSchedule> deleteSchedule(String jobId, String scheduleId) {
@@ -352,23 +369,26 @@ public final class JobManager {
     });
   }
 
+  /** Records a finished run: its history entry and the deletion of its live node, in one atomic write. */
   private Future<Void> finish(JobEntry entry, JobRun run, int runVersion) {
     JobHistory next = entry.history().record(run, historyCount);
-    return store.writeHistory(entry.id(), next, entry.history.version())
-        .compose(version -> {
-          entry.history = new Versioned<>(next, version);
-          if (run.status() == RunStatus.SUCCESS) {
-            counters.runsSucceeded++;
-          } else {
-            counters.runsFailed++;
-          }
-          return store.deleteRun(run, runVersion);
-        })
-        .map(v -> {
-          entry.runs.remove(run.id());
-          handed.remove(key(run));
-          return null;
-        });
+    Batch batch = new Batch().add(store.historyOp(entry.id(), next, entry.history.version()))
+        .add(store.deleteRunOp(run, runVersion));
+    return store.commit(List.of(batch)).get(0).map(result -> {
+      entry.history = new Versioned<>(next, result.version(0));
+      finished(entry, run);
+      return null;
+    });
+  }
+
+  private void finished(JobEntry entry, JobRun run) {
+    if (run.status() == RunStatus.SUCCESS) {
+      counters.runsSucceeded++;
+    } else {
+      counters.runsFailed++;
+    }
+    entry.runs.remove(run.id());
+    handed.remove(key(run));
   }
 
   private void launch(JobEntry entry, JobRun run, Instant now) {
@@ -385,37 +405,160 @@ public final class JobManager {
     return run.id() + "#" + run.attempt();
   }
 
+  /** A launcher report waiting for the next round of updates. */
+  private record PendingUpdate(TaskUpdate update, Promise<Void> stored) {
+  }
+
   /**
    * Applies a launcher's report; reports that no longer match the run's state are ignored (and succeed). Fails
    * only when the result could not be stored, so that the launcher does not acknowledge it.
+   *
+   * <p>Reports are applied in rounds: every report that arrives while a command runs joins the next round, which
+   * applies them in arrival order to the cached runs and then writes each job's changed runs, finished runs and
+   * history as one atomic batch ({@link MetronomeStore#commit}). A round of thousands of updates is a few
+   * ZooKeeper requests, and two reports of the same run in one round (TASK_STARTING and TASK_RUNNING) are one write.
    */
   public Future<Void> onUpdate(TaskUpdate update) {
-    return serial(() -> apply(update)).onFailure(e -> LOG.warning("Could not apply " + update + ": " + e.getMessage()));
+    Promise<Void> stored = Promise.promise();
+    boolean first = updates.isEmpty();
+    updates.add(new PendingUpdate(update, stored));
+    if (first) {
+      serial(this::applyUpdates).onFailure(e -> {
+        // not applied at all (leadership lost): not acknowledged, Mesos sends them again to the next leader
+        List<PendingUpdate> dropped = List.copyOf(updates);
+        updates.clear();
+        dropped.forEach(u -> u.stored().tryFail(e));
+      });
+    }
+    return stored.future();
   }
 
-  private Future<Void> apply(TaskUpdate update) {
-    JobEntry entry = jobs.get(update.jobId());
-    Versioned<JobRun> live = entry == null ? null : entry.runs.get(update.runId());
-    if (live == null || live.value().attempt() != update.attempt()) {
+  /** What one round of updates does to one job. */
+  private static final class JobChanges {
+    final JobEntry entry;
+    final Map<String, JobRun> runs = new LinkedHashMap<>();
+    final List<Promise<Void>> waiting = new ArrayList<>();
+
+    JobChanges(JobEntry entry) {
+      this.entry = entry;
+    }
+
+    JobRun current(Versioned<JobRun> live) {
+      return runs.getOrDefault(live.value().id(), live.value());
+    }
+  }
+
+  private Future<Void> applyUpdates() {
+    List<PendingUpdate> round = List.copyOf(updates);
+    updates.clear();
+    Instant now = clock.instant();
+    Map<String, JobChanges> changes = new LinkedHashMap<>();
+    for (PendingUpdate pending : round) {
+      TaskUpdate update = pending.update();
+      JobEntry entry = jobs.get(update.jobId());
+      Versioned<JobRun> live = entry == null ? null : entry.runs.get(update.runId());
+      if (live == null) {
+        pending.stored().complete();
+        continue;
+      }
+      JobChanges job = changes.computeIfAbsent(entry.id(), id -> new JobChanges(entry));
+      JobRun run = job.current(live);
+      JobRun next = next(entry, run, update, now);
+      if (next != run) {
+        job.runs.put(run.id(), next);
+      }
+      job.waiting.add(pending.stored());
+    }
+    List<Batch> batches = new ArrayList<>();
+    List<Consumer<Batch.Result>> appliers = new ArrayList<>();
+    List<JobChanges> order = new ArrayList<>();
+    for (JobChanges job : changes.values()) {
+      JobEntry entry = job.entry;
+      Batch batch = new Batch();
+      JobHistory history = entry.history();
+      Map<Integer, JobRun> replaced = new HashMap<>();
+      List<JobRun> ended = new ArrayList<>();
+      for (JobRun next : job.runs.values()) {
+        Versioned<JobRun> live = entry.runs.get(next.id());
+        if (next.equals(live.value())) {
+          continue;
+        }
+        if (next.status().isFinal()) {
+          history = history.record(next, historyCount);
+          batch.add(store.deleteRunOp(next, live.version()));
+          ended.add(next);
+        } else {
+          replaced.put(batch.ops().size(), next);
+          batch.add(store.replaceRunOp(next, live.version()));
+        }
+      }
+      if (batch.isEmpty()) {
+        job.waiting.forEach(Promise::complete);
+        continue;
+      }
+      int historyOp = -1;
+      JobHistory recorded = history;
+      if (!ended.isEmpty()) {
+        historyOp = batch.ops().size();
+        batch.add(store.historyOp(entry.id(), history, entry.history.version()));
+      }
+      int historyAt = historyOp;
+      batches.add(batch);
+      order.add(job);
+      appliers.add(result -> {
+        replaced.forEach((op, next) -> {
+          Versioned<JobRun> before = entry.runs.get(next.id());
+          entry.runs.put(next.id(), new Versioned<>(next, result.version(op)));
+          if (before != null && next.attempt() != before.value().attempt()) {
+            handed.remove(key(before.value()));
+          }
+        });
+        if (historyAt >= 0) {
+          entry.history = new Versioned<>(recorded, result.version(historyAt));
+        }
+        ended.forEach(run -> finished(entry, run));
+      });
+    }
+    if (batches.isEmpty()) {
       return Future.succeededFuture();
     }
-    Instant now = clock.instant();
-    JobRun run = live.value();
+    List<Future<Batch.Result>> written = store.commit(batches);
+    List<Future<Batch.Result>> all = new ArrayList<>();
+    for (int i = 0; i < written.size(); i++) {
+      JobChanges job = order.get(i);
+      Consumer<Batch.Result> apply = appliers.get(i);
+      all.add(written.get(i).onComplete(ar -> {
+        if (ar.succeeded()) {
+          apply.accept(ar.result());
+          job.waiting.forEach(Promise::complete);
+        } else {
+          conflicted(ar.cause());
+          job.waiting.forEach(p -> p.fail(ar.cause()));
+        }
+      }));
+    }
+    return Future.join(all).<Void>mapEmpty().otherwiseEmpty();
+  }
+
+  /** The run after {@code update}; the same instance when the update does not apply. */
+  private JobRun next(JobEntry entry, JobRun run, TaskUpdate update, Instant now) {
+    if (run.attempt() != update.attempt() || run.status().isFinal()) {
+      return run;
+    }
     if (run.status() == RunStatus.INITIAL) {
       // a failure of a task this run never launched (a reconciliation answer "unknown") changes nothing
       if (!lifecycle.launchable(run, now) || update.kind() == TaskUpdate.Kind.FAILED) {
-        return Future.succeededFuture();
+        return run;
       }
       run = lifecycle.launched(run, now);
     }
     run = withTask(run, update, now);
-    JobRun next = switch (update.kind()) {
+    return switch (update.kind()) {
       case LAUNCHED -> run;
       case RUNNING -> lifecycle.taskRunning(run);
       case FINISHED -> lifecycle.taskFinished(run, now);
       case FAILED -> lifecycle.taskFailed(run, entry.spec().run(), now, update.message());
     };
-    return persist(entry, live, next);
   }
 
   /** Records the task's state in the run's {@code tasks}; updates without a task id leave it alone. */
@@ -429,20 +572,16 @@ public final class JobManager {
     return next.equals(task) && run.task(update.taskId()).isPresent() ? run : run.withTask(next);
   }
 
-  private Future<Void> persist(JobEntry entry, Versioned<JobRun> live, JobRun next) {
-    if (next.equals(live.value())) {
-      return Future.succeededFuture();
-    }
-    if (next.status().isFinal()) {
-      return finish(entry, next, live.version());
-    }
-    return store.replaceRun(next, live.version()).map(version -> {
-      entry.runs.put(next.id(), new Versioned<>(next, version));
-      if (next.attempt() != live.value().attempt()) {
-        handed.remove(key(live.value()));
+  /** A write lost to another writer: the next tick reloads everything. */
+  private void conflicted(Throwable e) {
+    if (e instanceof StoreConflictException) {
+      if (!stale) {
+        LOG.warning("Another writer changed Metronome state: " + e.getMessage() + "; reloading");
       }
-      return null;
-    });
+      stale = true;
+    } else {
+      LOG.warning("Writing run updates failed: " + e);
+    }
   }
 
   // ---- the scheduler loop -------------------------------------------------------------------------
@@ -458,6 +597,7 @@ public final class JobManager {
         .compose(v -> triggerDependents())
         .map(v -> {
           Instant now = clock.instant();
+          launcher.upcoming(earliestFire());
           for (JobEntry entry : jobs.values()) {
             entry.liveRuns().forEach(run -> launch(entry, run, now));
           }
@@ -480,43 +620,118 @@ public final class JobManager {
     return sequence(steps, Supplier::get);
   }
 
+  /**
+   * Decides the schedules that have a fire time due: stores the new runs (one atomic batch per job, with a check
+   * that the job is unchanged), hands the stored runs to the launcher together once every batch is written, and
+   * only then moves the cursors. Schedules with nothing due are not looked at beyond their cached next fire time.
+   */
   private Future<Void> decide() {
+    Instant now = clock.instant();
     List<ScheduleState> states = new ArrayList<>();
     List<JobRun> known = new ArrayList<>();
     for (JobEntry entry : jobs.values()) {
-      entry.schedules().forEach(s -> states.add(new ScheduleState(entry.id(), s.schedule(), s.decidedUntil())));
-      known.addAll(entry.liveRuns());
-      known.addAll(entry.history().runs());
+      boolean due = false;
+      for (Versioned<StoredSchedule> stored : entry.schedules.values()) {
+        Instant next = nextFire(entry.id(), stored.value());
+        if (next != null && !next.isAfter(now)) {
+          StoredSchedule s = stored.value();
+          states.add(new ScheduleState(entry.id(), s.schedule(), s.decidedUntil()));
+          due = true;
+        }
+      }
+      if (due) {
+        known.addAll(entry.liveRuns());
+        known.addAll(entry.history().runs());
+      }
     }
     if (states.isEmpty()) {
       return Future.succeededFuture();
     }
-    Instant now = clock.instant();
     Decision decision = scheduler.decide(states, known);
     for (Decision.Skip skip : decision.skipped()) {
       counters.firesSkipped++;
       LOG.info("Skipped " + skip.key().scheduledAt() + " of schedule '" + skip.scheduleId() + "' of job '"
           + skip.key().jobId() + "': " + skip.reason());
     }
-    List<Future<Void>> creates = new ArrayList<>();
+    Map<String, List<JobRun>> starts = new LinkedHashMap<>();
     for (Decision.Start start : decision.starts()) {
-      JobEntry entry = jobs.get(start.key().jobId());
-      JobRun run = JobRun.scheduled(start.key(), now);
-      // handed over as soon as it is stored: the stored run is what keeps its fire time from starting twice
-      creates.add(createRun(entry, run).onSuccess(v -> launch(entry, run, now)));
+      starts.computeIfAbsent(start.key().jobId(), k -> new ArrayList<>()).add(JobRun.scheduled(start.key(), now));
     }
+    List<Batch> batches = new ArrayList<>();
+    List<JobEntry> owners = new ArrayList<>();
+    starts.forEach((jobId, runs) -> {
+      JobEntry entry = jobs.get(jobId);
+      Batch batch = new Batch().add(store.checkJobOp(jobId, entry.spec.version()));
+      runs.forEach(run -> batch.add(store.createRunOp(run)));
+      batches.add(batch);
+      owners.add(entry);
+    });
+    List<Future<Batch.Result>> written = store.commit(batches);
+    List<Future<Batch.Result>> creates = new ArrayList<>();
+    List<Runnable> launches = new ArrayList<>();
+    for (int i = 0; i < written.size(); i++) {
+      JobEntry entry = owners.get(i);
+      List<JobRun> runs = starts.get(entry.id());
+      creates.add(written.get(i).onSuccess(result -> runs.forEach(run -> {
+        entry.runs.put(run.id(), new Versioned<>(run, 0));
+        counters.runsCreated++;
+        launches.add(() -> launch(entry, run, now));
+      })));
+    }
+    // handed over once stored (the stored run is what keeps its fire time from starting twice), all together so
+    // that the launcher places them in one pass over its offers
+    Future.join(creates).onComplete(ar -> launches.forEach(Runnable::run));
     // runs first, cursors only once every run is stored
     return Future.all(creates).compose(v -> {
-      List<Future<StoredSchedule>> cursors = new ArrayList<>();
+      List<Batch> cursors = new ArrayList<>();
+      List<Consumer<Batch.Result>> moves = new ArrayList<>();
       for (ScheduleState state : decision.schedules()) {
         JobEntry entry = jobs.get(state.jobId());
-        Versioned<StoredSchedule> old = entry.schedules.get(state.spec().id());
-        if (!old.value().decidedUntil().equals(state.decidedUntil())) {
-          cursors.add(putSchedule(entry, old.value().withDecidedUntil(state.decidedUntil()), old.version()));
+        Versioned<StoredSchedule> old = entry == null ? null : entry.schedules.get(state.spec().id());
+        if (old != null && !old.value().decidedUntil().equals(state.decidedUntil())) {
+          StoredSchedule next = old.value().withDecidedUntil(state.decidedUntil());
+          cursors.add(new Batch().add(store.replaceScheduleOp(entry.id(), next, old.version())));
+          moves.add(r -> entry.schedules.put(next.schedule().id(), new Versioned<>(next, r.version(0))));
         }
       }
-      return Future.all(cursors).mapEmpty();
+      List<Future<Batch.Result>> cursorWrites = store.commit(cursors);
+      List<Future<Batch.Result>> applied = new ArrayList<>();
+      for (int i = 0; i < cursorWrites.size(); i++) {
+        applied.add(cursorWrites.get(i).onSuccess(moves.get(i)::accept));
+      }
+      return Future.all(applied).mapEmpty();
     });
+  }
+
+  /** The schedule's next fire time after its cursor, computed once per cursor and spec; null if none. */
+  private Instant nextFire(String jobId, StoredSchedule schedule) {
+    if (!schedule.schedule().enabled()) {
+      return null;
+    }
+    String key = jobId + '\u0000' + schedule.schedule().id();
+    NextFire cached = nextFires.get(key);
+    if (cached == null || cached.basis() != schedule) {
+      cached = new NextFire(schedule, schedule.schedule().nextFireAfter(schedule.decidedUntil()));
+      nextFires.put(key, cached);
+    }
+    return cached.at();
+  }
+
+  private record NextFire(StoredSchedule basis, Instant at) {
+  }
+
+  /** The earliest fire time of any enabled schedule after its cursor, for the launcher to get offers ready. */
+  private Optional<Instant> earliestFire() {
+    Instant earliest = null;
+    for (JobEntry entry : jobs.values()) {
+      for (Versioned<StoredSchedule> stored : entry.schedules.values()) {
+        Instant next = nextFire(entry.id(), stored.value());
+        if (next != null && (earliest == null || next.isBefore(earliest))) {
+          earliest = next;
+        }
+      }
+    }
+    return Optional.ofNullable(earliest);
   }
 
   /** Creates the runs of jobs whose dependencies succeeded since their newest run ({@link DependencyTrigger}). */

@@ -22,15 +22,17 @@ import io.mezzo.common.config.Checks;
  * @param frameworkName      the framework's name
  * @param failoverTimeoutSeconds how long the master keeps the framework's tasks while no scheduler is connected
  * @param reconcileTimeoutMs how long a new subscription waits for reconciliation answers before launching anyway
+ * @param offerHoldSeconds   how long before a schedule's fire time the launcher asks for offers and keeps them, so
+ *                           that the fire time's runs launch at once (0: never keep offers)
  */
 public record MetronomeConfig(boolean enabled, int port, String hostname, String zkPath, int historyCount,
                               int schedulerTickMs, int proxyTimeoutMs, int maxRequestBytes, String launcher,
                               String master, String masterZkPath, String role, String user, String frameworkName,
-                              long failoverTimeoutSeconds, int reconcileTimeoutMs) implements ComponentConfig {
+                              long failoverTimeoutSeconds, int reconcileTimeoutMs, int offerHoldSeconds) implements ComponentConfig {
 
   public static final MetronomeConfig DEFAULTS =
       new MetronomeConfig(true, 9000, "", "/metronome", 1000, 1000, 10_000, 1024 * 1024, "mesos", "", "/mesos", "*",
-          "root", "metronome", 7 * 24 * 3600, 10_000);
+          "root", "metronome", 7 * 24 * 3600, 10_000, 10);
 
   @Override
   public void validate(Checks checks) {
@@ -49,6 +51,7 @@ public record MetronomeConfig(boolean enabled, int port, String hostname, String
         .notBlank("user", user)
         .notBlank("framework_name", frameworkName)
         .range("failover_timeout_seconds", failoverTimeoutSeconds, 0, 365L * 24 * 3600)
-        .range("reconcile_timeout_ms", reconcileTimeoutMs, 0, 600_000);
+        .range("reconcile_timeout_ms", reconcileTimeoutMs, 0, 600_000)
+        .range("offer_hold_seconds", offerHoldSeconds, 0, 300);
   }
 }

@@ -22,7 +22,8 @@ public final class MesosLaunchers {
       return RunLauncher.QUEUE_ONLY;
     }
     MesosRunLauncher.Settings settings = new MesosRunLauncher.Settings(config.frameworkName(), config.user(),
-        config.role(), config.failoverTimeoutSeconds(), Duration.ofMillis(config.reconcileTimeoutMs()));
+        config.role(), config.failoverTimeoutSeconds(), Duration.ofMillis(config.reconcileTimeoutMs()),
+        Duration.ofSeconds(config.offerHoldSeconds()));
     MesosRunLauncher.FrameworkIds ids = new MesosRunLauncher.FrameworkIds() {
       @Override
       public io.vertx.core.Future<java.util.Optional<String>> load() {

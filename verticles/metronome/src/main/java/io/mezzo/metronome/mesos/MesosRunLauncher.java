@@ -69,7 +69,7 @@ public final class MesosRunLauncher implements RunLauncher {
 
   /** What the launcher needs to know of the configuration. */
   public record Settings(String frameworkName, String user, String role, long failoverTimeoutSeconds,
-                         Duration reconcileTimeout) {
+                         Duration reconcileTimeout, Duration offerHold) {
   }
 
   /** Where the framework id is kept between leaders. */
@@ -101,6 +101,11 @@ public final class MesosRunLauncher implements RunLauncher {
   /** Explicit reconciliation targets of the runs loaded at election: task id to agent id (may be null). */
   private final Map<String, String> known = new HashMap<>();
   private Instant reconcileDeadline = Instant.MIN;
+  /** Offers kept for a fire time that is near ({@link #upcoming}), by offer id, oldest first. */
+  private final Map<String, Offer> held = new LinkedHashMap<>();
+  /** The earliest fire time of any schedule, as the leader last said; null when none. */
+  private Instant nextFire;
+  private boolean planning;
   private final ArrayDeque<Runnable> calls = new ArrayDeque<>();
   private final ArrayDeque<Runnable> acks = new ArrayDeque<>();
   private int inFlight;
@@ -196,6 +201,7 @@ public final class MesosRunLauncher implements RunLauncher {
     client = null;
     subscribed = false;
     queue.clear();
+    held.clear();
     live.clear();
     known.clear();
     unanswered.clear();
@@ -209,13 +215,47 @@ public final class MesosRunLauncher implements RunLauncher {
     if (live.containsKey(taskId) || queue.containsKey(taskId)) {
       return Future.succeededFuture();
     }
-    boolean wasEmpty = queue.isEmpty();
+    boolean first = queue.isEmpty();
     queue.put(taskId, new Waiting(run, job));
-    if (wasEmpty && subscribed && suppressed) {
-      suppressed = false;
-      send(client.revive(List.of()), "REVIVE");
+    // the first attempt to wait with no offer at hand REVIVEs, which also clears the decline filters (an ACCEPT
+    // leaves the rest of its agent filtered for 5 s, a retry after a quick failure would otherwise wait for that)
+    if (subscribed && (suppressed || first && held.isEmpty())) {
+      revive();
+    }
+    if (!held.isEmpty()) {
+      schedulePlan();
     }
     return Future.succeededFuture();
+  }
+
+  /**
+   * From {@code offer_hold_seconds} before the earliest fire time the framework asks for offers (REVIVE) and keeps
+   * them instead of declining, so that the runs of that fire time are placed the moment they are stored instead
+   * of waiting for the master's next allocation. Kept offers that the fire time did not use are declined once it
+   * has passed.
+   */
+  @Override
+  public void upcoming(Optional<Instant> next) {
+    nextFire = next.orElse(null);
+    if (subscribed && suppressed && holding()) {
+      revive();
+    }
+    if (!held.isEmpty()) {
+      schedulePlan();
+    }
+  }
+
+  private boolean holding() {
+    if (nextFire == null || settings.offerHold().isZero()) {
+      return false;
+    }
+    Instant now = clock.instant();
+    return !now.isBefore(nextFire.minus(settings.offerHold())) && !now.isAfter(nextFire.plus(settings.offerHold()));
+  }
+
+  private void revive() {
+    suppressed = false;
+    send(client.revive(List.of()), "REVIVE");
   }
 
   @Override
@@ -252,6 +292,7 @@ public final class MesosRunLauncher implements RunLauncher {
     switch (event.getType()) {
       case SUBSCRIBED -> subscribed(event.getSubscribed());
       case OFFERS -> offers(event.getOffers().getOffersList());
+      case RESCIND -> rescinded(event.getRescind().getOfferId());
       case UPDATE -> update(event.getUpdate().getStatus());
       case ERROR -> LOG.severe("Master sent an error: " + event.getError().getMessage());
       default -> { }
@@ -289,38 +330,81 @@ public final class MesosRunLauncher implements RunLauncher {
   }
 
   private void offers(List<Offer> offers) {
-    List<OfferID> all = offers.stream().map(Offer::getId).toList();
     if (reconciling()) {
-      send(client.decline(all, filters(1)), "DECLINE");
+      send(client.decline(offers.stream().map(Offer::getId).toList(), filters(1)), "DECLINE");
       return;
     }
-    if (queue.isEmpty()) {
-      send(client.decline(all, filters(IDLE_DECLINE_SECONDS)), "DECLINE");
-      if (!suppressed) {
-        suppressed = true;
-        send(client.suppress(List.of()), "SUPPRESS");
-      }
+    offers.forEach(o -> held.put(o.getId().getValue(), o));
+    plan();
+  }
+
+  private void rescinded(OfferID id) {
+    held.remove(id.getValue());
+  }
+
+  /** Plans once after the current burst of launches (each stored batch of runs hands over many at once). */
+  private void schedulePlan() {
+    if (!planning) {
+      planning = true;
+      context.runOnContext(v -> {
+        planning = false;
+        if (subscribed) {
+          plan();
+        }
+      });
+    }
+  }
+
+  /**
+   * Places the waiting attempts on the offers at hand (one ACCEPT per offer used). Offers left over are kept while
+   * a fire time is near, else declined: for 5 s while attempts still wait, otherwise until the next fire time's
+   * hold window (at most 120 s), with a SUPPRESS.
+   */
+  private void plan() {
+    if (held.isEmpty()) {
       return;
     }
-    Plan plan = OfferPlanner.plan(offers, List.copyOf(queue.values()));
-    Instant now = clock.instant();
-    plan.launches().forEach((offerId, tasks) -> {
-      for (TaskInfo task : tasks) {
-        Waiting w = queue.remove(task.getTaskId().getValue());
-        String agent = task.getAgentId().getValue();
-        live.put(task.getTaskId().getValue(), agent);
-        observer.launched(w.run(), now);
-        // reported before the ACCEPT is sent, so that it is applied before any update of the task
-        sink.apply(new TaskUpdate(w.run().jobId(), w.run().id(), w.run().attempt(), Kind.LAUNCHED, null,
-            task.getTaskId().getValue(), TaskState.TASK_STAGING.name(), agent));
-      }
-      Offer.Operation launch = Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH)
-          .setLaunch(Offer.Operation.Launch.newBuilder().addAllTaskInfos(tasks)).build();
-      send(client.accept(List.of(offerId), List.of(launch), filters(DECLINE_SECONDS)), "ACCEPT")
-          .onFailure(e -> recheck(tasks));
-    });
-    if (!plan.declines().isEmpty()) {
-      send(client.decline(plan.declines(), filters(DECLINE_SECONDS)), "DECLINE");
+    if (reconciling()) {
+      return;
+    }
+    if (!queue.isEmpty()) {
+      Plan plan = OfferPlanner.plan(List.copyOf(held.values()), List.copyOf(queue.values()));
+      Instant now = clock.instant();
+      plan.launches().forEach((offerId, tasks) -> {
+        held.remove(offerId.getValue());
+        for (TaskInfo task : tasks) {
+          Waiting w = queue.remove(task.getTaskId().getValue());
+          String agent = task.getAgentId().getValue();
+          live.put(task.getTaskId().getValue(), agent);
+          observer.launched(w.run(), now);
+          // reported before the ACCEPT is sent, so that it is applied before any update of the task
+          sink.apply(new TaskUpdate(w.run().jobId(), w.run().id(), w.run().attempt(), Kind.LAUNCHED, null,
+              task.getTaskId().getValue(), TaskState.TASK_STAGING.name(), agent));
+        }
+        Offer.Operation launch = Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH)
+            .setLaunch(Offer.Operation.Launch.newBuilder().addAllTaskInfos(tasks)).build();
+        send(client.accept(List.of(offerId), List.of(launch), filters(DECLINE_SECONDS)), "ACCEPT")
+            .onFailure(e -> recheck(tasks));
+      });
+    }
+    if (held.isEmpty() || holding()) {
+      return;
+    }
+    List<OfferID> unused = held.values().stream().map(Offer::getId).toList();
+    held.clear();
+    if (!queue.isEmpty()) {
+      send(client.decline(unused, filters(DECLINE_SECONDS)), "DECLINE");
+      return;
+    }
+    double refuse = IDLE_DECLINE_SECONDS;
+    if (nextFire != null && !settings.offerHold().isZero()) {
+      double untilHold = Duration.between(clock.instant(), nextFire.minus(settings.offerHold())).toMillis() / 1000.0;
+      refuse = Math.max(1, Math.min(IDLE_DECLINE_SECONDS, untilHold));
+    }
+    send(client.decline(unused, filters(refuse)), "DECLINE");
+    if (!suppressed) {
+      suppressed = true;
+      send(client.suppress(List.of()), "SUPPRESS");
     }
   }
 

@@ -117,6 +117,39 @@ class JobApiTest {
     assertThat(get("/v1/jobs?embed=nonsense").statusCode()).isEqualTo(400);
   }
 
+  @Test
+  void badInput_replacingAStoredJobOrSchedule_422or400WithPath_andTheStoredNodesKeepTheirBytes() throws Exception {
+    post("/v1/jobs", "{\"id\":\"stored\",\"run\":{\"cmd\":\"true\",\"mem\":64}}");
+    post("/v1/jobs/stored/schedules", "{\"id\":\"nightly\",\"cron\":\"0 2 * * *\",\"timezone\":\"Europe/Berlin\"}");
+    String jobNode = "/metronome/jobs/stored";
+    String scheduleNode = jobNode + "/schedules/nightly";
+    byte[] job = m.curator().getData().forPath(jobNode);
+    byte[] schedule = m.curator().getData().forPath(scheduleNode);
+    String before = get("/v0/scheduled-jobs/stored").body();
+
+    assertProblem(fx.put(m.url("/v1/jobs/stored"), "{\"id\":\"stored\",\"run\":{\"cmd\":\"true\",\"mem\":31}}"),
+        422, "Object is not valid", "/run/mem");
+    assertProblem(fx.put(m.url("/v1/jobs/stored"), "{\"id\":\"stored\",\"run\":{\"cmd\":\"true\",\"mem\":64"),
+        400, "Invalid JSON", "/run");
+    assertProblem(fx.put(m.url("/v1/jobs/stored/schedules/nightly"), "{\"id\":\"nightly\",\"cron\":\"0 25 * * *\"}"),
+        422, "Object is not valid", "/cron");
+    assertProblem(fx.put(m.url("/v1/jobs/stored/schedules/nightly"),
+        "{\"id\":\"nightly\",\"cron\":\"0 2 * * *\",\"timezone\":\"Europe/Atlantis\"}"),
+        422, "Object is not valid", "/timezone");
+    assertProblem(fx.put(m.url("/v1/jobs/stored/schedules/nightly"), "{\"id\":\"nightly\",\"cron\":\"0 2 * * *\","),
+        400, "Invalid JSON", "/");
+    assertProblem(post("/v1/jobs/stored/schedules", "{\"id\":\"Not_A_Schedule\",\"cron\":\"0 2 * * *\"}"),
+        422, "Object is not valid", "/id");
+    assertProblem(fx.put(m.url("/v0/scheduled-jobs/stored"), """
+        {"id":"stored","run":{"cmd":"true","mem":64},"schedules":[{"id":"nightly","cron":"0 2 31 2 MON#6"}]}"""),
+        422, "Object is not valid", "/schedules/0/cron");
+
+    assertThat(m.curator().getData().forPath(jobNode)).isEqualTo(job);
+    assertThat(m.curator().getData().forPath(scheduleNode)).isEqualTo(schedule);
+    assertThat(m.curator().getChildren().forPath(jobNode + "/schedules")).containsExactly("nightly");
+    assertThat(get("/v0/scheduled-jobs/stored").body()).isEqualTo(before);
+  }
+
   static void assertProblem(HttpResponse<String> r, int status, String message, String path) {
     assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
     JsonObject body = json(r);

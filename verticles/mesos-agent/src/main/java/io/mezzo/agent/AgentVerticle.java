@@ -127,6 +127,11 @@ public final class AgentVerticle extends VerticleBase {
             }
 
             @Override
+            public AgentInfo agentInfo() {
+              return currentInfo();
+            }
+
+            @Override
             public String hostname() {
               return hostname;
             }
@@ -142,6 +147,7 @@ public final class AgentVerticle extends VerticleBase {
       Router router = Routes.router(vertx);
       new FilesHttp(vertx, new SandboxPaths(sandboxes.root(), link::agentId)).mount(router);
       new AgentHttp(() -> snapshot(loaded.isolator())).mount(router);
+      new ExecutorHttp(tasks).mount(router);
       return Routes.listen(vertx, router, "mesos-agent", node.cluster().host(), config.port()).map(s -> {
         server = s;
         node.bound("mesos-agent", s.actualPort());
@@ -271,6 +277,9 @@ public final class AgentVerticle extends VerticleBase {
 
   // ---- messages from the master ---------------------------------------------------------------
 
+  /** Sent by the master for a framework's SHUTDOWN call (not in AgentProtocol's constants). */
+  static final String SHUTDOWN_EXECUTOR = "SHUTDOWN_EXECUTOR";
+
   private void onMessage(Message<JsonObject> message) {
     JsonObject body = message.body();
     String type = body == null ? "" : body.getString(AgentProtocol.TYPE, "");
@@ -296,6 +305,9 @@ public final class AgentVerticle extends VerticleBase {
         case AgentProtocol.ACKNOWLEDGE -> tasks.acknowledged(body.getString("framework_id"), body.getString("task_id"),
             ByteString.copyFrom(Base64.getDecoder().decode(body.getString("uuid"))));
         case AgentProtocol.SHUTDOWN_FRAMEWORK -> tasks.shutdownFramework(body.getString("framework_id"));
+        case AgentProtocol.FRAMEWORK_MESSAGE -> tasks.frameworkMessage(body.getString("framework_id"), body.getString("executor_id"),
+            ByteString.copyFrom(Base64.getDecoder().decode(body.getString("data", ""))));
+        case SHUTDOWN_EXECUTOR -> tasks.shutdownExecutor(body.getString("framework_id"), body.getString("executor_id"));
         case AgentProtocol.PING -> link.leaderSeen(body.getString("master_id"));
         default -> LOG.fine("Ignoring master message '" + type + "'");
       }

@@ -82,6 +82,11 @@ final class Checkpoints {
     write(task(task.getFrameworkId().getValue(), task.getTaskId().getValue()).resolve("task.json"), json.encode());
   }
 
+  /** Where a custom executor's supervisor writes the executor's exit status. */
+  Path executorExitStatus(String frameworkId, String executorId) {
+    return framework(frameworkId).resolve("executors").resolve(encode(executorId)).resolve("exit_status");
+  }
+
   /** Where the task's supervisor writes the command's exit status. */
   Path exitStatus(String frameworkId, String taskId) {
     return task(frameworkId, taskId).resolve("exit_status");

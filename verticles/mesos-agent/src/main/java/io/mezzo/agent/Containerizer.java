@@ -83,6 +83,7 @@ final class Containerizer {
         Files.setAttribute(p, "unix:gid", l.user().get().gid());
       }
     }
+    Files.createDirectories(exitStatus.getParent());
     Files.deleteIfExists(exitStatus);
     List<String> argv = supervisedArgv(isolator.joinFiles(l.containerId()), stdout, stderr, exitStatus, l.user(), l.command());
     ProcessBuilder pb = new ProcessBuilder(argv)

@@ -45,6 +45,7 @@ import org.apache.mesos.v1.Protos.TaskInfo;
 import org.apache.mesos.v1.Protos.TaskState;
 import org.apache.mesos.v1.Protos.TaskStatus;
 import org.apache.mesos.v1.Protos.Value;
+import org.apache.mesos.v1.executor.Protos.Event;
 
 /**
  * The built-in command executor for every task: launches a {@code CommandInfo} task in its own
@@ -62,6 +63,9 @@ final class TaskManager {
   interface Identity {
     String agentId();
 
+    /** The agent's AgentInfo, for executors' SUBSCRIBED event. */
+    org.apache.mesos.v1.Protos.AgentInfo agentInfo();
+
     String hostname();
 
     /** {@code host:port} of the agent's HTTP API. */
@@ -78,6 +82,7 @@ final class TaskManager {
   private final Identity identity;
   private final Map<String, FrameworkInfo> frameworks = new LinkedHashMap<>();
   private final Map<String, Container> containers = new LinkedHashMap<>();
+  private final Map<String, ExecutorRun> executors = new LinkedHashMap<>();
   private final Deque<Container> completed = new ArrayDeque<>();
   /** The agent stopped: processes keep running, but this instance no longer reports or changes anything. */
   private boolean closed;
@@ -132,6 +137,10 @@ final class TaskManager {
       checkpoints.framework(framework);
       return null;
     });
+    if (task.hasExecutor()) {
+      launchOnExecutor(framework, task);
+      return;
+    }
     String executorId = taskId;
     String containerId = UUID.randomUUID().toString();
     Path dir = sandboxes.run(identity.agentId(), fid, executorId, containerId);
@@ -251,14 +260,11 @@ final class TaskManager {
   }
 
   private static String unsupported(TaskInfo task) {
-    if (task.hasExecutor()) {
-      return "Custom executors are not supported by this agent yet";
-    }
     if (task.hasContainer() && (task.getContainer().hasDocker() || task.getContainer().hasMesos()
         && task.getContainer().getMesos().hasImage())) {
       return "Container images are not supported by this agent yet";
     }
-    if (task.getCommand().getUrisCount() > 0) {
+    if (task.getCommand().getUrisCount() > 0 || task.getExecutor().getCommand().getUrisCount() > 0) {
       return "Fetching CommandInfo.uris is not supported by this agent yet";
     }
     return null;
@@ -330,7 +336,16 @@ final class TaskManager {
     if (checkTcp != null) {
       checkTcp.close();
     }
-    List<Container> live = containers.values().stream().filter(c -> !c.destroyed).toList();
+    List<Container> live = new ArrayList<>(containers.values().stream().filter(c -> !c.destroyed && c.executor == null).toList());
+    for (ExecutorRun e : executors.values()) {
+      vertx.cancelTimer(e.heartbeatTimer);
+      vertx.cancelTimer(e.shutdownTimer);
+      if (e.stream != null) {
+        e.stream.close();
+      }
+      Container box = new Container(e.frameworkId, TaskInfo.getDefaultInstance(), e.id(), e.containerId, e.directory, clock.instant());
+      live.add(box);
+    }
     return vertx.executeBlocking(() -> {
       for (Container c : live) {
         try {
@@ -354,12 +369,24 @@ final class TaskManager {
     }
     boolean full = ++reapRound % 5 == 0;
     List<Container> live = containers.values().stream().filter(c -> c.pid > 0 && !c.exited && !c.destroyed).toList();
-    if (live.isEmpty()) {
+    List<ExecutorRun> runs = executors.values().stream().filter(e -> e.pid > 0 && !e.exited).toList();
+    if (live.isEmpty() && runs.isEmpty()) {
       return;
     }
     reaping = true;
     vertx.executeBlocking(() -> {
-      Map<Container, Integer> ended = new LinkedHashMap<>();
+      Map<ExecutorRun, Integer> gone = new LinkedHashMap<>();
+      for (ExecutorRun e : runs) {
+        Path file = checkpoints.executorExitStatus(e.frameworkId, e.id());
+        Integer status = exitStatus(file);
+        if (status == null && !Containerizer.ProcStat.alive(e.pid, e.startTicks)) {
+          status = exitStatus(file);
+          gone.put(e, status == null ? -1 : status);
+        } else if (status != null) {
+          gone.put(e, status);
+        }
+      }
+      Map<Object, Integer> ended = new LinkedHashMap<>(gone);
       for (Container c : live) {
         Path file = checkpoints.exitStatus(c.frameworkId, c.taskId());
         Integer status = exitStatus(file);
@@ -374,7 +401,13 @@ final class TaskManager {
     }, false).onComplete(ar -> {
       reaping = false;
       if (ar.succeeded()) {
-        ar.result().forEach(this::exited);
+        ar.result().forEach((who, status) -> {
+          if (who instanceof Container c) {
+            exited(c, status);
+          } else {
+            executorExited((ExecutorRun) who, status);
+          }
+        });
       }
     });
   }
@@ -466,6 +499,10 @@ final class TaskManager {
     if (c.terminal() || c.killing) {
       return;
     }
+    if (c.executor != null) {
+      killOnExecutor(c, gracePeriodMs);
+      return;
+    }
     c.killing = true;
     c.stopChecker();
     c.gracePeriodMs = gracePeriodMs != null ? gracePeriodMs
@@ -497,6 +534,11 @@ final class TaskManager {
   /** SHUTDOWN_FRAMEWORK: kills the framework's tasks and forgets it; its updates are not sent any more. */
   void shutdownFramework(String frameworkId) {
     updates.dropFramework(frameworkId);
+    for (ExecutorRun e : new ArrayList<>(executors.values())) {
+      if (e.frameworkId.equals(frameworkId)) {
+        shutdownExecutor(e);
+      }
+    }
     for (Container c : new ArrayList<>(containers.values())) {
       if (c.frameworkId.equals(frameworkId)) {
         if (!c.terminal()) {
@@ -523,6 +565,280 @@ final class TaskManager {
             if (!c.memoryLimited && !c.destroyed) {
               c.memoryLimited = true;
               vertx.executeBlocking(() -> containerizer.signal(c.containerId, true, c.pid), false);
+            }
+          }
+        });
+  }
+
+  // ---- custom executors ---------------------------------------------------------------------
+
+  /**
+   * A task with an ExecutorInfo: runs on that executor, which the agent starts in its own container
+   * the first time (later tasks of the same executor id join it). The task reaches the executor
+   * as a LAUNCH event once it subscribed; the executor reports the task's states itself.
+   */
+  private void launchOnExecutor(FrameworkInfo framework, TaskInfo task) {
+    String fid = framework.getId().getValue();
+    String taskId = task.getTaskId().getValue();
+    org.apache.mesos.v1.Protos.ExecutorInfo info = task.getExecutor();
+    String eid = info.getExecutorId().getValue();
+    ExecutorRun run = executors.get(key(fid, eid));
+    String containerId = run != null ? run.containerId : UUID.randomUUID().toString();
+    String safeEid = Sandboxes.safeSegment(eid) ? eid : taskId;
+    Path dir = sandboxes.run(identity.agentId(), fid, Sandboxes.safeSegment(safeEid) ? safeEid : "invalid", containerId);
+    Container c = new Container(fid, task, eid, containerId, dir, clock.instant());
+    containers.put(key(fid, taskId), c);
+    String invalid = invalid(task);
+    if (invalid == null && !Sandboxes.safeSegment(eid)) {
+      invalid = "Executor ID '" + eid + "' cannot be used as a directory name";
+    }
+    if (invalid == null && (!info.hasCommand() || info.getCommand().getShell() && !info.getCommand().hasValue())) {
+      invalid = "Executor '" + eid + "' has no command";
+    }
+    if (invalid == null && run != null && (run.exited || run.shuttingDown)) {
+      invalid = "Executor '" + eid + "' is shutting down";
+    }
+    if (invalid != null) {
+      c.destroyed = true;
+      finish(c, TaskState.TASK_ERROR, TaskStatus.Source.SOURCE_AGENT, TaskStatus.Reason.REASON_TASK_INVALID, invalid);
+      return;
+    }
+    String unsupported = unsupported(task);
+    if (unsupported != null) {
+      c.destroyed = true;
+      finish(c, TaskState.TASK_FAILED, TaskStatus.Source.SOURCE_AGENT, TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED, unsupported);
+      return;
+    }
+    if (run == null) {
+      run = new ExecutorRun(fid, framework, info, containerId, dir);
+      executors.put(key(fid, eid), run);
+      startExecutor(run, task);
+    }
+    c.executor = run;
+    run.tasks.put(taskId, c);
+    io(c, () -> {
+      checkpoints.task(c.toTask(identity.agentId()), c.task, containerId, dir.toString(), 0, -1);
+      return null;
+    });
+    if (run.stream != null) {
+      run.send(Event.newBuilder().setType(Event.Type.LAUNCH).setLaunch(Event.Launch.newBuilder().setTask(task)).build());
+    } else {
+      run.queued.add(c);
+    }
+  }
+
+  /** Starts the executor's command in its container, with the executor environment Mesos gives. */
+  private void startExecutor(ExecutorRun run, TaskInfo firstTask) {
+    org.apache.mesos.v1.Protos.CommandInfo command = run.info.getCommand();
+    String userName = command.hasUser() ? command.getUser() : run.framework.getUser();
+    Optional<Containerizer.User> user = Optional.empty();
+    if (!userName.isEmpty() && !userName.equals(System.getProperty("user.name"))) {
+      user = Containerizer.User.lookup(userName);
+      if (user.isEmpty()) {
+        executorExited(run, -2, "User '" + userName + "' does not exist on this agent");
+        return;
+      }
+    }
+    ResourceBag resources = ResourceBag.of(run.info.getResourcesList()).add(ResourceBag.of(firstTask.getResourcesList()));
+    Limits limits = new Limits(resources.scalar("cpus"), Math.max(MIN_MEMORY_BYTES, (long) (resources.scalar("mem") * (1 << 20))),
+        config.pidsLimit());
+    Map<String, String> env = new LinkedHashMap<>();
+    String dir = run.directory.toString();
+    env.put("MESOS_FRAMEWORK_ID", run.frameworkId);
+    env.put("MESOS_EXECUTOR_ID", run.id());
+    env.put("MESOS_CONTAINER_ID", run.containerId);
+    env.put("MESOS_DIRECTORY", dir);
+    env.put("MESOS_SANDBOX", dir);
+    env.put("MESOS_AGENT_ID", identity.agentId());
+    env.put("MESOS_SLAVE_ID", identity.agentId());
+    env.put("MESOS_AGENT_ENDPOINT", identity.endpoint());
+    env.put("MESOS_CHECKPOINT", "1");
+    env.put("MESOS_RECOVERY_TIMEOUT", "15mins");
+    env.put("MESOS_SUBSCRIPTION_BACKOFF_MAX", "2secs");
+    env.put("MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD", (EXECUTOR_SHUTDOWN_GRACE_MS / 1000) + "secs");
+    env.put("HOST", identity.hostname());
+    if (command.hasEnvironment()) {
+      for (Environment.Variable v : command.getEnvironment().getVariablesList()) {
+        if (v.getType() != Environment.Variable.Type.SECRET) {
+          env.put(v.getName(), v.getValue());
+        }
+      }
+    }
+    Containerizer.Launch launch = new Containerizer.Launch(run.containerId, run.directory, command, env, user, limits);
+    vertx.executeBlocking(() -> {
+      sandboxes.create(identity.agentId(), run.frameworkId, run.id(), run.containerId);
+      return containerizer.launch(launch, checkpoints.executorExitStatus(run.frameworkId, run.id()));
+    }, false).onComplete(ar -> {
+      if (closed) {
+        return;
+      }
+      if (ar.failed()) {
+        LOG.log(Level.WARNING, "Failed to launch executor '" + run.id() + "'", ar.cause());
+        executorExited(run, -2, "Failed to launch executor: " + ar.cause().getMessage());
+        return;
+      }
+      run.pid = ar.result().pid();
+      run.startTicks = ar.result().startTicks();
+    });
+  }
+
+  static final long EXECUTOR_SHUTDOWN_GRACE_MS = 5_000;
+  static final long EXECUTOR_HEARTBEAT_MS = 30_000;
+
+  /** Null when the executor is known (and may call), else why not. */
+  String knownExecutor(String frameworkId, String executorId) {
+    ExecutorRun run = executors.get(key(frameworkId, executorId));
+    if (run == null || run.exited) {
+      return "Executor '" + executorId + "' of framework '" + frameworkId + "' is not running on this agent";
+    }
+    return null;
+  }
+
+  /** SUBSCRIBE: the executor's event stream opened; SUBSCRIBED, then a LAUNCH for every task waiting for it. */
+  void executorSubscribed(String frameworkId, String executorId, ExecutorRun.Stream stream) {
+    ExecutorRun run = executors.get(key(frameworkId, executorId));
+    if (run.stream != null) {
+      run.stream.close();
+    }
+    run.stream = stream;
+    stream.send(Event.newBuilder().setType(Event.Type.SUBSCRIBED).setSubscribed(Event.Subscribed.newBuilder()
+        .setExecutorInfo(run.info).setFrameworkInfo(run.framework).setAgentInfo(identity.agentInfo())
+        .setContainerId(ContainerID.newBuilder().setValue(run.containerId))).build());
+    for (Container c : run.queued) {
+      if (!c.terminal()) {
+        stream.send(Event.newBuilder().setType(Event.Type.LAUNCH).setLaunch(Event.Launch.newBuilder().setTask(c.task)).build());
+      }
+    }
+    run.queued.clear();
+    if (run.shuttingDown) {
+      stream.send(Event.newBuilder().setType(Event.Type.SHUTDOWN).build());
+    }
+    vertx.cancelTimer(run.heartbeatTimer);
+    run.heartbeatTimer = vertx.setPeriodic(EXECUTOR_HEARTBEAT_MS, id -> run.send(Event.newBuilder().setType(Event.Type.HEARTBEAT).build()));
+  }
+
+  void executorDisconnected(String frameworkId, String executorId, ExecutorRun.Stream stream) {
+    ExecutorRun run = executors.get(key(frameworkId, executorId));
+    if (run != null && run.stream == stream) {
+      run.stream = null;
+      vertx.cancelTimer(run.heartbeatTimer);
+    }
+  }
+
+  /** UPDATE from an executor: the status goes through the status update manager like the agent's own. */
+  String executorUpdate(String frameworkId, String executorId, TaskStatus status) {
+    String unknown = knownExecutor(frameworkId, executorId);
+    if (unknown != null) {
+      return unknown;
+    }
+    ExecutorRun run = executors.get(key(frameworkId, executorId));
+    Container c = run.tasks.get(status.getTaskId().getValue());
+    if (c == null) {
+      return "Task '" + status.getTaskId().getValue() + "' is not a task of executor '" + executorId + "'";
+    }
+    if (c.terminal() || c.statuses.stream().anyMatch(s -> s.getUuid().equals(status.getUuid()))) {
+      return null; // a late or repeated update: nothing changes
+    }
+    TaskStatus.Builder s = status.toBuilder().setAgentId(AgentID.newBuilder().setValue(identity.agentId()))
+        .setExecutorId(ExecutorID.newBuilder().setValue(executorId)).setSource(TaskStatus.Source.SOURCE_EXECUTOR)
+        .setContainerStatus(ContainerStatus.newBuilder().setContainerId(ContainerID.newBuilder().setValue(run.containerId))
+            .setExecutorPid((int) run.pid));
+    if (!status.hasTimestamp()) {
+      s.setTimestamp(clock.millis() / 1000.0);
+    }
+    record(c, s.build());
+    return null;
+  }
+
+  /**
+   * MESSAGE from an executor to its framework: accepted; the master protocol has no message from
+   * agents to frameworks yet, so it is logged and dropped.
+   */
+  String executorMessage(String frameworkId, String executorId, ByteString data) {
+    String unknown = knownExecutor(frameworkId, executorId);
+    if (unknown == null) {
+      LOG.fine("Dropping a " + data.size() + "-byte message from executor '" + executorId + "' (not forwarded to frameworks yet)");
+    }
+    return unknown;
+  }
+
+  /** FRAMEWORK_MESSAGE from the master: a MESSAGE event to the executor. */
+  void frameworkMessage(String frameworkId, String executorId, ByteString data) {
+    ExecutorRun run = executors.get(key(frameworkId, executorId));
+    if (run != null) {
+      run.send(Event.newBuilder().setType(Event.Type.MESSAGE).setMessage(Event.Message.newBuilder().setData(data)).build());
+    }
+  }
+
+  private void killOnExecutor(Container c, Long gracePeriodMs) {
+    ExecutorRun run = c.executor;
+    if (run.queued.remove(c) || run.exited) {
+      c.killing = true;
+      update(c, TaskState.TASK_KILLED, TaskStatus.Source.SOURCE_AGENT, null, "Killed before the executor received the task");
+      return;
+    }
+    Event.Kill.Builder kill = Event.Kill.newBuilder().setTaskId(c.task.getTaskId());
+    if (gracePeriodMs != null) {
+      kill.setKillPolicy(org.apache.mesos.v1.Protos.KillPolicy.newBuilder()
+          .setGracePeriod(org.apache.mesos.v1.Protos.DurationInfo.newBuilder().setNanoseconds(gracePeriodMs * 1_000_000)));
+    } else if (c.task.hasKillPolicy()) {
+      kill.setKillPolicy(c.task.getKillPolicy());
+    }
+    run.send(Event.newBuilder().setType(Event.Type.KILL).setKill(kill).build());
+  }
+
+  /** SHUTDOWN to the executor; its container is destroyed if it is still there after the grace period. */
+  void shutdownExecutor(String frameworkId, String executorId) {
+    ExecutorRun run = executors.get(key(frameworkId, executorId));
+    if (run != null) {
+      shutdownExecutor(run);
+    }
+  }
+
+  private void shutdownExecutor(ExecutorRun run) {
+    if (run.shuttingDown || run.exited) {
+      return;
+    }
+    run.shuttingDown = true;
+    run.send(Event.newBuilder().setType(Event.Type.SHUTDOWN).build());
+    run.shutdownTimer = vertx.setTimer(EXECUTOR_SHUTDOWN_GRACE_MS, id -> {
+      if (!run.exited) {
+        vertx.executeBlocking(() -> containerizer.signal(run.containerId, true, -1), false);
+      }
+    });
+  }
+
+  private void executorExited(ExecutorRun run, int exitValue) {
+    String how = exitValue < 0 ? "its supervisor ended without recording an exit status"
+        : exitValue > 128 ? "terminated with signal " + signalName(exitValue - 128) : "exited with status " + exitValue;
+    executorExited(run, exitValue, "Executor '" + run.id() + "' " + how);
+  }
+
+  /** The executor is gone: its unfinished tasks fail (TASK_KILLED when being killed), its container goes. */
+  private void executorExited(ExecutorRun run, int exitValue, String message) {
+    if (run.exited || closed) {
+      return;
+    }
+    run.exited = true;
+    vertx.cancelTimer(run.heartbeatTimer);
+    vertx.cancelTimer(run.shutdownTimer);
+    if (run.stream != null) {
+      run.stream.close();
+      run.stream = null;
+    }
+    executors.remove(key(run.frameworkId, run.id()));
+    run.queued.clear();
+    vertx.<Void>executeBlocking(() -> {
+      containerizer.destroy(run.containerId);
+      Checkpoints.deleteTree(checkpoints.executorExitStatus(run.frameworkId, run.id()).getParent());
+      return null;
+    }, false).onFailure(e -> LOG.log(Level.WARNING, "Failed to destroy executor container '" + run.containerId + "'", e))
+        .onComplete(v -> {
+          for (Container c : run.tasks.values()) {
+            c.destroyed = true;
+            if (!c.terminal()) {
+              update(c, c.killing ? TaskState.TASK_KILLED : TaskState.TASK_FAILED, TaskStatus.Source.SOURCE_AGENT,
+                  TaskStatus.Reason.REASON_EXECUTOR_TERMINATED, message);
             }
           }
         });
@@ -619,9 +935,16 @@ final class TaskManager {
     if (c.terminal() || closed) {
       return;
     }
-    c.state = state;
     TaskStatus plain = status(c.taskId(), state, source, reason, message, c);
-    TaskStatus status = healthy == null ? plain : plain.toBuilder().setHealthy(healthy).build();
+    record(c, healthy == null ? plain : plain.toBuilder().setHealthy(healthy).build());
+  }
+
+  /** Takes a task's new status: its state changes, the update goes to the status update manager and the task is checkpointed. */
+  private void record(Container c, TaskStatus status) {
+    if (c.terminal() || closed) {
+      return;
+    }
+    c.state = status.getState();
     c.statuses.add(status);
     if (!frameworks.containsKey(c.frameworkId)) {
       // shut down: nobody acknowledges; forget the task once it is over
@@ -674,6 +997,10 @@ final class TaskManager {
       return;
     }
     Container c = containers.get(key(frameworkId, taskId));
+    if (c != null && c.executor != null) {
+      c.executor.send(Event.newBuilder().setType(Event.Type.ACKNOWLEDGED).setAcknowledged(Event.Acknowledged.newBuilder()
+          .setTaskId(c.task.getTaskId()).setUuid(uuid)).build());
+    }
     if (c != null && c.terminal() && !updates.hasPending(frameworkId, taskId)) {
       containers.remove(key(frameworkId, taskId));
       completed.addLast(c);

@@ -1,0 +1,120 @@
+package io.mezzo.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.google.protobuf.ByteString;
+import io.mezzo.mesos.proto.Resources;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.mesos.v1.Protos.CommandInfo;
+import org.apache.mesos.v1.Protos.ExecutorID;
+import org.apache.mesos.v1.Protos.ExecutorInfo;
+import org.apache.mesos.v1.Protos.Filters;
+import org.apache.mesos.v1.Protos.FrameworkInfo;
+import org.apache.mesos.v1.Protos.Offer;
+import org.apache.mesos.v1.Protos.TaskID;
+import org.apache.mesos.v1.Protos.TaskInfo;
+import org.apache.mesos.v1.Protos.TaskState;
+import org.apache.mesos.v1.Protos.TaskStatus;
+import org.apache.mesos.v1.scheduler.Protos.Call;
+import org.apache.mesos.v1.scheduler.Protos.Event;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A framework ships its own executor, a small Python program (test resources) speaking the v1
+ * executor HTTP API: the agent starts it in its container, hands it the task, relays its updates
+ * to the framework through the master and the framework's message to it.
+ */
+class CustomExecutorTest {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  @TempDir
+  Path dir;
+
+  private ClusterFixture cluster;
+  private V1Client framework;
+
+  @AfterEach
+  void stop() throws Exception {
+    if (framework != null) {
+      framework.close();
+    }
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  void pythonExecutor_runsATask_throughTheExecutorApi() throws Exception {
+    assumeTrue("root".equals(System.getProperty("user.name")), "needs root for cgroups");
+    assumeTrue(Files.isDirectory(ClusterFixture.CGROUPS.resolve("memory")), "needs cgroup v1 memory controller");
+    Path script = Path.of(getClass().getResource("/executor/test_executor.py").toURI());
+    cluster = new ClusterFixture(dir);
+    ClusterFixture.Agent agent = cluster.deployAgent(dir.resolve("agent"), new JsonObject().put("isolation", "cgroups")
+        .put("resources", "cpus:2;mem:2048;disk:1000;ports:[31000-31099]"));
+    await().atMost(WAIT).until(() -> agent.verticle().registered());
+    framework = new V1Client(cluster.masterUrl());
+    framework.subscribe(FrameworkInfo.newBuilder().setUser("root").setName("own-executor").build());
+
+    Offer offer = framework.next(e -> e.getType() == Event.Type.OFFERS, WAIT).getOffers().getOffers(0);
+    ExecutorInfo executor = ExecutorInfo.newBuilder().setExecutorId(ExecutorID.newBuilder().setValue("py-exec"))
+        .setType(ExecutorInfo.Type.CUSTOM).setCommand(CommandInfo.newBuilder().setValue("exec python3 " + script))
+        .addAllResources(Resources.parse("cpus:0.1;mem:64", "*")).build();
+    TaskInfo task = TaskInfo.newBuilder().setName("via-executor").setTaskId(TaskID.newBuilder().setValue("via-executor"))
+        .setAgentId(offer.getAgentId()).setExecutor(executor).addAllResources(Resources.parse("cpus:0.1;mem:32", "*")).build();
+    assertThat(framework.call(Call.newBuilder().setType(Call.Type.ACCEPT).setAccept(Call.Accept.newBuilder()
+        .addOfferIds(offer.getId()).addOperations(Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH)
+            .setLaunch(Offer.Operation.Launch.newBuilder().addTaskInfos(task)))
+        .setFilters(Filters.newBuilder().setRefuseSeconds(3600))).build())).isEqualTo(202);
+
+    TaskStatus running = framework.update("via-executor", TaskState.TASK_RUNNING, WAIT);
+    assertThat(running.getMessage()).isEqualTo("running in the test executor");
+    assertThat(running.getSource()).isEqualTo(TaskStatus.Source.SOURCE_EXECUTOR);
+    assertThat(running.getExecutorId().getValue()).isEqualTo("py-exec");
+    Path sandbox = dir.resolve("agent").resolve("slaves").resolve(agent.verticle().agentId()).resolve("frameworks")
+        .resolve(framework.frameworkId.getValue()).resolve("executors").resolve("py-exec").resolve("runs").resolve("latest");
+    String container = Files.readSymbolicLink(sandbox).toString();
+    Path cgroup = ClusterFixture.CGROUPS.resolve("memory").resolve(cluster.cgroupsRoot).resolve(container);
+    assertThat(Files.readString(cgroup.resolve("memory.limit_in_bytes")).trim()).isEqualTo(String.valueOf(96L << 20));
+    assertThat(Files.readAllLines(cgroup.resolve("cgroup.procs"))).isNotEmpty();
+
+    // malformed executor calls are refused with 400
+    HttpClient http = HttpClient.newHttpClient();
+    assertThat(executorCall(http, agent, "{\"type\":").statusCode()).isEqualTo(400);
+    HttpResponse<String> noIds = executorCall(http, agent, "{\"type\":\"UPDATE\"}");
+    assertThat(noIds.statusCode()).isEqualTo(400);
+    assertThat(noIds.body()).contains("framework_id");
+    assertThat(executorCall(http, agent, "{\"type\":\"SUBSCRIBE\",\"framework_id\":{\"value\":\"nope\"},"
+        + "\"executor_id\":{\"value\":\"nope\"},\"subscribe\":{}}").statusCode()).isEqualTo(400);
+    assertThat(executorCall(http, agent, "{\"type\":\"UPDATE\",\"framework_id\":{\"value\":\"" + framework.frameworkId.getValue()
+        + "\"},\"executor_id\":{\"value\":\"py-exec\"},\"update\":{\"status\":{\"task_id\":{\"value\":\"via-executor\"},"
+        + "\"state\":\"TASK_FINISHED\"}}}").statusCode()).isEqualTo(400);
+
+    // the framework's message reaches the executor, which then finishes the task and exits
+    assertThat(framework.call(Call.newBuilder().setType(Call.Type.MESSAGE).setMessage(Call.Message.newBuilder()
+        .setAgentId(offer.getAgentId()).setExecutorId(executor.getExecutorId()).setData(ByteString.copyFromUtf8("hello executor")))
+        .build())).isEqualTo(202);
+    TaskStatus finished = framework.update("via-executor", TaskState.TASK_FINISHED, WAIT);
+    assertThat(finished.getMessage()).isEqualTo("got: hello executor");
+    assertThat(Files.readString(sandbox.resolve("message-via-executor"))).isEqualTo("hello executor");
+    await().atMost(WAIT).until(() -> !Files.exists(cgroup));
+    assertThat(Files.readString(sandbox.resolve("stdout"))).contains("event SUBSCRIBED", "event LAUNCH", "event MESSAGE",
+        "event ACKNOWLEDGED", "exiting");
+    assertThat(framework.history("via-executor")).containsExactly(TaskState.TASK_RUNNING, TaskState.TASK_FINISHED);
+  }
+
+  private static HttpResponse<String> executorCall(HttpClient http, ClusterFixture.Agent agent, String body) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(agent.url() + "/api/v1/executor")).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+}

@@ -77,6 +77,11 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
   private final List<Long> leaderTimers = new ArrayList<>();
   private long followerTimer = -1;
   private boolean allocationPending;
+  /** How long allocation may wait for the registry's agents after a failover. */
+  static final Duration RECOVERY_ALLOCATION_HOLDOFF = Duration.ofSeconds(10);
+  /** While non-zero: the System.nanoTime() at which allocation resumes even if agents are missing. */
+  private long recoveryHoldoffEnds;
+  private long recoveryStartNanos;
 
   public MasterVerticle(ComponentContext node) {
     this.node = node;
@@ -230,12 +235,16 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
     Master fresh = new Master(Clock.systemUTC(), new DrfAllocator(Clock.systemUTC(), new Random(), AllocatorOptions.defaults()),
         this, options, info);
     master = fresh;
+    long electedNanos = System.nanoTime();
     registry.load().compose(contents -> {
       if (master != fresh) {
         return Future.succeededFuture();
       }
       fresh.recover(contents.frameworks(), contents.agents(), contents.gone());
-      LOG.info("Recovered registry: " + contents.agents().size() + " agents, " + contents.frameworks().size() + " frameworks");
+      recoveryStartNanos = electedNanos;
+      recoveryHoldoffEnds = electedNanos + RECOVERY_ALLOCATION_HOLDOFF.toNanos();
+      LOG.info(String.format("Recovered registry: %d agents, %d frameworks, in %d ms", contents.agents().size(),
+          contents.frameworks().size(), (System.nanoTime() - electedNanos) / 1_000_000));
       agentConsumer = vertx.eventBus().consumer(AgentProtocol.MASTER_ADDRESS, this::onAgentMessage);
       return agentConsumer.completion().compose(v -> registry.publishLeader(info)).onSuccess(v -> {
         recovering = false;
@@ -284,6 +293,7 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
     Master old = master;
     master = null;
     recovering = false;
+    recoveryHoldoffEnds = 0;
     leaderAddress = null;
     operator.closeAll();
     if (old != null) {
@@ -306,13 +316,35 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
 
   private void allocate() {
     allocationPending = false;
-    if (master != null && !recovering) {
+    if (master != null && !recovering && !holdingAllocation()) {
       master.allocate();
     }
   }
 
+  /**
+   * After a failover, allocation waits until every agent of the registry has re-registered (or
+   * {@link #RECOVERY_ALLOCATION_HOLDOFF} has passed), as Mesos's allocator pauses during recovery:
+   * offers made from a partial view would be rescinded again as agents come back, and allocating
+   * after each of 10,000 re-registrations would slow them down.
+   */
+  private boolean holdingAllocation() {
+    if (recoveryHoldoffEnds == 0) {
+      return false;
+    }
+    if (!master.agents().recovering().isEmpty() && System.nanoTime() < recoveryHoldoffEnds) {
+      return true;
+    }
+    recoveryHoldoffEnds = 0;
+    LOG.info(String.format("Agent recovery ended %d ms after the election (%d agents still missing); allocating",
+        (System.nanoTime() - recoveryStartNanos) / 1_000_000, master.agents().recovering().size()));
+    return false;
+  }
+
   /** Allocation soon after a change (new framework, agent or freed resources), batched. */
   private void allocateSoon() {
+    if (master != null && holdingAllocation()) {
+      return;
+    }
     if (!allocationPending) {
       allocationPending = true;
       vertx.setTimer(Math.min(50, config.allocationIntervalMs()), id -> allocate());
@@ -356,7 +388,8 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
             AgentMessages.parse(body.getJsonObject("agent_info"), AgentInfo.getDefaultInstance()), body.getString("version"));
         case AgentProtocol.REREGISTER -> m.agents().reregister(body.getString("agent_id"), body.getString("agent_pid"),
             AgentMessages.parse(body.getJsonObject("agent_info"), AgentInfo.getDefaultInstance()), body.getString("version"),
-            AgentMessages.list(body.getJsonArray("tasks"), Task.getDefaultInstance()),
+            body.getValue(AgentProtocol.TASKS_PROTOBUF) != null ? AgentProtocol.decodeTasks(body.getString(AgentProtocol.TASKS_PROTOBUF))
+                : AgentMessages.list(body.getJsonArray("tasks"), Task.getDefaultInstance()),
             AgentMessages.list(body.getJsonArray("frameworks"), FrameworkInfo.getDefaultInstance()));
         case AgentProtocol.STATUS_UPDATE -> m.agents().statusUpdate(body.getString("agent_id"), body.getString("framework_id"),
             AgentMessages.parse(body.getJsonObject("status"), TaskStatus.getDefaultInstance()));
@@ -417,7 +450,7 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
   private void leaderOnlyBuffer(RoutingContext ctx, java.util.function.Function<Master, io.vertx.core.buffer.Buffer> view) {
     Optional<Master> m = leading();
     if (m.isPresent()) {
-      ctx.response().putHeader("content-type", "application/json").end(view.apply(m.get()));
+      MesosHttp.endLarge(ctx.response().putHeader("content-type", "application/json"), view.apply(m.get()));
     } else {
       leaderOnly(ctx, x -> new JsonObject());
     }

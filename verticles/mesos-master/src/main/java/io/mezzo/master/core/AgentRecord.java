@@ -3,7 +3,6 @@ package io.mezzo.master.core;
 import io.mezzo.mesos.proto.ResourceBag;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.mesos.v1.Protos.AgentInfo;
 import org.apache.mesos.v1.Protos.DrainInfo;
@@ -21,9 +20,18 @@ final class AgentRecord {
   Instant registeredTime;
   Instant reregisteredTime;
   /** Tasks on this agent, keyed by framework id + "/" + task id. */
-  final Map<String, TaskRecord> tasks = new LinkedHashMap<>();
+  final CountedMap<String, TaskRecord> tasks = new CountedMap<>();
   /** Resources held by offers, per offer id. */
-  final Map<String, ResourceBag> offered = new HashMap<>();
+  final CountedMap<String, ResourceBag> offered = new CountedMap<>();
+  private final UsedSum used = new UsedSum(tasks);
+  private ResourceBag offeredSum;
+  private long offeredChanges = -1;
+  /** The agent's JSON in the operator API and in {@code /master/state}, with what they were made from. */
+  Object operatorJsonKey;
+  org.apache.mesos.v1.master.Protos.Response.GetAgents.Agent operatorView;
+  byte[] operatorJson;
+  Object legacyJsonKey;
+  byte[] legacyJson;
 
   AgentRecord(String id, AgentInfo info, String pid, ResourceBag total) {
     this.id = id;
@@ -36,29 +44,29 @@ final class AgentRecord {
     return frameworkId + "/" + taskId;
   }
 
+  /** Resources of the agent's live tasks (kept until its tasks change). */
   ResourceBag used() {
-    ResourceBag used = ResourceBag.EMPTY;
-    for (TaskRecord t : tasks.values()) {
-      if (!t.terminal()) {
-        used = used.add(ResourceBag.of(t.info.getResourcesList()));
-      }
-    }
-    return used;
+    return used.get();
   }
 
+  /** Resources of the agent's outstanding offers (kept until they change). */
   ResourceBag offeredTotal() {
-    ResourceBag sum = ResourceBag.EMPTY;
-    for (ResourceBag b : offered.values()) {
-      sum = sum.add(b);
+    if (offeredSum == null || offeredChanges != offered.changes()) {
+      ResourceBag sum = ResourceBag.EMPTY;
+      for (ResourceBag b : offered.values()) {
+        sum = sum.add(b);
+      }
+      offeredSum = sum;
+      offeredChanges = offered.changes();
     }
-    return sum;
+    return offeredSum;
   }
 
   Map<String, ResourceBag> usedByFramework() {
     Map<String, ResourceBag> used = new HashMap<>();
     for (TaskRecord t : tasks.values()) {
       if (!t.terminal()) {
-        used.merge(t.frameworkId, ResourceBag.of(t.info.getResourcesList()), ResourceBag::add);
+        used.merge(t.frameworkId, t.resources(), ResourceBag::add);
       }
     }
     return used;

@@ -22,11 +22,17 @@ final class FrameworkRecord {
   Instant failoverDeadline;
   Set<String> suppressedRoles = new HashSet<>();
   final Map<String, OfferRecord> offers = new LinkedHashMap<>();
-  final Map<String, TaskRecord> tasks = new LinkedHashMap<>();
+  final CountedMap<String, TaskRecord> tasks = new CountedMap<>();
+  private final UsedSum used = new UsedSum(tasks);
 
   FrameworkRecord(String id, FrameworkInfo info) {
     this.id = id;
     this.info = info;
+  }
+
+  /** Resources of the framework's live tasks (kept until its tasks change). */
+  io.mezzo.mesos.proto.ResourceBag used() {
+    return used.get();
   }
 
   boolean connected() {

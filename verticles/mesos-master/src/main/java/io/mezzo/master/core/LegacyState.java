@@ -43,7 +43,7 @@ public final class LegacyState {
       JacksonCodec.encodeJson(new JsonObject(Map.copyOf(flags)), g);
       g.writeArrayFieldStart("slaves");
       for (AgentRecord a : master.agents.records()) {
-        JacksonCodec.encodeJson(slave(a), g);
+        g.writeRawValue(JsonOut.raw(slaveJson(master, a)));
       }
       g.writeEndArray();
       g.writeFieldName("recovered_slaves");
@@ -192,6 +192,16 @@ public final class LegacyState {
     return slaves;
   }
 
+  /** {@code slave(a).toBuffer()}, kept until something it shows changes. */
+  private static byte[] slaveJson(Master master, AgentRecord a) {
+    StateViews.AgentKey key = StateViews.AgentKey.of(master, a);
+    if (a.legacyJson == null || !key.same(a.legacyJsonKey)) {
+      a.legacyJson = slave(a).toBuffer().getBytes();
+      a.legacyJsonKey = key;
+    }
+    return a.legacyJson;
+  }
+
   private static JsonObject slave(AgentRecord a) {
     ResourceBag used = a.used();
     ResourceBag offered = a.offeredTotal();
@@ -282,12 +292,7 @@ public final class LegacyState {
 
   @SuppressWarnings("deprecation")
   private static JsonObject framework(Master master, FrameworkRecord fw, boolean withTasks) {
-    ResourceBag used = ResourceBag.EMPTY;
-    for (TaskRecord t : fw.tasks.values()) {
-      if (!t.terminal()) {
-        used = used.add(ResourceBag.of(t.info.getResourcesList()));
-      }
-    }
+    ResourceBag used = fw.used();
     ResourceBag offered = ResourceBag.EMPTY;
     for (OfferRecord o : fw.offers.values()) {
       offered = offered.add(o.resources());

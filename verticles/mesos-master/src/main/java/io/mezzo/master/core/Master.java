@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -31,7 +30,6 @@ import org.apache.mesos.v1.Protos.Offer;
 import org.apache.mesos.v1.Protos.OfferID;
 import org.apache.mesos.v1.Protos.Resource;
 import org.apache.mesos.v1.Protos.Task;
-import org.apache.mesos.v1.Protos.TaskID;
 import org.apache.mesos.v1.Protos.TaskState;
 import org.apache.mesos.v1.Protos.TaskStatus;
 import org.apache.mesos.v1.Protos.TimeInfo;
@@ -39,8 +37,6 @@ import org.apache.mesos.v1.master.Protos.Event.AgentAdded;
 import org.apache.mesos.v1.master.Protos.Event.AgentRemoved;
 import org.apache.mesos.v1.master.Protos.Event.FrameworkAdded;
 import org.apache.mesos.v1.master.Protos.Event.FrameworkRemoved;
-import org.apache.mesos.v1.master.Protos.Event.TaskAdded;
-import org.apache.mesos.v1.master.Protos.Event.TaskUpdated;
 import org.apache.mesos.v1.master.Protos.Response;
 import org.apache.mesos.v1.scheduler.Protos.Call;
 import org.apache.mesos.v1.scheduler.Protos.Event;
@@ -48,7 +44,8 @@ import org.apache.mesos.v1.scheduler.Protos.Event;
 /**
  * The leading master's logic: frameworks, agents, offers and tasks, and the rules that connect them.
  * Single-threaded (the verticle's event loop); time from the clock; everything it sends goes through
- * {@link FrameworkChannel}s and the {@link Outbox}. Agent-side logic lives in {@link MasterAgents}.
+ * {@link FrameworkChannel}s and the {@link Outbox}. Agent-side logic lives in {@link MasterAgents},
+ * task-side logic (kills, acknowledgements, status updates, transitions) in {@link MasterTasks}.
  */
 public final class Master {
   public static final String VERSION = "1.11.0";
@@ -67,6 +64,7 @@ public final class Master {
   final Set<String> removedFrameworkIds = new HashSet<>();
   final Map<String, OfferRecord> offers = new HashMap<>();
   final MasterAgents agents;
+  final MasterTasks tasks;
   final Map<String, Double> weights = new HashMap<>();
   final Map<String, org.apache.mesos.v1.quota.Protos.QuotaConfig> quotas = new java.util.TreeMap<>();
 
@@ -82,10 +80,15 @@ public final class Master {
     this.startTime = clock.instant();
     this.electedTime = startTime;
     this.agents = new MasterAgents(this);
+    this.tasks = new MasterTasks(this);
   }
 
   public MasterInfo info() {
     return info;
+  }
+
+  public MasterTasks tasks() {
+    return tasks;
   }
 
   public MasterAgents agents() {
@@ -264,14 +267,14 @@ public final class Master {
         fw.suppressedRoles.addAll(roles);
         yield CallResult.ACCEPTED;
       }
-      case KILL -> kill(fw, call.getKill());
+      case KILL -> tasks.kill(fw, call.getKill());
       case SHUTDOWN -> {
         String agentId = call.getShutdown().getAgentId().getValue();
         agents.find(agentId).ifPresent(a -> outbox.toAgent(a.pid, new JsonObject().put(AgentProtocol.TYPE, "SHUTDOWN_EXECUTOR")
             .put("framework_id", id).put("executor_id", call.getShutdown().getExecutorId().getValue())));
         yield CallResult.ACCEPTED;
       }
-      case ACKNOWLEDGE -> acknowledge(fw, call.getAcknowledge());
+      case ACKNOWLEDGE -> tasks.acknowledge(fw, call.getAcknowledge());
       case RECONCILE -> {
         Reconciliation.reconcile(this, fw, call.getReconcile().getTasksList());
         yield CallResult.ACCEPTED;
@@ -313,137 +316,6 @@ public final class Master {
     return CallResult.OK;
   }
 
-  private CallResult kill(FrameworkRecord fw, Call.Kill kill) {
-    String taskId = kill.getTaskId().getValue();
-    TaskRecord task = fw.tasks.get(taskId);
-    if (task == null) {
-      // The master does not know the task: answer as reconciliation would.
-      Call.Reconcile.Task.Builder unknown = Call.Reconcile.Task.newBuilder().setTaskId(kill.getTaskId());
-      if (kill.hasAgentId()) {
-        unknown.setAgentId(kill.getAgentId());
-      }
-      Reconciliation.reconcile(this, fw, List.of(unknown.build()));
-      return CallResult.ACCEPTED;
-    }
-    agents.find(task.agentId).ifPresent(agent -> {
-      JsonObject msg = new JsonObject().put(AgentProtocol.TYPE, AgentProtocol.KILL_TASK)
-          .put("framework_id", fw.id).put("task_id", taskId);
-      if (kill.hasKillPolicy()) {
-        msg.put("kill_policy", new JsonObject(MesosJson.print(kill.getKillPolicy())));
-      } else if (task.info.hasKillPolicy()) {
-        msg.put("kill_policy", new JsonObject(MesosJson.print(task.info.getKillPolicy())));
-      }
-      outbox.toAgent(agent.pid, msg);
-    });
-    return CallResult.ACCEPTED;
-  }
-
-  private CallResult acknowledge(FrameworkRecord fw, Call.Acknowledge ack) {
-    String taskId = ack.getTaskId().getValue();
-    String agentId = ack.getAgentId().getValue();
-    Optional<AgentRecord> agent = agents.find(agentId);
-    if (agent.isEmpty()) {
-      return CallResult.ACCEPTED;
-    }
-    outbox.toAgent(agent.get().pid, new JsonObject().put(AgentProtocol.TYPE, AgentProtocol.ACKNOWLEDGE)
-        .put("framework_id", fw.id).put("task_id", taskId)
-        .put("uuid", java.util.Base64.getEncoder().encodeToString(ack.getUuid().toByteArray())));
-    TaskRecord task = fw.tasks.get(taskId);
-    if (task != null && task.unacknowledged != null && task.unacknowledged.getUuid().equals(ack.getUuid())) {
-      task.unacknowledged = null;
-      if (task.terminal()) {
-        forgetTask(task);
-      }
-    }
-    return CallResult.ACCEPTED;
-  }
-
-  // ---- tasks ----------------------------------------------------------------------------------
-
-  /** A status update from an agent: record it and forward it to the framework (it acknowledges via the agent). */
-  public void statusUpdate(String agentId, String frameworkId, TaskStatus status) {
-    String taskId = status.getTaskId().getValue();
-    FrameworkRecord fw = frameworks.get(frameworkId);
-    TaskRecord task = fw == null ? null : fw.tasks.get(taskId);
-    if (task != null) {
-      boolean wasTerminal = task.terminal();
-      task.state = status.getState();
-      task.statuses.add(status);
-      if (status.hasUuid()) {
-        task.unacknowledged = status;
-      }
-      if (task.terminal() && !wasTerminal) {
-        allocator.recoverResources(frameworkId, task.agentId, ResourceBag.of(task.info.getResourcesList()), Duration.ZERO);
-      }
-      outbox.toOperators(operatorEvent(org.apache.mesos.v1.master.Protos.Event.Type.TASK_UPDATED)
-          .setTaskUpdated(TaskUpdated.newBuilder().setFrameworkId(FrameworkID.newBuilder().setValue(frameworkId))
-              .setStatus(status).setState(task.state)).build());
-      if (task.terminal() && !status.hasUuid()) {
-        forgetTask(task);
-      }
-    }
-    if (fw != null && fw.channel != null) {
-      fw.channel.send(update(status));
-    }
-  }
-
-  /** Moves a terminal, acknowledged task out of the active maps into the completed list. */
-  void forgetTask(TaskRecord task) {
-    FrameworkRecord fw = frameworks.get(task.frameworkId);
-    if (fw != null) {
-      fw.tasks.remove(task.id());
-    }
-    agents.find(task.agentId).ifPresent(a -> a.tasks.remove(AgentRecord.key(task.frameworkId, task.id())));
-    Deque<TaskRecord> done = completedTasks.computeIfAbsent(task.frameworkId, k -> new ArrayDeque<>());
-    done.addLast(task);
-    while (done.size() > options.maxCompletedTasksPerFramework()) {
-      done.removeFirst();
-    }
-  }
-
-  static Event update(TaskStatus status) {
-    return Event.newBuilder().setType(Event.Type.UPDATE).setUpdate(Event.Update.newBuilder().setStatus(status)).build();
-  }
-
-  /** A master-generated status (no uuid, so not to be acknowledged). */
-  TaskStatus masterStatus(String taskId, String agentId, TaskState state, TaskStatus.Reason reason, String message) {
-    TaskStatus.Builder s = TaskStatus.newBuilder().setTaskId(TaskID.newBuilder().setValue(taskId))
-        .setState(state).setSource(TaskStatus.Source.SOURCE_MASTER).setReason(reason)
-        .setTimestamp(clock.millis() / 1000.0);
-    if (agentId != null) {
-      s.setAgentId(AgentID.newBuilder().setValue(agentId));
-    }
-    if (message != null) {
-      s.setMessage(message);
-    }
-    return s.build();
-  }
-
-  /** Puts a task into a master-decided state and tells the framework and the operators. */
-  void transition(TaskRecord task, TaskState state, TaskStatus.Reason reason, String message) {
-    TaskStatus status = masterStatus(task.id(), task.agentId, state, reason, message);
-    boolean wasTerminal = task.terminal();
-    task.state = state;
-    task.statuses.add(status);
-    if (task.terminal() && !wasTerminal) {
-      allocator.recoverResources(task.frameworkId, task.agentId, ResourceBag.of(task.info.getResourcesList()), Duration.ZERO);
-    }
-    outbox.toOperators(operatorEvent(org.apache.mesos.v1.master.Protos.Event.Type.TASK_UPDATED)
-        .setTaskUpdated(TaskUpdated.newBuilder().setFrameworkId(FrameworkID.newBuilder().setValue(task.frameworkId))
-            .setStatus(status).setState(state)).build());
-    FrameworkRecord fw = frameworks.get(task.frameworkId);
-    if (fw != null && fw.channel != null) {
-      fw.channel.send(update(status));
-    }
-    if (task.terminal()) {
-      forgetTask(task);
-    }
-  }
-
-  void taskAdded(TaskRecord task) {
-    outbox.toOperators(() -> operatorEvent(org.apache.mesos.v1.master.Protos.Event.Type.TASK_ADDED)
-        .setTaskAdded(TaskAdded.newBuilder().setTask(task.toTask())).build());
-  }
 
   // ---- frameworks leaving ---------------------------------------------------------------------
 
@@ -454,9 +326,9 @@ public final class Master {
     for (TaskRecord task : new ArrayList<>(fw.tasks.values())) {
       agents.find(task.agentId).ifPresent(a -> pids.add(a.pid));
       if (!task.terminal()) {
-        transition(task, TaskState.TASK_KILLED, TaskStatus.Reason.REASON_FRAMEWORK_REMOVED, why);
+        tasks.transition(task, TaskState.TASK_KILLED, TaskStatus.Reason.REASON_FRAMEWORK_REMOVED, why);
       } else {
-        forgetTask(task);
+        tasks.forgetTask(task);
       }
     }
     for (String pid : pids) {
@@ -728,7 +600,7 @@ public final class Master {
   }
 
   void agentAdded(AgentRecord agent) {
-    outbox.toOperators(operatorEvent(org.apache.mesos.v1.master.Protos.Event.Type.AGENT_ADDED)
+    outbox.toOperators(() -> operatorEvent(org.apache.mesos.v1.master.Protos.Event.Type.AGENT_ADDED)
         .setAgentAdded(AgentAdded.newBuilder().setAgent(StateViews.agent(this, agent))).build());
   }
 

@@ -17,6 +17,7 @@ import java.util.Set;
 import org.apache.mesos.v1.Protos.AgentID;
 import org.apache.mesos.v1.Protos.AgentInfo;
 import org.apache.mesos.v1.Protos.DrainInfo;
+import org.apache.mesos.v1.Protos.DrainState;
 import org.apache.mesos.v1.Protos.FrameworkInfo;
 import org.apache.mesos.v1.Protos.Task;
 import org.apache.mesos.v1.Protos.TaskState;
@@ -117,7 +118,7 @@ public final class MasterAgents {
     }
     Instant now = master.clock.instant();
     boolean wasUnreachable = unreachable.remove(agentId) != null;
-    recovering.remove(agentId);
+    AgentInfo stored = recovering.remove(agentId);
     AgentInfo withId = info.toBuilder().setId(AgentID.newBuilder().setValue(agentId)).build();
     AgentRecord agent = agents.get(agentId);
     boolean added = agent == null;
@@ -171,16 +172,16 @@ public final class MasterAgents {
         TaskRecord record = TaskRecord.fromReport(task.toBuilder().setAgentId(AgentID.newBuilder().setValue(agentId)).build());
         agent.tasks.put(key, record);
         fw.tasks.put(record.id(), record);
-        master.taskAdded(record);
+        master.tasks.taskAdded(record);
       } else if (known.state != task.getState()) {
-        known.state = task.getState();
+        known.setState(task.getState());
       }
     }
     for (TaskRecord task : new ArrayList<>(agent.tasks.values())) {
       if (!reported.contains(AgentRecord.key(task.frameworkId, task.id())) && !task.terminal()) {
         FrameworkRecord fw = master.frameworks.get(task.frameworkId);
         TaskState lost = fw != null && fw.partitionAware() ? TaskState.TASK_DROPPED : TaskState.TASK_LOST;
-        master.transition(task, lost, TaskStatus.Reason.REASON_RECONCILIATION, "Task unknown to the agent on re-registration");
+        master.tasks.transition(task, lost, TaskStatus.Reason.REASON_RECONCILIATION, "Task unknown to the agent on re-registration");
       }
     }
     Map<String, ResourceBag> used = agent.usedByFramework();
@@ -188,7 +189,9 @@ public final class MasterAgents {
     if (!agent.active) {
       master.allocator.deactivateAgent(agentId);
     }
-    master.outbox.registryChanged(registryRecord(agent));
+    if (stored == null || !reservations(agentId).isEmpty() || !stored.equals(withId)) {
+      master.outbox.registryChanged(registryRecord(agent));
+    }
     if (added) {
       master.agentAdded(agent);
     }
@@ -200,7 +203,7 @@ public final class MasterAgents {
     if (!agents.containsKey(agentId)) {
       return Reply.fail(AgentProtocol.UNKNOWN_AGENT, "Agent '" + agentId + "' is not registered");
     }
-    master.statusUpdate(agentId, frameworkId, status);
+    master.tasks.statusUpdate(agentId, frameworkId, status);
     return Reply.ok(new JsonObject());
   }
 
@@ -234,6 +237,24 @@ public final class MasterAgents {
     }
   }
 
+  /** True while {@link #remove} takes an agent's tasks away (a drain that ends then is not acted on twice). */
+  private boolean removing;
+
+  /**
+   * A draining agent whose last task has ended and been acknowledged is DRAINED, as in Mesos; with
+   * {@code mark_gone} in its drain config it is then marked gone.
+   */
+  void checkDrained(AgentRecord agent) {
+    if (removing || agent.drainInfo == null || agent.drainInfo.getState() != DrainState.DRAINING || !agent.tasks.isEmpty()
+        || agents.get(agent.id) != agent) {
+      return;
+    }
+    agent.drainInfo = agent.drainInfo.toBuilder().setState(DrainState.DRAINED).build();
+    if (agent.drainInfo.getConfig().getMarkGone()) {
+      markGone(agent.id);
+    }
+  }
+
   private void markUnreachable(AgentRecord agent) {
     unreachable.put(agent.id, agent.info);
     remove(agent, TaskState.TASK_UNREACHABLE, TaskStatus.Reason.REASON_AGENT_REMOVED, "Agent is unreachable");
@@ -241,6 +262,19 @@ public final class MasterAgents {
 
   /** Removes an agent and moves its tasks to {@code state} (TASK_LOST for frameworks that are not partition-aware). */
   private void remove(AgentRecord agent, TaskState state, TaskStatus.Reason reason, String message) {
+    boolean outer = !removing;
+    removing = true;
+    try {
+      removeTasks(agent, state, reason, message);
+    } finally {
+      removing = !outer;
+    }
+    agents.remove(agent.id);
+    master.allocator.removeAgent(agent.id);
+    master.agentRemoved(agent.id);
+  }
+
+  private void removeTasks(AgentRecord agent, TaskState state, TaskStatus.Reason reason, String message) {
     for (String offerId : new ArrayList<>(agent.offered.keySet())) {
       master.rescind(offerId);
     }
@@ -252,19 +286,16 @@ public final class MasterAgents {
       TaskState s = fw != null && fw.partitionAware() ? state : TaskState.TASK_LOST;
       if (s == TaskState.TASK_UNREACHABLE) {
         // stays known (in unreachable_tasks) until the agent returns or is marked gone
-        task.state = s;
-        TaskStatus status = master.masterStatus(task.id(), agent.id, s, reason, message);
+        task.setState(s);
+        TaskStatus status = master.tasks.masterStatus(task.id(), agent.id, s, reason, message);
         task.statuses.add(status);
         if (fw != null && fw.channel != null) {
-          fw.channel.send(Master.update(status));
+          fw.channel.send(MasterTasks.update(status));
         }
       } else {
-        master.transition(task, s, reason, message);
+        master.tasks.transition(task, s, reason, message);
       }
     }
-    agents.remove(agent.id);
-    master.allocator.removeAgent(agent.id);
-    master.agentRemoved(agent.id);
   }
 
   /** MARK_AGENT_GONE: the agent never comes back; its tasks are gone by the operator. */
@@ -281,7 +312,7 @@ public final class MasterAgents {
     for (FrameworkRecord fw : master.frameworks.values()) {
       for (TaskRecord task : new ArrayList<>(fw.tasks.values())) {
         if (task.agentId.equals(agentId) && task.state == TaskState.TASK_UNREACHABLE) {
-          master.transition(task, fw.partitionAware() ? TaskState.TASK_GONE_BY_OPERATOR : TaskState.TASK_LOST,
+          master.tasks.transition(task, fw.partitionAware() ? TaskState.TASK_GONE_BY_OPERATOR : TaskState.TASK_LOST,
               TaskStatus.Reason.REASON_AGENT_REMOVED_BY_OPERATOR, "Agent marked gone by the operator");
         }
       }
@@ -313,7 +344,10 @@ public final class MasterAgents {
     return true;
   }
 
-  /** DRAIN_AGENT: deactivate and kill every task (with the given grace period, if any). */
+  /**
+   * DRAIN_AGENT: deactivate and kill every task (with the given grace period, if any). The agent is
+   * DRAINED once its last task has ended and been acknowledged (at once when it runs none).
+   */
   public boolean drain(String agentId, DrainInfo drain, Long gracePeriodNanos) {
     AgentRecord agent = agents.get(agentId);
     if (agent == null) {
@@ -331,6 +365,7 @@ public final class MasterAgents {
         master.outbox.toAgent(agent.pid, kill);
       }
     }
+    checkDrained(agent);
     return true;
   }
 

@@ -152,25 +152,25 @@ final class Offers {
       problem = "Task uses more resources " + needs + " than available " + remaining;
     }
     if (problem != null) {
-      TaskStatus status = master.masterStatus(taskId, agentId, TaskState.TASK_ERROR, TaskStatus.Reason.REASON_TASK_INVALID, problem);
+      TaskStatus status = master.tasks.masterStatus(taskId, agentId, TaskState.TASK_ERROR, TaskStatus.Reason.REASON_TASK_INVALID, problem);
       if (fw.channel != null) {
-        fw.channel.send(Master.update(status));
+        fw.channel.send(MasterTasks.update(status));
       }
       return remaining;
     }
     TaskInfo launched = groupExecutor != null ? task.toBuilder().setExecutor(groupExecutor).build() : task;
     if (agent.isEmpty()) {
       TaskState lost = fw.partitionAware() ? TaskState.TASK_DROPPED : TaskState.TASK_LOST;
-      TaskStatus status = master.masterStatus(taskId, agentId, lost, TaskStatus.Reason.REASON_AGENT_REMOVED, "Agent removed");
+      TaskStatus status = master.tasks.masterStatus(taskId, agentId, lost, TaskStatus.Reason.REASON_AGENT_REMOVED, "Agent removed");
       if (fw.channel != null) {
-        fw.channel.send(Master.update(status));
+        fw.channel.send(MasterTasks.update(status));
       }
       return remaining.subtract(needs);
     }
     TaskRecord record = new TaskRecord(fw.id, agentId, launched);
     fw.tasks.put(taskId, record);
     agent.get().tasks.put(AgentRecord.key(fw.id, taskId), record);
-    master.taskAdded(record);
+    master.tasks.taskAdded(record);
     if (groupExecutor == null) {
       master.outbox.toAgent(agent.get().pid, new JsonObject().put(AgentProtocol.TYPE, AgentProtocol.RUN_TASK)
           .put("framework", new JsonObject(MesosJson.print(fw.info)))
@@ -186,10 +186,10 @@ final class Offers {
       List<TaskInfo> tasks = op.getType() == Offer.Operation.Type.LAUNCH ? op.getLaunch().getTaskInfosList()
           : op.getType() == Offer.Operation.Type.LAUNCH_GROUP ? op.getLaunchGroup().getTaskGroup().getTasksList() : List.of();
       for (TaskInfo task : tasks) {
-        TaskStatus status = master.masterStatus(task.getTaskId().getValue(), task.getAgentId().getValue(), state,
+        TaskStatus status = master.tasks.masterStatus(task.getTaskId().getValue(), task.getAgentId().getValue(), state,
             TaskStatus.Reason.REASON_INVALID_OFFERS, why);
         if (fw.channel != null) {
-          fw.channel.send(Master.update(status));
+          fw.channel.send(MasterTasks.update(status));
         }
       }
     }

@@ -24,7 +24,7 @@ final class Reconciliation {
     }
     if (tasks.isEmpty()) {
       for (TaskRecord task : fw.tasks.values()) {
-        fw.channel.send(Master.update(latest(master, task)));
+        fw.channel.send(MasterTasks.update(latest(master, task)));
       }
       return;
     }
@@ -32,7 +32,7 @@ final class Reconciliation {
       String taskId = wanted.getTaskId().getValue();
       TaskRecord task = fw.tasks.get(taskId);
       if (task != null) {
-        fw.channel.send(Master.update(latest(master, task)));
+        fw.channel.send(MasterTasks.update(latest(master, task)));
         continue;
       }
       String agentId = wanted.hasAgentId() ? wanted.getAgentId().getValue() : null;
@@ -41,7 +41,7 @@ final class Reconciliation {
         continue;
       }
       TaskState answer = fw.partitionAware() ? state.get() : TaskState.TASK_LOST;
-      fw.channel.send(Master.update(master.masterStatus(taskId, agentId, answer, TaskStatus.Reason.REASON_RECONCILIATION,
+      fw.channel.send(MasterTasks.update(master.tasks.masterStatus(taskId, agentId, answer, TaskStatus.Reason.REASON_RECONCILIATION,
           "Reconciliation: task is unknown")));
     }
   }
@@ -68,7 +68,7 @@ final class Reconciliation {
 
   /** The task's latest state as a reconciliation answer (few fields, no uuid). */
   private static TaskStatus latest(Master master, TaskRecord task) {
-    TaskStatus.Builder s = master.masterStatus(task.id(), task.agentId, task.state, TaskStatus.Reason.REASON_RECONCILIATION,
+    TaskStatus.Builder s = master.tasks.masterStatus(task.id(), task.agentId, task.state, TaskStatus.Reason.REASON_RECONCILIATION,
         "Reconciliation: latest task status").toBuilder();
     if (!task.statuses.isEmpty()) {
       TaskStatus last = task.statuses.get(task.statuses.size() - 1);

@@ -60,7 +60,27 @@ public final class StateJson {
     g.writeFieldName("get_frameworks");
     MesosJson.write(StateViews.frameworks(master), g);
     g.writeFieldName("get_agents");
-    MesosJson.write(StateViews.agents(master), g);
+    agents(master, g);
+    g.writeEndObject();
+  }
+
+  /** A {@code GetAgents} object as {@link StateViews#agents} builds it, each agent copied from its kept JSON. */
+  private static void agents(Master master, JsonGenerator g) throws IOException {
+    g.writeStartObject();
+    if (master.agents.count() > 0) {
+      g.writeArrayFieldStart("agents");
+      for (AgentRecord a : master.agents.records()) {
+        g.writeRawValue(JsonOut.raw(StateViews.agentJson(master, a)));
+      }
+      g.writeEndArray();
+    }
+    if (!master.agents.recovering().isEmpty()) {
+      g.writeArrayFieldStart("recovered_agents");
+      for (org.apache.mesos.v1.Protos.AgentInfo info : master.agents.recovering().values()) {
+        MesosJson.write(info, g);
+      }
+      g.writeEndArray();
+    }
     g.writeEndObject();
   }
 

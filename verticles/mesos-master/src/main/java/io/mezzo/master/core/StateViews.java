@@ -38,10 +38,45 @@ public final class StateViews {
     return b.build();
   }
 
+  /** {@code MesosJson.printBytes(agent(master, a))}, kept until something it shows changes. */
+  static byte[] agentJson(Master master, AgentRecord a) {
+    Response.GetAgents.Agent message = agentView(master, a);
+    if (a.operatorJson == null) {
+      a.operatorJson = io.mezzo.mesos.proto.MesosJson.printBytes(message);
+    }
+    return a.operatorJson;
+  }
+
+  /** {@link #agent}, kept (with its JSON) until something it shows changes. */
+  static Response.GetAgents.Agent agentView(Master master, AgentRecord a) {
+    AgentKey key = AgentKey.of(master, a);
+    if (a.operatorView == null || !key.same(a.operatorJsonKey)) {
+      a.operatorView = agent(master, a);
+      a.operatorJson = null;
+      a.operatorJsonKey = key;
+    }
+    return a.operatorView;
+  }
+
+  /** What an agent's JSON is made of, compared by identity (each part is immutable and replaced on change). */
+  record AgentKey(Object info, boolean active, Object total, Object used, Object offered, Object registered,
+                  Object reregistered, Object drain, Object version, Object reservations) {
+    static AgentKey of(Master master, AgentRecord a) {
+      return new AgentKey(a.info, a.active, a.total, a.used(), a.offeredTotal(), a.registeredTime, a.reregisteredTime,
+          a.drainInfo, a.version, master.agents.reservations(a.id));
+    }
+
+    boolean same(Object other) {
+      return other instanceof AgentKey k && info == k.info && active == k.active && total == k.total && used == k.used
+          && offered == k.offered && registered == k.registered && reregistered == k.reregistered && drain == k.drain
+          && version == k.version && reservations == k.reservations;
+    }
+  }
+
   public static Response.GetAgents agents(Master master) {
     Response.GetAgents.Builder b = Response.GetAgents.newBuilder();
     for (AgentRecord a : master.agents.records()) {
-      b.addAgents(agent(master, a));
+      b.addAgents(agentView(master, a));
     }
     for (AgentInfo info : master.agents.recovering().values()) {
       b.addRecoveredAgents(info);
@@ -69,12 +104,7 @@ public final class StateViews {
       b.addOffers(offer.offer());
       offered = offered.add(offer.resources());
     }
-    ResourceBag used = ResourceBag.EMPTY;
-    for (TaskRecord t : fw.tasks.values()) {
-      if (!t.terminal()) {
-        used = used.add(ResourceBag.of(t.info.getResourcesList()));
-      }
-    }
+    ResourceBag used = fw.used();
     b.addAllAllocatedResources(used.add(offered).toResources());
     b.addAllOfferedResources(offered.toResources());
     return b.build();

@@ -1,5 +1,6 @@
 package io.mezzo.master.core;
 
+import io.mezzo.mesos.proto.ResourceBag;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.mesos.v1.Protos.Task;
@@ -14,6 +15,10 @@ final class TaskRecord {
   final TaskInfo info;
   final List<TaskStatus> statuses = new ArrayList<>();
   TaskState state = TaskState.TASK_STAGING;
+  /** How often {@link #state} was set through {@link #setState}: sums over a map of tasks change when one does. */
+  long changes;
+  private ResourceBag resources;
+  private Task task;
   /** The state of the latest update forwarded to the framework that waits for its acknowledgement. */
   TaskStatus unacknowledged;
 
@@ -54,9 +59,25 @@ final class TaskRecord {
       info.setKillPolicy(task.getKillPolicy());
     }
     TaskRecord record = new TaskRecord(task.getFrameworkId().getValue(), task.getAgentId().getValue(), info.build());
-    record.state = task.getState();
+    record.setState(task.getState());
     record.statuses.addAll(task.getStatusesList());
     return record;
+  }
+
+  /** Sets the state; use this rather than assigning {@link #state}, so kept sums over tasks see the change. */
+  void setState(TaskState next) {
+    if (next != state) {
+      state = next;
+      changes++;
+    }
+  }
+
+  /** The task's resources as a bag (its TaskInfo never changes). */
+  ResourceBag resources() {
+    if (resources == null) {
+      resources = ResourceBag.of(info.getResourcesList());
+    }
+    return resources;
   }
 
   String id() {
@@ -75,6 +96,7 @@ final class TaskRecord {
     if (jsonState != state || jsonStatuses != statuses.size()) {
       operatorJson = null;
       legacyJson = null;
+      task = null;
       jsonState = state;
       jsonStatuses = statuses.size();
     }
@@ -98,8 +120,16 @@ final class TaskRecord {
     return legacyJson;
   }
 
-  /** The Task message of the operator API and of {@code /master/state}. */
+  /** The Task message of the operator API, kept until the task changes. */
   Task toTask() {
+    checkJson();
+    if (task == null) {
+      task = buildTask();
+    }
+    return task;
+  }
+
+  private Task buildTask() {
     Task.Builder t = Task.newBuilder()
         .setName(info.getName())
         .setTaskId(info.getTaskId())

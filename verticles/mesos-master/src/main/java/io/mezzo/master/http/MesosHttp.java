@@ -184,6 +184,31 @@ public final class MesosHttp {
     }
   }
 
+  /** Slices of a large answer are handed to the connection one by one (see {@link #writeLarge}). */
+  static final int SLICE = 1 << 20;
+
+  /**
+   * Ends {@code response} with {@code body} (and a Content-Length). A body of many megabytes (a
+   * GET_STATE of 100,000 tasks) is written in 1 MiB slices of the same memory: handed over whole,
+   * the connection would first copy it into one direct buffer as large as the body.
+   */
+  public static void endLarge(io.vertx.core.http.HttpServerResponse response, Buffer body) {
+    if (body.length() <= SLICE) {
+      response.end(body);
+      return;
+    }
+    response.putHeader(io.vertx.core.http.HttpHeaders.CONTENT_LENGTH, Integer.toString(body.length()));
+    writeLarge(response, body);
+    response.end();
+  }
+
+  /** Writes {@code body} to a response or stream in 1 MiB slices of the same memory. */
+  public static void writeLarge(io.vertx.core.http.HttpServerResponse response, Buffer body) {
+    for (int i = 0; i < body.length(); i += SLICE) {
+      response.write(body.slice(i, Math.min(body.length(), i + SLICE)));
+    }
+  }
+
   /** Encodes a message for a response body. */
   public static Buffer encode(Message message, String encoding) {
     return encoding.equals(PROTOBUF) ? Buffer.buffer(message.toByteArray()) : Buffer.buffer(MesosJson.print(message));

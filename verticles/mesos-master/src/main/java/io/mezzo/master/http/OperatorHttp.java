@@ -115,9 +115,10 @@ public final class OperatorHttp {
       case READ_FILE -> MesosHttp.text(ctx, 404, "No file or directory at '" + call.getReadFile().getPath() + "'");
       case GET_STATE -> {
         if (accept.equals(MesosHttp.JSON)) {
-          ctx.response().setStatusCode(200).putHeader("content-type", accept).end(StateJson.getStateResponse(master));
+          MesosHttp.endLarge(ctx.response().setStatusCode(200).putHeader("content-type", accept), StateJson.getStateResponse(master));
         } else {
-          reply(ctx, accept, Response.newBuilder().setType(Response.Type.GET_STATE).setGetState(StateViews.state(master)));
+          MesosHttp.endLarge(ctx.response().setStatusCode(200).putHeader("content-type", accept), MesosHttp.encode(Response.newBuilder()
+              .setType(Response.Type.GET_STATE).setGetState(StateViews.state(master)).build(), accept));
         }
       }
       case GET_AGENTS -> reply(ctx, accept, Response.newBuilder().setType(Response.Type.GET_AGENTS).setGetAgents(StateViews.agents(master)));
@@ -294,7 +295,8 @@ public final class OperatorHttp {
     Subscriber s = new Subscriber(response, accept);
     if (accept.equals(MesosHttp.JSON)) {
       Buffer json = StateJson.subscribedEvent(master);
-      response.write(Buffer.buffer(json.length() + 12).appendString(json.length() + "\n").appendBuffer(json));
+      response.write(Buffer.buffer(json.length() + "\n"));
+      MesosHttp.writeLarge(response, json);
     } else {
       s.send(Event.newBuilder().setType(Event.Type.SUBSCRIBED).setSubscribed(Event.Subscribed.newBuilder()
           .setGetState(StateViews.state(master))

@@ -32,6 +32,7 @@ import org.apache.mesos.v1.Protos.TaskStatus;
  * agent registers and re-registers with its own message of the real protocol; they share one pid
  * (address), so the cluster routes master messages to the agent by task. Launched tasks go to
  * TASK_RUNNING at once; status updates are sent once (no retries) and acknowledgements ignored.
+ * Re-registrations carry the tasks in the compact {@link AgentProtocol#TASKS_PROTOBUF} form.
  * Methods must be called on the Vert.x context that created it.
  */
 public final class SimulatedCluster {
@@ -48,7 +49,7 @@ public final class SimulatedCluster {
   private static final class Agent {
     final JsonObject info;
     String id;
-    final Map<String, JsonObject> tasks = new LinkedHashMap<>();
+    final Map<String, Task> tasks = new LinkedHashMap<>();
     final Map<String, JsonObject> frameworks = new LinkedHashMap<>();
 
     Agent(JsonObject info) {
@@ -120,7 +121,7 @@ public final class SimulatedCluster {
   private void reregister(Agent agent, String leaderId, int[] left) {
     JsonObject msg = new JsonObject().put(AgentProtocol.TYPE, AgentProtocol.REREGISTER).put("agent_id", agent.id)
         .put("agent_pid", pid).put("agent_info", agent.info).put("version", "1.11.0")
-        .put("tasks", new JsonArray(new ArrayList<>(agent.tasks.values())))
+        .put(AgentProtocol.TASKS_PROTOBUF, AgentProtocol.encodeTasks(new ArrayList<>(agent.tasks.values())))
         .put("frameworks", new JsonArray(new ArrayList<>(agent.frameworks.values())));
     request(msg).onComplete(ar -> {
       if (ar.failed() || !leaderId.equals(ar.result().getString("master_id"))) {
@@ -145,7 +146,7 @@ public final class SimulatedCluster {
               .setFrameworkId(org.apache.mesos.v1.Protos.FrameworkID.newBuilder().setValue(fid))
               .setAgentId(task.getAgentId()).setState(TaskState.TASK_RUNNING).addAllResources(task.getResourcesList()).build();
           String key = fid + "/" + task.getTaskId().getValue();
-          agent.tasks.put(key, new JsonObject(MesosJson.print(t)));
+          agent.tasks.put(key, t);
           byTask.put(key, agent);
           update(agent, fid, task.getTaskId().getValue(), TaskState.TASK_RUNNING);
         }

@@ -112,9 +112,9 @@ class StateJsonTest {
 
     // updates: one task each finished (no uuid: completed at once), failed (waiting for its acknowledgement) and killed
     String agent0 = master.agents().records().iterator().next().id;
-    master.statusUpdate(agent0, frameworkIds.get(0), status("t0-0-0", agent0, TaskState.TASK_FINISHED, false));
-    master.statusUpdate(agent0, frameworkIds.get(1), status("t0-1-1", agent0, TaskState.TASK_FAILED, true));
-    master.statusUpdate(agent0, frameworkIds.get(2), status("t0-2-2", agent0, TaskState.TASK_KILLED, false));
+    master.tasks.statusUpdate(agent0, frameworkIds.get(0), status("t0-0-0", agent0, TaskState.TASK_FINISHED, false));
+    master.tasks.statusUpdate(agent0, frameworkIds.get(1), status("t0-1-1", agent0, TaskState.TASK_FAILED, true));
+    master.tasks.statusUpdate(agent0, frameworkIds.get(2), status("t0-2-2", agent0, TaskState.TASK_KILLED, false));
     // the last agent stops answering pings: its tasks become unreachable (or lost, for metronome)
     String last = new ArrayList<>(master.agents().pids().keySet()).get(3);
     for (int i = 0; i < MasterOptions.DEFAULTS.maxAgentPingTimeouts(); i++) {
@@ -174,7 +174,7 @@ class StateJsonTest {
     StateJson.getStateResponse(master);
     String agent = master.agents().records().iterator().next().id;
     String framework = master.frameworks.keySet().iterator().next();
-    master.statusUpdate(agent, framework, status("t0-0-1", agent, TaskState.TASK_KILLING, true));
+    master.tasks.statusUpdate(agent, framework, status("t0-0-1", agent, TaskState.TASK_KILLING, true));
 
     String streamed = StateJson.getStateResponse(master).toString(StandardCharsets.UTF_8);
 

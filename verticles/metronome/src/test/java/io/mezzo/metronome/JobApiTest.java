@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -191,6 +192,31 @@ class JobApiTest {
     assertThat(json(get("/v1/jobs/once/runs/" + runId)).getString("status")).isEqualTo("SUCCESS");
     assertThat(json(get("/v1/jobs/once?embed=historySummary")).getJsonObject("historySummary").fieldNames())
         .containsExactlyInAnyOrder("successCount", "failureCount", "lastSuccessAt", "lastFailureAt");
+  }
+
+  @Test
+  void strayTask_runningAfterItsRunEnded_isKilled_andTheRunStaysInHistory() throws Exception {
+    post("/v1/jobs", "{\"id\":\"stray\",\"run\":{\"cmd\":\"sleep 1\"}}");
+    String runId = json(post("/v1/jobs/stray/runs", "")).getString("id");
+    await().until(() -> launcher.isQueued(runId));
+    launcher.start(runId);
+    await().until(() -> json(get("/v1/jobs/stray/runs/" + runId)).getString("status").equals("ACTIVE"));
+    assertThat(fx.post(m.url("/v1/jobs/stray/runs/" + runId + "/actions/stop"), "").statusCode()).isEqualTo(200);
+
+    // the kill was lost: the task still reports running (e.g. reconciliation after a re-subscription)
+    String task = "stray_" + runId + ".1";
+    launcher.reportRunning("stray", runId, 1, task).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertThat(launcher.strays).contains(task);
+    assertThat(json(get("/v1/jobs/stray/runs/" + runId)).getString("status")).isEqualTo("FAILED");
+    assertThat(new JsonArray(get("/v1/jobs/stray/runs").body())).isEmpty();
+
+    // the live run's own attempt is not a stray
+    String next = json(post("/v1/jobs/stray/runs", "")).getString("id");
+    await().until(() -> launcher.isQueued(next));
+    launcher.reportRunning("stray", next, 1, "stray_" + next + ".1").toCompletionStage().toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
+    assertThat(launcher.strays).doesNotContain("stray_" + next + ".1");
+    assertThat(json(get("/v1/jobs/stray/runs/" + next)).getString("status")).isEqualTo("ACTIVE");
   }
 
   @Test

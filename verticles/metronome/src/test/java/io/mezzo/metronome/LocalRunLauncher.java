@@ -23,6 +23,8 @@ public final class LocalRunLauncher implements RunLauncher {
   /** Every run handed over, one entry per launch call, across leaderships. */
   public final List<String> launches = new CopyOnWriteArrayList<>();
   public final List<String> kills = new CopyOnWriteArrayList<>();
+  /** Task ids the leader asked to kill as strays. */
+  public final List<String> strays = new CopyOnWriteArrayList<>();
   private volatile boolean autoSucceed;
 
   public LocalRunLauncher autoSucceed() {
@@ -50,6 +52,16 @@ public final class LocalRunLauncher implements RunLauncher {
     kills.add(run.id());
     queued.remove(run.id());
     return Future.succeededFuture();
+  }
+
+  @Override
+  public void killStray(TaskUpdate update) {
+    strays.add(update.taskId());
+  }
+
+  /** Reports a task of the run's attempt running, as a late or resent Mesos update would. */
+  public Future<Void> reportRunning(String jobId, String runId, int attempt, String taskId) {
+    return sink.apply(new TaskUpdate(jobId, runId, attempt, Kind.RUNNING, null, taskId, "TASK_RUNNING", "agent-1"));
   }
 
   @Override

@@ -457,7 +457,11 @@ public final class JobManager {
       TaskUpdate update = pending.update();
       JobEntry entry = jobs.get(update.jobId());
       Versioned<JobRun> live = entry == null ? null : entry.runs.get(update.runId());
-      if (live == null) {
+      if (live == null || live.value().attempt() > update.attempt()) {
+        if (!update.kind().terminal() && update.taskId() != null) {
+          LOG.info("Killing task '" + update.taskId() + "': it belongs to no live run attempt");
+          launcher.killStray(update);
+        }
         pending.stored().complete();
         continue;
       }

@@ -53,6 +53,13 @@ public interface RunLauncher {
   /** Kills the run's task if there is one, or drops it from the queue; a no-op for an unknown run. */
   Future<Void> kill(JobRun run);
 
+  /**
+   * A task reported alive ({@code update} is LAUNCHED or RUNNING) belongs to no live run attempt: its run finished,
+   * was stopped or deleted, or it is an older attempt (a KILL that was lost while disconnected). Kill it.
+   */
+  default void killStray(TaskUpdate update) {
+  }
+
   /** Forgets every queued run, e.g. when leadership is lost; running tasks are left alone. */
   void reset();
 

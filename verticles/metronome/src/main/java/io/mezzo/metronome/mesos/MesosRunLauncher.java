@@ -82,6 +82,10 @@ public final class MesosRunLauncher implements RunLauncher {
   /** Told about every task launch (for metrics and benchmarks); called on the verticle's context. */
   public interface LaunchObserver {
     void launched(JobRun run, Instant at);
+
+    /** A TASK_RUNNING (or TASK_KILLING) update of the run's task arrived, before it is stored; may repeat. */
+    default void running(String jobId, String runId, Instant at) {
+    }
   }
 
   private final Settings settings;
@@ -277,6 +281,17 @@ public final class MesosRunLauncher implements RunLauncher {
   }
 
   @Override
+  public void killStray(TaskUpdate update) {
+    live.remove(update.taskId());
+    if (client == null || !subscribed) {
+      return;
+    }
+    AgentID agentId = update.agentId() == null ? null : AgentID.newBuilder().setValue(update.agentId()).build();
+    send(client.kill(TaskID.newBuilder().setValue(update.taskId()).build(), agentId),
+        "KILL of stray task '" + update.taskId() + "'");
+  }
+
+  @Override
   public void reset() {
     queue.clear();
   }
@@ -437,6 +452,9 @@ public final class MesosRunLauncher implements RunLauncher {
       queue.remove(taskId);
     }
     TaskIds.Parsed p = parsed.get();
+    if (kind == Kind.RUNNING) {
+      observer.running(p.jobId(), p.runId(), clock.instant());
+    }
     sink.apply(new TaskUpdate(p.jobId(), p.runId(), p.attempt(), kind, status.hasMessage() ? status.getMessage()
         : null, taskId, status.getState().name(), agent)).onSuccess(v -> acknowledge(status));
   }

@@ -110,6 +110,11 @@ public final class AgentProtocol {
   public static final int UNKNOWN_AGENT = 404;
   /** Failure code: the agent was marked gone and must not come back under this id. */
   public static final int AGENT_GONE = 410;
+  /**
+   * Failure code: the agent's machine is down for maintenance (START_MAINTENANCE); it may register
+   * once the operator has brought the machine up again (STOP_MAINTENANCE).
+   */
+  public static final int MACHINE_DOWN = 409;
 
   private AgentProtocol() {
   }

@@ -29,6 +29,7 @@ import org.apache.zookeeper.KeeperException;
  * &lt;zk_path&gt;/registry/agents/&lt;agent id&gt;       AgentInfo (Mesos JSON)
  * &lt;zk_path&gt;/registry/frameworks/&lt;framework id&gt; FrameworkInfo
  * &lt;zk_path&gt;/registry/gone/&lt;agent id&gt;          agents marked gone
+ * &lt;zk_path&gt;/registry/maintenance/machines     maintenance schedule and machines that are down
  * &lt;zk_path&gt;/json.info_&lt;sequence&gt;             the leader's MasterInfo, ephemeral (Mesos's leader detection format)
  * </pre>
  *
@@ -51,7 +52,7 @@ final class MasterRegistry {
     this.root = root;
   }
 
-  record Contents(Map<String, FrameworkInfo> frameworks, Map<String, AgentInfo> agents, Set<String> gone) {
+  record Contents(Map<String, FrameworkInfo> frameworks, Map<String, AgentInfo> agents, Set<String> gone, String maintenance) {
   }
 
   /** Reads the whole registry (a new leader does this before it serves). */
@@ -59,7 +60,7 @@ final class MasterRegistry {
     return vertx.executeBlocking(() -> {
       // The parents exist before any write: a background create that first has to make its parents
       // retries later and may land after a newer write of the same record.
-      for (String dir : List.of("/registry/frameworks", "/registry/agents", "/registry/gone")) {
+      for (String dir : List.of("/registry/frameworks", "/registry/agents", "/registry/gone", "/registry/maintenance")) {
         try {
           curator.create().creatingParentsIfNeeded().forPath(root + dir);
         } catch (KeeperException.NodeExistsException e) {
@@ -75,7 +76,8 @@ final class MasterRegistry {
         agents.put(e.getKey(), MesosJson.parse(e.getValue(), AgentInfo.getDefaultInstance()));
       }
       Set<String> gone = new HashSet<>(read(root + "/registry/gone").keySet());
-      return new Contents(frameworks, agents, gone);
+      String maintenance = read(root + "/registry/maintenance").get("machines");
+      return new Contents(frameworks, agents, gone, maintenance);
     }, true);
   }
 
@@ -115,6 +117,7 @@ final class MasterRegistry {
       case AGENT -> "/registry/agents/";
       case FRAMEWORK -> "/registry/frameworks/";
       case GONE_AGENT -> "/registry/gone/";
+      case MAINTENANCE -> "/registry/maintenance/";
     };
     String path = root + dir + record.id();
     try {

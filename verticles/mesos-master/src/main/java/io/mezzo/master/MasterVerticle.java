@@ -241,6 +241,9 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
         return Future.succeededFuture();
       }
       fresh.recover(contents.frameworks(), contents.agents(), contents.gone());
+      if (contents.maintenance() != null) {
+        fresh.restoreMaintenance(contents.maintenance());
+      }
       recoveryStartNanos = electedNanos;
       recoveryHoldoffEnds = electedNanos + RECOVERY_ALLOCATION_HOLDOFF.toNanos();
       LOG.info(String.format("Recovered registry: %d agents, %d frameworks, in %d ms", contents.agents().size(),

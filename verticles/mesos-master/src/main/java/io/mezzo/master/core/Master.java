@@ -405,6 +405,7 @@ public final class Master {
       if (agent.get().info.hasDomain()) {
         offer.setDomain(agent.get().info.getDomain());
       }
+      maintenance.unavailability(agent.get().info).ifPresent(offer::setUnavailability);
       OfferRecord record = new OfferRecord(offerId, fw.id, grant.agentId(), grant.role(), grant.resources(), offer.build());
       offers.put(offerId, record);
       fw.offers.put(offerId, record);
@@ -521,6 +522,54 @@ public final class Master {
   public OperatorResult unreserveResources(String agentId, List<Resource> resources) {
     ReservationOps.Outcome o = ReservationOps.unreserveResources(this, agentId, resources);
     return new OperatorResult(o.status(), o.message());
+  }
+
+  // ---- maintenance (operator API) ---------------------------------------------------------------
+
+  final Maintenance maintenance = new Maintenance();
+
+  public org.apache.mesos.v1.maintenance.Protos.Schedule maintenanceSchedule() {
+    return maintenance.schedule();
+  }
+
+  public org.apache.mesos.v1.maintenance.Protos.ClusterStatus maintenanceStatus() {
+    return maintenance.status();
+  }
+
+  /** UPDATE_MAINTENANCE_SCHEDULE: 200, or 400 for an invalid schedule or one that leaves out a machine that is down. */
+  public OperatorResult updateMaintenanceSchedule(org.apache.mesos.v1.maintenance.Protos.Schedule schedule) {
+    return maintenanceChange(maintenance.update(schedule));
+  }
+
+  /** START_MAINTENANCE: the machines go DOWN and their agents are removed (their tasks are gone); 400 when one is not draining. */
+  public OperatorResult startMaintenance(List<org.apache.mesos.v1.Protos.MachineID> machines) {
+    OperatorResult result = maintenanceChange(maintenance.start(machines));
+    if (result.status() == 200) {
+      for (AgentRecord agent : new ArrayList<>(agents.records())) {
+        if (maintenance.isDown(agent.info)) {
+          agents.downForMaintenance(agent);
+        }
+      }
+    }
+    return result;
+  }
+
+  /** STOP_MAINTENANCE: the machines come UP and leave the schedule; 400 when one is not down. */
+  public OperatorResult stopMaintenance(List<org.apache.mesos.v1.Protos.MachineID> machines) {
+    return maintenanceChange(maintenance.stop(machines));
+  }
+
+  private OperatorResult maintenanceChange(String problem) {
+    if (problem != null) {
+      return new OperatorResult(400, problem);
+    }
+    outbox.registryChanged(new RegistryRecord(RegistryRecord.Kind.MAINTENANCE, "machines", maintenance.toJson()));
+    return new OperatorResult(200, "");
+  }
+
+  /** After a failover: the schedule and down machines from the registry. */
+  public void restoreMaintenance(String json) {
+    maintenance.restore(json);
   }
 
   // ---- weights and quota ------------------------------------------------------------------------

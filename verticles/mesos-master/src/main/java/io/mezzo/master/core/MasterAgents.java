@@ -94,6 +94,9 @@ public final class MasterAgents {
 
   /** A new agent: it gets an id {@code <master id>-S<n>} and its resources join the pool. */
   public Reply register(String pid, AgentInfo info, String version) {
+    if (master.maintenance.isDown(info)) {
+      return Reply.fail(AgentProtocol.MACHINE_DOWN, "Machine of agent '" + info.getHostname() + "' is down for maintenance");
+    }
     String id = master.info.getId() + "-S" + nextAgentId++;
     AgentInfo withId = info.toBuilder().setId(AgentID.newBuilder().setValue(id)).build();
     AgentRecord agent = new AgentRecord(id, withId, pid, ResourceBag.of(info.getResourcesList()));
@@ -115,6 +118,9 @@ public final class MasterAgents {
   public Reply reregister(String agentId, String pid, AgentInfo info, String version, List<Task> tasks, List<FrameworkInfo> frameworks) {
     if (gone.contains(agentId)) {
       return Reply.fail(AgentProtocol.AGENT_GONE, "Agent '" + agentId + "' has been marked gone");
+    }
+    if (master.maintenance.isDown(info)) {
+      return Reply.fail(AgentProtocol.MACHINE_DOWN, "Machine of agent '" + agentId + "' is down for maintenance");
     }
     Instant now = master.clock.instant();
     boolean wasUnreachable = unreachable.remove(agentId) != null;
@@ -323,6 +329,18 @@ public final class MasterAgents {
     reservations.remove(agentId);
     master.outbox.registryChanged(new RegistryRecord(RegistryRecord.Kind.GONE_AGENT, agentId, ""));
     return true;
+  }
+
+  /**
+   * START_MAINTENANCE took the agent's machine down: the agent is told to shut down and removed
+   * (its tasks are gone by the operator, or lost for frameworks that are not partition-aware), and
+   * leaves the registry; once the machine is up it registers as a new agent, as in Mesos.
+   */
+  void downForMaintenance(AgentRecord agent) {
+    master.outbox.toAgent(agent.pid, new JsonObject().put(AgentProtocol.TYPE, "SHUTDOWN").put("message", "Machine is down for maintenance"));
+    remove(agent, TaskState.TASK_GONE_BY_OPERATOR, TaskStatus.Reason.REASON_AGENT_REMOVED_BY_OPERATOR, "Machine is down for maintenance");
+    reservations.remove(agent.id);
+    master.outbox.registryChanged(new RegistryRecord(RegistryRecord.Kind.AGENT, agent.id, null));
   }
 
   /** DEACTIVATE_AGENT / REACTIVATE_AGENT: a deactivated agent gets no new offers; outstanding ones are rescinded. */

@@ -156,11 +156,9 @@ public final class OperatorHttp {
       case REMOVE_QUOTA -> updateQuota(ctx, master, List.of(org.apache.mesos.v1.quota.Protos.QuotaConfig.newBuilder()
           .setRole(call.getRemoveQuota().getRole()).build()));
       case GET_MAINTENANCE_STATUS -> reply(ctx, accept, Response.newBuilder().setType(Response.Type.GET_MAINTENANCE_STATUS)
-          .setGetMaintenanceStatus(Response.GetMaintenanceStatus.newBuilder()
-              .setStatus(org.apache.mesos.v1.maintenance.Protos.ClusterStatus.getDefaultInstance())));
+          .setGetMaintenanceStatus(Response.GetMaintenanceStatus.newBuilder().setStatus(master.maintenanceStatus())));
       case GET_MAINTENANCE_SCHEDULE -> reply(ctx, accept, Response.newBuilder().setType(Response.Type.GET_MAINTENANCE_SCHEDULE)
-          .setGetMaintenanceSchedule(Response.GetMaintenanceSchedule.newBuilder()
-              .setSchedule(org.apache.mesos.v1.maintenance.Protos.Schedule.getDefaultInstance())));
+          .setGetMaintenanceSchedule(Response.GetMaintenanceSchedule.newBuilder().setSchedule(master.maintenanceSchedule())));
       case TEARDOWN -> {
         if (!call.hasTeardown()) {
           MesosHttp.text(ctx, 400, "Failed to validate master::Call: Expecting 'teardown' to be present");
@@ -195,7 +193,9 @@ public final class OperatorHttp {
             call.getUnreserveResources().getResourcesList());
         MesosHttp.text(ctx, r.status(), r.message());
       }
-      case START_MAINTENANCE, STOP_MAINTENANCE, UPDATE_MAINTENANCE_SCHEDULE -> MesosHttp.text(ctx, 200, "");
+      case UPDATE_MAINTENANCE_SCHEDULE -> operatorResult(ctx, master.updateMaintenanceSchedule(call.getUpdateMaintenanceSchedule().getSchedule()));
+      case START_MAINTENANCE -> operatorResult(ctx, master.startMaintenance(call.getStartMaintenance().getMachinesList()));
+      case STOP_MAINTENANCE -> operatorResult(ctx, master.stopMaintenance(call.getStopMaintenance().getMachinesList()));
       default -> MesosHttp.text(ctx, 501, "Call type " + call.getType() + " is not supported by this master");
     }
   }
@@ -307,7 +307,12 @@ public final class OperatorHttp {
     ctx.request().connection().closeHandler(v -> subscribers.remove(s));
   }
 
+  private static void operatorResult(RoutingContext ctx, Master.OperatorResult result) {
+    MesosHttp.text(ctx, result.status(), result.message());
+  }
+
   private static void reply(RoutingContext ctx, String accept, Response.Builder response) {
+
     ctx.response().setStatusCode(200).putHeader("content-type", accept).end(MesosHttp.encode(response.build(), accept));
   }
 

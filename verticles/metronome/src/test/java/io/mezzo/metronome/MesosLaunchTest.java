@@ -141,6 +141,37 @@ class MesosLaunchTest {
   }
 
   @Test
+  void nearAFireTime_theOfferItsJobNeedsIsKept_theOtherGoesBack_andTheRunLaunchesOnTheKeptOne() throws Exception {
+    SimulatedAgent other = cluster.agent("agent-b.example", "cpus:4;mem:4096;disk:10000");
+    var r = cluster.fx.post(m.url("/v0/scheduled-jobs"), """
+        {"id":"minutely","run":{"cmd":"true","cpus":0.1,"mem":32},"schedules":[{"id":"m","cron":"* * * * *"}]}""");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+
+    // 8 s before 10:01:00, inside offer_hold_seconds (10): one agent's offer is enough for the one run and is kept
+    clock.set("2026-03-01T10:00:52Z");
+    await().atMost(WAIT).ignoreExceptions().until(() -> metronomeOffers().size() == 1);
+    Thread.sleep(1000); // several allocation rounds: the other agent's offer was declined, not kept
+    JsonArray kept = metronomeOffers();
+    assertThat(kept).hasSize(1);
+    String keptAgent = kept.getJsonObject(0).getString("slave_id");
+    assertThat(keptAgent).isIn(agent.agentId(), other.agentId());
+    assertThat(cluster.launches).isEmpty();
+
+    // the fire time: the run goes onto the kept offer, which is then used up
+    clock.set("2026-03-01T10:01:00.300Z");
+    await().atMost(WAIT).until(() -> cluster.launches.size() == 1);
+    SimulatedAgent ran = agent.agentId().equals(keptAgent) ? agent : other;
+    await().atMost(WAIT).until(() -> ran.tasks().size() == 1);
+    assertThat((agent == ran ? other : agent).tasks()).isEmpty();
+  }
+
+  /** The offers the master has outstanding to the framework {@code metronome}. */
+  JsonArray metronomeOffers() throws Exception {
+    return cluster.masterState().getJsonArray("frameworks").stream().map(JsonObject.class::cast)
+        .filter(f -> f.getString("name").equals("metronome")).findFirst().orElseThrow().getJsonArray("offers");
+  }
+
+  @Test
   void forbid_scheduledRunWhileOneIsActive_isSkippedAndNothingIsLaunched() throws Exception {
     var r = cluster.fx.post(m.url("/v0/scheduled-jobs"), """
         {"id":"nightly","run":{"cmd":"sleep 100","cpus":0.1,"mem":32},

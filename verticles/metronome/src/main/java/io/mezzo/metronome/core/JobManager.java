@@ -2,6 +2,7 @@ package io.mezzo.metronome.core;
 
 import io.mezzo.metronome.launch.RunLauncher;
 import io.mezzo.metronome.launch.TaskUpdate;
+import io.mezzo.metronome.launch.Upcoming;
 import io.mezzo.metronome.model.JobSpec;
 import io.mezzo.metronome.model.Problem;
 import io.mezzo.metronome.model.ScheduleSpec;
@@ -724,18 +725,24 @@ public final class JobManager {
   private record NextFire(StoredSchedule basis, Instant at) {
   }
 
-  /** The earliest fire time of any enabled schedule after its cursor, for the launcher to get offers ready. */
-  private Optional<Instant> earliestFire() {
+  /** The earliest fire time of any enabled schedule after its cursor and the jobs due then. */
+  private Optional<Upcoming> earliestFire() {
     Instant earliest = null;
+    List<JobSpec> due = new ArrayList<>();
     for (JobEntry entry : jobs.values()) {
       for (Versioned<StoredSchedule> stored : entry.schedules.values()) {
         Instant next = nextFire(entry.id(), stored.value());
-        if (next != null && (earliest == null || next.isBefore(earliest))) {
-          earliest = next;
+        if (next == null || earliest != null && next.isAfter(earliest)) {
+          continue;
         }
+        if (earliest == null || next.isBefore(earliest)) {
+          earliest = next;
+          due.clear();
+        }
+        due.add(entry.spec());
       }
     }
-    return Optional.ofNullable(earliest);
+    return earliest == null ? Optional.empty() : Optional.of(new Upcoming(earliest, due));
   }
 
   /** Creates the runs of jobs whose dependencies succeeded since their newest run ({@link DependencyTrigger}). */

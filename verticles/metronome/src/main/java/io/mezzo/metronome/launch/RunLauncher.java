@@ -3,7 +3,6 @@ package io.mezzo.metronome.launch;
 import io.mezzo.metronome.model.JobSpec;
 import io.mezzo.metronome.schedule.JobRun;
 import io.vertx.core.Future;
-import java.time.Instant;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.function.Function;
@@ -41,10 +40,11 @@ public interface RunLauncher {
   }
 
   /**
-   * The earliest fire time of any enabled schedule (empty: none), told after every scheduler round, so that a
-   * launcher can have resources at hand when it comes. A hint only: runs are still handed over by {@link #launch}.
+   * The earliest fire time of any enabled schedule and the jobs due then (empty: none), told after every scheduler
+   * round, so that a launcher can have resources at hand when it comes. A hint only: runs are still handed over by
+   * {@link #launch}.
    */
-  default void upcoming(Optional<Instant> next) {
+  default void upcoming(Optional<Upcoming> next) {
   }
 
   /** Queues the run's current attempt for launching. The future fails only if the launcher refuses it. */

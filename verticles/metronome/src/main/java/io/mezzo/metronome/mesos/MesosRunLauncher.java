@@ -5,6 +5,7 @@ import io.mezzo.mesos.client.SchedulerClient;
 import io.mezzo.metronome.launch.RunLauncher;
 import io.mezzo.metronome.launch.TaskUpdate;
 import io.mezzo.metronome.launch.TaskUpdate.Kind;
+import io.mezzo.metronome.launch.Upcoming;
 import io.mezzo.metronome.mesos.OfferPlanner.Plan;
 import io.mezzo.metronome.mesos.OfferPlanner.Waiting;
 import io.mezzo.metronome.model.JobSpec;
@@ -107,8 +108,8 @@ public final class MesosRunLauncher implements RunLauncher {
   private Instant reconcileDeadline = Instant.MIN;
   /** Offers kept for a fire time that is near ({@link #upcoming}), by offer id, oldest first. */
   private final Map<String, Offer> held = new LinkedHashMap<>();
-  /** The earliest fire time of any schedule, as the leader last said; null when none. */
-  private Instant nextFire;
+  /** The earliest fire time of any schedule and the jobs due then, as the leader last said; null when none. */
+  private Upcoming next;
   private boolean planning;
   private final ArrayDeque<Runnable> calls = new ArrayDeque<>();
   private final ArrayDeque<Runnable> acks = new ArrayDeque<>();
@@ -234,27 +235,44 @@ public final class MesosRunLauncher implements RunLauncher {
 
   /**
    * From {@code offer_hold_seconds} before the earliest fire time the framework asks for offers (REVIVE) and keeps
-   * them instead of declining, so that the runs of that fire time are placed the moment they are stored instead
-   * of waiting for the master's next allocation. Kept offers that the fire time did not use are declined once it
-   * has passed.
+   * those that the jobs due then need (a trial placement of one task per due schedule), so that the runs of that
+   * fire time are placed the moment they are stored instead of waiting for the master's next allocation. Offers
+   * the trial does not use go back at once (other frameworks get them); kept offers that the fire time did not use
+   * are declined once it has passed.
    */
   @Override
-  public void upcoming(Optional<Instant> next) {
-    nextFire = next.orElse(null);
+  public void upcoming(Optional<Upcoming> upcoming) {
+    boolean wasHolding = holding();
+    next = upcoming.orElse(null);
     if (subscribed && suppressed && holding()) {
       revive();
     }
-    if (!held.isEmpty()) {
+    if (!held.isEmpty() && wasHolding && !holding()) {
       schedulePlan();
     }
   }
 
   private boolean holding() {
-    if (nextFire == null || settings.offerHold().isZero()) {
+    if (next == null || settings.offerHold().isZero()) {
       return false;
     }
     Instant now = clock.instant();
-    return !now.isBefore(nextFire.minus(settings.offerHold())) && !now.isAfter(nextFire.plus(settings.offerHold()));
+    Instant at = next.at();
+    return !now.isBefore(at.minus(settings.offerHold())) && !now.isAfter(at.plus(settings.offerHold()));
+  }
+
+  /** Declines the kept offers that a trial placement of the upcoming fire time's jobs does not need. */
+  private void keepOnlyNeeded() {
+    List<Waiting> expected = new ArrayList<>(queue.values());
+    int n = 0;
+    for (JobSpec job : next.jobs()) {
+      expected.add(new Waiting(JobRun.manual("trial" + n++, job.id(), next.at()), job));
+    }
+    Plan trial = OfferPlanner.plan(List.copyOf(held.values()), expected);
+    if (!trial.declines().isEmpty()) {
+      trial.declines().forEach(id -> held.remove(id.getValue()));
+      send(client.decline(trial.declines(), filters(DECLINE_SECONDS)), "DECLINE");
+    }
   }
 
   private void revive() {
@@ -372,7 +390,7 @@ public final class MesosRunLauncher implements RunLauncher {
 
   /**
    * Places the waiting attempts on the offers at hand (one ACCEPT per offer used). Offers left over are kept while
-   * a fire time is near, else declined: for 5 s while attempts still wait, otherwise until the next fire time's
+   * a fire time is near (those its jobs need, see {@link #upcoming}), else declined: for 5 s while attempts still wait, otherwise until the next fire time's
    * hold window (at most 120 s), with a SUPPRESS.
    */
   private void plan() {
@@ -382,8 +400,10 @@ public final class MesosRunLauncher implements RunLauncher {
     if (reconciling()) {
       return;
     }
+    boolean placed = false;
     if (!queue.isEmpty()) {
       Plan plan = OfferPlanner.plan(List.copyOf(held.values()), List.copyOf(queue.values()));
+      placed = !plan.launches().isEmpty();
       Instant now = clock.instant();
       plan.launches().forEach((offerId, tasks) -> {
         held.remove(offerId.getValue());
@@ -402,7 +422,13 @@ public final class MesosRunLauncher implements RunLauncher {
             .onFailure(e -> recheck(tasks));
       });
     }
-    if (held.isEmpty() || holding()) {
+    if (held.isEmpty()) {
+      return;
+    }
+    if (holding()) {
+      if (!placed) {
+        keepOnlyNeeded();
+      }
       return;
     }
     List<OfferID> unused = held.values().stream().map(Offer::getId).toList();
@@ -412,8 +438,8 @@ public final class MesosRunLauncher implements RunLauncher {
       return;
     }
     double refuse = IDLE_DECLINE_SECONDS;
-    if (nextFire != null && !settings.offerHold().isZero()) {
-      double untilHold = Duration.between(clock.instant(), nextFire.minus(settings.offerHold())).toMillis() / 1000.0;
+    if (next != null && !settings.offerHold().isZero()) {
+      double untilHold = Duration.between(clock.instant(), next.at().minus(settings.offerHold())).toMillis() / 1000.0;
       refuse = Math.max(1, Math.min(IDLE_DECLINE_SECONDS, untilHold));
     }
     send(client.decline(unused, filters(refuse)), "DECLINE");

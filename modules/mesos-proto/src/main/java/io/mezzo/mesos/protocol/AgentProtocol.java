@@ -8,7 +8,8 @@ package io.mezzo.mesos.protocol;
  * <pre>
  * agent  → master  REGISTER {agent_pid, agent_info, version}            reply {agent_id, master_id, ping_timeout_seconds}
  * agent  → master  REREGISTER {agent_id, agent_pid, agent_info, tasks[], frameworks[]}   reply {agent_id, master_id}
- *                  (or tasks_protobuf instead of tasks[]: see {@link #TASKS_PROTOBUF})
+ *                  (or tasks_protobuf instead of tasks[]: see {@link #TASKS_PROTOBUF}; optional completed_tasks[]:
+ *                  see {@link #COMPLETED_TASKS})
  * agent  → master  STATUS_UPDATE {agent_id, framework_id, status}       reply {} once the master took it
  * agent  → master  UNREGISTER {agent_id}                                reply {}
  * master → agent   PING {master_id}                                     reply {} (no reply in time = a missed ping)
@@ -58,6 +59,13 @@ public final class AgentProtocol {
    * takes 10,000 re-registrations at once; a master reads {@code tasks} when this field is absent.
    */
   public static final String TASKS_PROTOBUF = "tasks_protobuf";
+
+  /**
+   * Optional REREGISTER field: tasks that ended on the agent (terminal {@code Task}s, Mesos-style
+   * JSON), most recent last. A new leading master lists them as completed tasks, so the history of
+   * finished tasks survives a master failover as it does in Mesos.
+   */
+  public static final String COMPLETED_TASKS = "completed_tasks";
 
   /** The {@link #TASKS_PROTOBUF} form of {@code tasks}. */
   public static String encodeTasks(java.util.List<org.apache.mesos.v1.Protos.Task> tasks) {

@@ -29,6 +29,7 @@ import org.apache.zookeeper.KeeperException;
  * &lt;zk_path&gt;/registry/agents/&lt;agent id&gt;       AgentInfo (Mesos JSON)
  * &lt;zk_path&gt;/registry/frameworks/&lt;framework id&gt; FrameworkInfo
  * &lt;zk_path&gt;/registry/gone/&lt;agent id&gt;          agents marked gone
+ * &lt;zk_path&gt;/registry/unreachable/&lt;agent id&gt;   agents that became unreachable, and when
  * &lt;zk_path&gt;/registry/maintenance/machines     maintenance schedule and machines that are down
  * &lt;zk_path&gt;/json.info_&lt;sequence&gt;             the leader's MasterInfo, ephemeral (Mesos's leader detection format)
  * </pre>
@@ -52,7 +53,8 @@ final class MasterRegistry {
     this.root = root;
   }
 
-  record Contents(Map<String, FrameworkInfo> frameworks, Map<String, AgentInfo> agents, Set<String> gone, String maintenance) {
+  record Contents(Map<String, FrameworkInfo> frameworks, Map<String, AgentInfo> agents, Set<String> gone, Set<String> unreachable,
+                  String maintenance) {
   }
 
   /** Reads the whole registry (a new leader does this before it serves). */
@@ -60,7 +62,8 @@ final class MasterRegistry {
     return vertx.executeBlocking(() -> {
       // The parents exist before any write: a background create that first has to make its parents
       // retries later and may land after a newer write of the same record.
-      for (String dir : List.of("/registry/frameworks", "/registry/agents", "/registry/gone", "/registry/maintenance")) {
+      for (String dir : List.of("/registry/frameworks", "/registry/agents", "/registry/gone", "/registry/unreachable",
+          "/registry/maintenance")) {
         try {
           curator.create().creatingParentsIfNeeded().forPath(root + dir);
         } catch (KeeperException.NodeExistsException e) {
@@ -77,7 +80,8 @@ final class MasterRegistry {
       }
       Set<String> gone = new HashSet<>(read(root + "/registry/gone").keySet());
       String maintenance = read(root + "/registry/maintenance").get("machines");
-      return new Contents(frameworks, agents, gone, maintenance);
+      Set<String> unreachable = new HashSet<>(read(root + "/registry/unreachable").keySet());
+      return new Contents(frameworks, agents, gone, unreachable, maintenance);
     }, true);
   }
 
@@ -118,6 +122,7 @@ final class MasterRegistry {
       case FRAMEWORK -> "/registry/frameworks/";
       case GONE_AGENT -> "/registry/gone/";
       case MAINTENANCE -> "/registry/maintenance/";
+      case UNREACHABLE_AGENT -> "/registry/unreachable/";
     };
     String path = root + dir + record.id();
     try {
@@ -132,8 +137,10 @@ final class MasterRegistry {
       curator.create().orSetData().creatingParentsIfNeeded().inBackground(this::checked)
           .forPath(path, record.json().getBytes(StandardCharsets.UTF_8));
       if (record.kind() == RegistryRecord.Kind.GONE_AGENT) {
-        written.remove(root + "/registry/agents/" + record.id());
-        curator.delete().quietly().inBackground(this::checked).forPath(root + "/registry/agents/" + record.id());
+        for (String dir2 : List.of("/registry/agents/", "/registry/unreachable/")) {
+          written.remove(root + dir2 + record.id());
+          curator.delete().quietly().inBackground(this::checked).forPath(root + dir2 + record.id());
+        }
       }
     } catch (Exception e) {
       LOG.warning("Registry write of '" + path + "' failed: " + e);

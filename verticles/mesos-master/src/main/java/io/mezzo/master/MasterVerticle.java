@@ -240,7 +240,7 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
       if (master != fresh) {
         return Future.succeededFuture();
       }
-      fresh.recover(contents.frameworks(), contents.agents(), contents.gone());
+      fresh.recover(contents.frameworks(), contents.agents(), contents.gone(), contents.unreachable());
       if (contents.maintenance() != null) {
         fresh.restoreMaintenance(contents.maintenance());
       }
@@ -393,7 +393,8 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
             AgentMessages.parse(body.getJsonObject("agent_info"), AgentInfo.getDefaultInstance()), body.getString("version"),
             body.getValue(AgentProtocol.TASKS_PROTOBUF) != null ? AgentProtocol.decodeTasks(body.getString(AgentProtocol.TASKS_PROTOBUF))
                 : AgentMessages.list(body.getJsonArray("tasks"), Task.getDefaultInstance()),
-            AgentMessages.list(body.getJsonArray("frameworks"), FrameworkInfo.getDefaultInstance()));
+            AgentMessages.list(body.getJsonArray("frameworks"), FrameworkInfo.getDefaultInstance()),
+            AgentMessages.list(body.getJsonArray(AgentProtocol.COMPLETED_TASKS), Task.getDefaultInstance()));
         case AgentProtocol.STATUS_UPDATE -> m.agents().statusUpdate(body.getString("agent_id"), body.getString("framework_id"),
             AgentMessages.parse(body.getJsonObject("status"), TaskStatus.getDefaultInstance()));
         case AgentProtocol.UNREGISTER -> m.agents().unregister(body.getString("agent_id"));

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Three masters on a real ZooKeeper, two simulated agents and a framework with tasks on both. The
  * leader crashes (its ZooKeeper session ends, then it stops); another master is elected, recovers the
  * registry, the agents re-register with their tasks, the framework finds the new leader through a
- * follower's 307 and re-subscribes with its id, and every task is still known, reconcilable and killable.
+ * follower's 307 and re-subscribes with its id, and every task is still known, reconcilable and killable;
+ * a task that finished before the crash is listed among the completed tasks.
  */
 class MasterFailoverTest {
   @TempDir
@@ -78,6 +79,15 @@ class MasterFailoverTest {
     for (String t : tasks) {
       Launching.updateAndAck(s, t, TaskState.TASK_RUNNING);
     }
+    // one task ends before the crash: the new leader learns it from its agent as a completed task
+    String finished = tasks.remove(1);
+    SimulatedAgent holder = agents.stream().filter(a -> a.tasks().values().stream()
+        .anyMatch(t -> t.getTaskId().getValue().equals(finished))).findFirst().orElseThrow();
+    fixture.onLoop(() -> {
+      holder.finish(s.frameworkId.getValue(), finished, TaskState.TASK_FINISHED);
+      return io.vertx.core.Future.succeededFuture();
+    });
+    Launching.updateAndAck(s, finished, TaskState.TASK_FINISHED);
     await().atMost(Launching.WAIT).until(() -> agents.stream().allMatch(a -> a.unacknowledged() == 0));
     s.close();
 
@@ -109,6 +119,8 @@ class MasterFailoverTest {
     Response state = operator(leader, "GET_TASKS");
     assertThat(state.getGetTasks().getTasksList()).extracting(t -> t.getTaskId().getValue() + " " + t.getState())
         .containsExactlyInAnyOrderElementsOf(tasks.stream().map(t -> t + " TASK_RUNNING").toList());
+    assertThat(state.getGetTasks().getCompletedTasksList()).extracting(t -> t.getTaskId().getValue() + " " + t.getState())
+        .containsExactly(finished + " TASK_FINISHED");
 
     assertThat(again.call(Call.newBuilder().setType(Call.Type.RECONCILE).setReconcile(Call.Reconcile.getDefaultInstance()).build())
         .statusCode()).isEqualTo(202);

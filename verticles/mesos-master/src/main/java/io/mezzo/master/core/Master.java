@@ -493,6 +493,12 @@ public final class Master {
    * may re-subscribe with their ids); agents are expected to re-register within the timeout.
    */
   public void recover(Map<String, FrameworkInfo> registeredFrameworks, Map<String, AgentInfo> registeredAgents, Set<String> goneAgents) {
+    recover(registeredFrameworks, registeredAgents, goneAgents, Set.of());
+  }
+
+  /** As {@link #recover(Map, Map, Set)}; the {@code unreachableAgents} among the agents come back unreachable, not recovering. */
+  public void recover(Map<String, FrameworkInfo> registeredFrameworks, Map<String, AgentInfo> registeredAgents, Set<String> goneAgents,
+                      Set<String> unreachableAgents) {
     // the master was created when this process was elected, so electedTime (its start) is the election
     for (Map.Entry<String, FrameworkInfo> e : registeredFrameworks.entrySet()) {
       FrameworkRecord fw = new FrameworkRecord(e.getKey(), e.getValue());
@@ -503,7 +509,7 @@ public final class Master {
       fw.failoverDeadline = electedTime.plus(options.agentReregisterTimeout()).plusMillis(Math.max(0, timeout));
       frameworks.put(e.getKey(), fw);
     }
-    agents.recover(registeredAgents, goneAgents);
+    agents.recover(registeredAgents, goneAgents, unreachableAgents);
   }
 
   // ---- dynamic reservations (operator API) -----------------------------------------------------

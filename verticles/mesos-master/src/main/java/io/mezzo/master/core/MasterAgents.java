@@ -116,6 +116,16 @@ public final class MasterAgents {
    * the agent reports become known again. An agent marked gone is refused.
    */
   public Reply reregister(String agentId, String pid, AgentInfo info, String version, List<Task> tasks, List<FrameworkInfo> frameworks) {
+    return reregister(agentId, pid, info, version, tasks, frameworks, List.of());
+  }
+
+  /**
+   * As {@link #reregister(String, String, AgentInfo, String, List, List)}, with the tasks that ended
+   * on the agent ({@code completed}); those this master does not list yet join its completed tasks.
+   * A reported task in a terminal state is filed there too instead of among the live ones.
+   */
+  public Reply reregister(String agentId, String pid, AgentInfo info, String version, List<Task> tasks, List<FrameworkInfo> frameworks,
+                          List<Task> completed) {
     if (gone.contains(agentId)) {
       return Reply.fail(AgentProtocol.AGENT_GONE, "Agent '" + agentId + "' has been marked gone");
     }
@@ -124,6 +134,9 @@ public final class MasterAgents {
     }
     Instant now = master.clock.instant();
     boolean wasUnreachable = unreachable.remove(agentId) != null;
+    if (wasUnreachable) {
+      master.outbox.registryChanged(new RegistryRecord(RegistryRecord.Kind.UNREACHABLE_AGENT, agentId, null));
+    }
     AgentInfo stored = recovering.remove(agentId);
     AgentInfo withId = info.toBuilder().setId(AgentID.newBuilder().setValue(agentId)).build();
     AgentRecord agent = agents.get(agentId);
@@ -174,13 +187,21 @@ public final class MasterAgents {
             .put("framework_id", fid).put("task_id", task.getTaskId().getValue()));
       }
       TaskRecord known = agent.tasks.get(key);
-      if (known == null) {
+      if (known == null && TaskRecord.isTerminal(task.getState())) {
+        master.tasks.addCompleted(TaskRecord.fromReport(task.toBuilder().setAgentId(AgentID.newBuilder().setValue(agentId)).build()));
+      } else if (known == null) {
         TaskRecord record = TaskRecord.fromReport(task.toBuilder().setAgentId(AgentID.newBuilder().setValue(agentId)).build());
         agent.tasks.put(key, record);
         fw.tasks.put(record.id(), record);
         master.tasks.taskAdded(record);
       } else if (known.state != task.getState()) {
         known.setState(task.getState());
+      }
+    }
+    for (Task task : completed) {
+      String key = AgentRecord.key(task.getFrameworkId().getValue(), task.getTaskId().getValue());
+      if (!reported.contains(key) && !agent.tasks.containsKey(key) && TaskRecord.isTerminal(task.getState())) {
+        master.tasks.addCompleted(TaskRecord.fromReport(task.toBuilder().setAgentId(AgentID.newBuilder().setValue(agentId)).build()));
       }
     }
     for (TaskRecord task : new ArrayList<>(agent.tasks.values())) {
@@ -261,8 +282,14 @@ public final class MasterAgents {
     }
   }
 
+  private RegistryRecord unreachableRecord(String agentId, Instant when) {
+    return new RegistryRecord(RegistryRecord.Kind.UNREACHABLE_AGENT, agentId,
+        new JsonObject().put("unreachable_time", new JsonObject().put("nanoseconds", when.getEpochSecond() * 1_000_000_000L + when.getNano())).encode());
+  }
+
   private void markUnreachable(AgentRecord agent) {
     unreachable.put(agent.id, agent.info);
+    master.outbox.registryChanged(unreachableRecord(agent.id, master.clock.instant()));
     remove(agent, TaskState.TASK_UNREACHABLE, TaskStatus.Reason.REASON_AGENT_REMOVED, "Agent is unreachable");
   }
 
@@ -387,8 +414,8 @@ public final class MasterAgents {
     return true;
   }
 
-  void recover(Map<String, AgentInfo> registered, Set<String> goneIds) {
-    recovering.putAll(registered);
+  void recover(Map<String, AgentInfo> registered, Set<String> goneIds, Set<String> unreachableIds) {
+    registered.forEach((id, info) -> (unreachableIds.contains(id) ? unreachable : recovering).put(id, info));
     registered.forEach((id, info) -> {
       Reservations r = Reservations.from(info.getResourcesList());
       if (!r.isEmpty()) {
@@ -403,6 +430,7 @@ public final class MasterAgents {
 
   void tick(Instant now) {
     if (recoveryDeadline != null && !now.isBefore(recoveryDeadline)) {
+      recovering.keySet().forEach(id -> master.outbox.registryChanged(unreachableRecord(id, now)));
       unreachable.putAll(recovering);
       recovering.clear();
       recoveryDeadline = null;

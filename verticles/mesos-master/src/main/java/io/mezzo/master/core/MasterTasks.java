@@ -112,12 +112,35 @@ public final class MasterTasks {
     }
     Optional<AgentRecord> agent = master.agents.find(task.agentId);
     agent.ifPresent(a -> a.tasks.remove(AgentRecord.key(task.frameworkId, task.id())));
+    keepCompleted(task);
+    agent.ifPresent(master.agents::checkDrained);
+  }
+
+  private void keepCompleted(TaskRecord task) {
     Deque<TaskRecord> done = master.completedTasks.computeIfAbsent(task.frameworkId, k -> new ArrayDeque<>());
     done.addLast(task);
     while (done.size() > master.options.maxCompletedTasksPerFramework()) {
       done.removeFirst();
     }
-    agent.ifPresent(master.agents::checkDrained);
+  }
+
+  /**
+   * A finished task an agent reported when it re-registered (after a master failover): listed among
+   * the completed tasks unless it already is. Tasks of frameworks the master does not know are left out.
+   */
+  void addCompleted(TaskRecord task) {
+    if (!master.frameworks.containsKey(task.frameworkId)) {
+      return;
+    }
+    Deque<TaskRecord> done = master.completedTasks.get(task.frameworkId);
+    if (done != null) {
+      for (TaskRecord t : done) {
+        if (t.id().equals(task.id()) && t.agentId.equals(task.agentId)) {
+          return;
+        }
+      }
+    }
+    keepCompleted(task);
   }
 
   static Event update(TaskStatus status) {

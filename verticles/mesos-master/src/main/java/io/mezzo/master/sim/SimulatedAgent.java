@@ -31,7 +31,8 @@ import org.apache.mesos.v1.Protos.TaskStatus;
 /**
  * An in-process agent that speaks the master–agent protocol without running anything: launched tasks
  * go to TASK_RUNNING at once and stay there until {@link #finish} or a kill. Its status updates are
- * kept and resent until acknowledged, like a real agent's. Used by tests and by benchmarks that model
+ * kept and resent until acknowledged, like a real agent's; ended tasks are reported as completed
+ * when it re-registers. Used by tests and by benchmarks that model
  * thousands of agents on one machine. Methods must be called on the Vert.x context that created it.
  */
 public final class SimulatedAgent {
@@ -46,6 +47,9 @@ public final class SimulatedAgent {
   private volatile String agentId;
   private final Map<String, FrameworkInfo> frameworks = new LinkedHashMap<>();
   private final Map<String, Task> tasks = new ConcurrentHashMap<>();
+  /** Tasks that ended here, most recent last, reported when re-registering (as a Mesos agent keeps them). */
+  private final java.util.Deque<Task> completed = new java.util.concurrent.ConcurrentLinkedDeque<>();
+  private static final int MAX_COMPLETED = 100;
   /** Unacknowledged updates by framework/task, oldest first. */
   private final Map<String, List<TaskStatus>> pending = new LinkedHashMap<>();
   private long retryTimer = -1;
@@ -95,6 +99,11 @@ public final class SimulatedAgent {
     JsonObject msg = new JsonObject().put(AgentProtocol.TYPE, AgentProtocol.REREGISTER).put("agent_id", agentId)
         .put("agent_pid", pid).put("agent_info", new JsonObject(MesosJson.print(info))).put("version", "1.11.0")
         .put("tasks", taskList).put("frameworks", fws);
+    if (!completed.isEmpty()) {
+      JsonArray done = new JsonArray();
+      completed.forEach(t -> done.add(new JsonObject(MesosJson.print(t))));
+      msg.put(AgentProtocol.COMPLETED_TASKS, done);
+    }
     return vertx.eventBus().<JsonObject>request(AgentProtocol.MASTER_ADDRESS, msg, new DeliveryOptions().setSendTimeout(10_000))
         .map(reply -> {
           masterId = reply.body().getString("master_id");
@@ -193,6 +202,10 @@ public final class SimulatedAgent {
     if (task != null) {
       if (isTerminal(state)) {
         tasks.remove(key(frameworkId, taskId));
+        completed.addLast(task.toBuilder().setState(state).build());
+        while (completed.size() > MAX_COMPLETED) {
+          completed.removeFirst();
+        }
       } else {
         tasks.put(key(frameworkId, taskId), task.toBuilder().setState(state).build());
       }

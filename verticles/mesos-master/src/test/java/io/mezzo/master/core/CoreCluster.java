@@ -70,8 +70,15 @@ final class CoreCluster implements Outbox, FrameworkChannel {
   }
 
   String subscribe(String name) {
-    return master.subscribe(Call.Subscribe.newBuilder().setFrameworkInfo(FrameworkInfo.newBuilder().setUser("root").setName(name)
-        .setFailoverTimeout(600)).build(), this).frameworkId();
+    return subscribe(name, false);
+  }
+
+  String subscribe(String name, boolean partitionAware) {
+    FrameworkInfo.Builder fi = FrameworkInfo.newBuilder().setUser("root").setName(name).setFailoverTimeout(600);
+    if (partitionAware) {
+      fi.addCapabilities(FrameworkInfo.Capability.newBuilder().setType(FrameworkInfo.Capability.Type.PARTITION_AWARE));
+    }
+    return master.subscribe(Call.Subscribe.newBuilder().setFrameworkInfo(fi).build(), this).frameworkId();
   }
 
   String register(String hostname) {

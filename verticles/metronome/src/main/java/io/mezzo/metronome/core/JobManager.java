@@ -418,6 +418,7 @@ public final class JobManager {
    * applies them in arrival order to the cached runs and then writes each job's changed runs, finished runs and
    * history as one atomic batch ({@link MetronomeStore#commit}). A round of thousands of updates is a few
    * ZooKeeper requests, and two reports of the same run in one round (TASK_STARTING and TASK_RUNNING) are one write.
+   * STARTING itself is not written (see {@link #applyUpdates}); ACTIVE, a restart and the end of a run are.
    */
   public Future<Void> onUpdate(TaskUpdate update) {
     Promise<Void> stored = Promise.promise();
@@ -492,6 +493,10 @@ public final class JobManager {
           history = history.record(next, historyCount);
           batch.add(store.deleteRunOp(next, live.version()));
           ended.add(next);
+        } else if (next.status() == RunStatus.STARTING) {
+          // kept in memory only: a successor finds the run INITIAL and learns of its task by reconciliation
+          // before launching anything, so writing it would only double the writes of every launch
+          entry.runs.put(next.id(), new Versioned<>(next, live.version()));
         } else {
           replaced.put(batch.ops().size(), next);
           batch.add(store.replaceRunOp(next, live.version()));

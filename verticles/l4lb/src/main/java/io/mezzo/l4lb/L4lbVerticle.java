@@ -20,6 +20,8 @@ import io.mezzo.l4lb.vip.VipTable;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
@@ -37,7 +39,8 @@ import java.util.logging.Logger;
 /**
  * Serves every VIP of the cluster on this node. It owns the cluster state and the VIP table; the
  * data plane is {@code proxy_threads} {@link ProxyVerticle}s, each binding every TCP VIP on its own
- * event loop (the first one also the UDP VIPs). The state comes from a {@link ClusterStateSource},
+ * event loop (the first one also the UDP VIPs), by default on a Vert.x instance of their own with
+ * Netty's epoll transport. The state comes from a {@link ClusterStateSource},
  * or from {@link #update(ClusterState)} and {@link #apply(TaskEvent)}; every change rebuilds the
  * table, opens servers for new VIPs and closes those of VIPs that are gone. Backend lists change in
  * place, so open connections are not touched. {@code GET /v1/vips} on the component's HTTP port
@@ -52,6 +55,8 @@ public final class L4lbVerticle extends VerticleBase {
   private final Clock clock;
   private final Random random;
   private final List<ProxyVerticle> proxies = new ArrayList<>();
+  /** The proxies' own Vert.x instance (epoll), or null when they run on the node's. */
+  private Vertx proxyVertx;
   private final Set<String> addresses = new HashSet<>();
   private Set<Endpoint> failed = Set.of();
   private L4lbConfig config;
@@ -95,16 +100,17 @@ public final class L4lbVerticle extends VerticleBase {
 
     ProxyVerticle.Settings settings = new ProxyVerticle.Settings(balancer, clock, config.connectTimeoutMs(),
         config.connectTries(), config.udpIdleTimeoutMs());
+    Vertx data = dataPlane();
     List<Future<String>> deployed = new ArrayList<>();
     for (int i = 0; i < config.proxyThreadCount(); i++) {
       ProxyVerticle proxy = new ProxyVerticle(settings, i == 0);
       proxies.add(proxy);
-      deployed.add(vertx.deployVerticle(proxy));
+      deployed.add(data.deployVerticle(proxy));
     }
 
     Router router = Routes.router(vertx);
     new VipsApi(() -> vips).mount(router);
-    return Future.all(deployed)
+    return onOwner(Future.all(deployed))
         .compose(v -> Routes.listen(vertx, router, "l4lb", config.httpHost(), config.port()))
         .compose(server -> {
           http = server;
@@ -123,16 +129,44 @@ public final class L4lbVerticle extends VerticleBase {
         });
   }
 
+  /**
+   * Where the proxies run: with {@code native_transport}, a Vert.x instance of their own on Netty's
+   * epoll transport (one event loop per proxy), since the node's instance uses NIO and the transport
+   * is chosen per instance; else, or when epoll does not load, the node's instance.
+   */
+  private Vertx dataPlane() {
+    if (!config.nativeTransport() || vertx.isNativeTransportEnabled()) {
+      LOG.info("VIP proxies on " + config.proxyThreadCount() + " event loops of the node, "
+          + (vertx.isNativeTransportEnabled() ? "epoll" : "NIO") + " transport");
+      return vertx;
+    }
+    Vertx own = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)
+        .setEventLoopPoolSize(config.proxyThreadCount()).setWorkerPoolSize(1).setInternalBlockingPoolSize(1)).build();
+    if (!own.isNativeTransportEnabled()) {
+      LOG.warning("VIP proxies on the node's NIO event loops: epoll does not load (" + own.unavailableNativeTransportCause()
+          + ")");
+      own.close();
+      return vertx;
+    }
+    LOG.info("VIP proxies on " + config.proxyThreadCount() + " event loops of their own, epoll transport");
+    proxyVertx = own;
+    return own;
+  }
+
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(vipTimer);
     if (health != null) {
       health.close();
     }
-    // the proxy verticles are children of this deployment: Vert.x undeploys them with it
+    // on the node's Vert.x the proxy verticles are children of this deployment: Vert.x undeploys them with it
     List<Future<?>> closing = new ArrayList<>();
     if (source != null) {
       closing.add(source.stop());
+    }
+    if (proxyVertx != null) {
+      // undeploys the proxies, which close their servers
+      closing.add(proxyVertx.close());
     }
     if (http != null) {
       closing.add(http.close());

@@ -44,8 +44,10 @@ public final class ProxyVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    // TCP_QUICKACK (epoll only): without it a backend that speaks first (SSH, SMTP, MySQL) reached
+    // the client about 200 ms late on every new connection
     client = vertx.createNetClient(new NetClientOptions().setConnectTimeout(settings.connectTimeoutMs())
-        .setTcpNoDelay(true));
+        .setTcpNoDelay(true).setTcpQuickAck(true));
     return Future.succeededFuture();
   }
 

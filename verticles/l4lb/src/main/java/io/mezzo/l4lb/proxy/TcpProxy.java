@@ -3,12 +3,18 @@ package io.mezzo.l4lb.proxy;
 import io.mezzo.l4lb.balance.Balancer;
 import io.mezzo.l4lb.vip.Backend;
 import io.mezzo.l4lb.vip.BackendAddress;
+import io.mezzo.common.net.Ips;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.SocketAddress;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -30,6 +36,7 @@ public final class TcpProxy implements Proxy {
   private final Balancer balancer;
   private final NetClient client;
   private final int tries;
+  private final Map<BackendAddress, SocketAddress> addresses = new HashMap<>();
   private NetServer server;
 
   public TcpProxy(Vertx vertx, Endpoint endpoint, Supplier<List<Backend>> backends, Balancer balancer,
@@ -69,7 +76,7 @@ public final class TcpProxy implements Proxy {
       return;
     }
     BackendAddress backend = picked.get();
-    client.connect(backend.port(), backend.ip()).onComplete(ar -> {
+    client.connect(socketAddress(backend)).onComplete(ar -> {
       if (ar.failed()) {
         balancer.failed(backend);
         LOG.fine(() -> "Backend '" + backend + "' of " + endpoint + " failed: " + ar.cause().getMessage());
@@ -84,6 +91,24 @@ public final class TcpProxy implements Proxy {
       balancer.connected(backend);
       c.splice(ar.result(), backend);
     });
+  }
+
+  /**
+   * The backend as a resolved socket address, so that connecting skips Vert.x's resolver. Cached:
+   * accepts run on this proxy's event loop only, and the cache is emptied when it grows past 1,024.
+   */
+  private SocketAddress socketAddress(BackendAddress backend) {
+    SocketAddress known = addresses.get(backend);
+    if (known == null) {
+      InetAddress ip = Ips.parse(backend.ip());
+      known = ip == null ? SocketAddress.inetSocketAddress(backend.port(), backend.ip())
+          : SocketAddress.inetSocketAddress(new InetSocketAddress(ip, backend.port()));
+      if (addresses.size() >= 1_024) {
+        addresses.clear();
+      }
+      addresses.put(backend, known);
+    }
+    return known;
   }
 
   /** One client connection; its fields are touched on the event loop only. */

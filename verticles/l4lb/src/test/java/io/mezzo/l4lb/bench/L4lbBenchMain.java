@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Serves one named VIP {@code /bench:<vipPort>} in 127.11.0.0/16 in front of one backend on
  * 127.0.0.1, for {@code scripts/bench/l4lb}. Prints {@code VIP <address>:<port>} once it listens and
- * runs until its input closes or it is killed.
+ * runs until its input closes or it is killed. The proxies run on Netty's native epoll transport
+ * unless {@code -Dmezzo.native_transport=false}; the verticle's log line on stderr says which one.
  *
  * <p>Usage: {@code L4lbBenchMain <backendPort> <vipPort>}
  */
@@ -39,7 +40,8 @@ public final class L4lbBenchMain {
         List.of(new Framework("fw", "marathon")), List.of(task));
     Vertx vertx = Vertx.vertx();
     L4lbVerticle lb = new L4lbVerticle(ClusterStateSource.fixed(state), null, Clock.systemUTC(), new Random());
-    JsonObject config = new JsonObject().put("port", 0).put("vip_range", "127.11.0.0/16");
+    JsonObject config = new JsonObject().put("port", 0).put("vip_range", "127.11.0.0/16")
+        .put("native_transport", Boolean.parseBoolean(System.getProperty("mezzo.native_transport", "true")));
     vertx.deployVerticle(lb, new DeploymentOptions().setConfig(config)).toCompletionStage().toCompletableFuture()
         .get(30, TimeUnit.SECONDS);
     Vip vip = lb.vips().get(0);

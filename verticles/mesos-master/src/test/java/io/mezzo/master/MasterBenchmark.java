@@ -50,6 +50,8 @@ public final class MasterBenchmark {
   private static final int AGENTS = Integer.getInteger("bench.agents", 10_000);
   private static final int TASKS_PER_AGENT = 10;
   private static final int REQUESTS = Integer.getInteger("bench.requests", 20);
+  /** Held here: a logger nobody references may be collected and forget its level. */
+  private static final Logger VERTICLE_LOG = Logger.getLogger(MasterVerticle.class.getName());
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   private MasterBenchmark() {
@@ -58,7 +60,7 @@ public final class MasterBenchmark {
   public static void main(String[] args) throws Exception {
     Logger.getLogger("").setLevel(Level.WARNING);
     // the new leader logs its recovery phases (registry read, agents back) at INFO
-    Logger.getLogger(MasterVerticle.class.getName()).setLevel(Level.INFO);
+    VERTICLE_LOG.setLevel(Level.INFO);
     Path dir = Files.createTempDirectory("mezzo-master-bench");
     try (MasterFixture fixture = new MasterFixture(dir)) {
       JsonObject config = new JsonObject().put("allocation_interval_ms", 1000).put("max_request_bytes", 64 << 20);

@@ -17,6 +17,8 @@ final class AgentRecord {
   boolean active = true;
   DrainInfo drainInfo;
   int missedPings;
+  /** Bumped when the agent's persistent volumes change (kept JSON shows them). */
+  int volumesChanged;
   Instant registeredTime;
   Instant reregisteredTime;
   /** Tasks on this agent, keyed by framework id + "/" + task id. */

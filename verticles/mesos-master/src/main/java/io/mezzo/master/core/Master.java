@@ -389,7 +389,9 @@ public final class Master {
       String offerId = info.getId() + "-O" + nextOfferId++;
       boolean multiRole = fw.hasCapability(FrameworkInfo.Capability.Type.MULTI_ROLE);
       List<Resource> resources = new ArrayList<>();
-      for (Resource r : agents.reservations(grant.agentId()).decorate(grant.resources().toResources())) {
+      List<Resource> granted = agents.reservations(grant.agentId()).decorate(grant.resources().toResources());
+      granted = agents.volumes(grant.agentId()).carve(granted, VolumeOps.offerable(this, agent.get()));
+      for (Resource r : granted) {
         resources.add(multiRole ? r.toBuilder().setAllocationInfo(Resource.AllocationInfo.newBuilder().setRole(grant.role())).build() : r);
       }
       Offer.Builder offer = Offer.newBuilder()
@@ -521,6 +523,18 @@ public final class Master {
   /** RESERVE_RESOURCES: 200, 400 for an unknown agent or invalid resources, 409 when they are not free. */
   public OperatorResult reserveResources(String agentId, List<Resource> resources) {
     ReservationOps.Outcome o = ReservationOps.reserveResources(this, agentId, resources);
+    return new OperatorResult(o.status(), o.message());
+  }
+
+  /** CREATE_VOLUMES: 202, 400 for an unknown agent or invalid volumes, 409 when the reserved disk is not free. */
+  public OperatorResult createVolumes(String agentId, List<Resource> volumes) {
+    ReservationOps.Outcome o = VolumeOps.createVolumes(this, agentId, volumes);
+    return new OperatorResult(o.status(), o.message());
+  }
+
+  /** DESTROY_VOLUMES: 202, 400 for an unknown agent or resources that are not volumes, 409 for unknown volumes or volumes in use. */
+  public OperatorResult destroyVolumes(String agentId, List<Resource> volumes) {
+    ReservationOps.Outcome o = VolumeOps.destroyVolumes(this, agentId, volumes);
     return new OperatorResult(o.status(), o.message());
   }
 

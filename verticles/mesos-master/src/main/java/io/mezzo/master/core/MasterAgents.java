@@ -36,6 +36,8 @@ public final class MasterAgents {
   private final Set<String> gone = new HashSet<>();
   /** Dynamic reservations per agent id; they outlive unreachability and come back from the registry. */
   private final Map<String, Reservations> reservations = new HashMap<>();
+  /** Persistent volumes per agent id; like reservations they outlive unreachability and come back from the registry. */
+  private final Map<String, Volumes> volumes = new HashMap<>();
   private long nextAgentId;
 
   MasterAgents(Master master) {
@@ -188,9 +190,9 @@ public final class MasterAgents {
       }
       TaskRecord known = agent.tasks.get(key);
       if (known == null && TaskRecord.isTerminal(task.getState())) {
-        master.tasks.addCompleted(TaskRecord.fromReport(task.toBuilder().setAgentId(AgentID.newBuilder().setValue(agentId)).build()));
+        master.tasks.addCompleted(TaskRecord.fromReport(task, agentId));
       } else if (known == null) {
-        TaskRecord record = TaskRecord.fromReport(task.toBuilder().setAgentId(AgentID.newBuilder().setValue(agentId)).build());
+        TaskRecord record = TaskRecord.fromReport(task, agentId);
         agent.tasks.put(key, record);
         fw.tasks.put(record.id(), record);
         master.tasks.taskAdded(record);
@@ -201,7 +203,7 @@ public final class MasterAgents {
     for (Task task : completed) {
       String key = AgentRecord.key(task.getFrameworkId().getValue(), task.getTaskId().getValue());
       if (!reported.contains(key) && !agent.tasks.containsKey(key) && TaskRecord.isTerminal(task.getState())) {
-        master.tasks.addCompleted(TaskRecord.fromReport(task.toBuilder().setAgentId(AgentID.newBuilder().setValue(agentId)).build()));
+        master.tasks.addCompleted(TaskRecord.fromReport(task, agentId));
       }
     }
     for (TaskRecord task : new ArrayList<>(agent.tasks.values())) {
@@ -216,7 +218,7 @@ public final class MasterAgents {
     if (!agent.active) {
       master.allocator.deactivateAgent(agentId);
     }
-    if (stored == null || !reservations(agentId).isEmpty() || !stored.equals(withId)) {
+    if (stored == null || !reservations(agentId).isEmpty() || !volumes(agentId).isEmpty() || !stored.equals(withId)) {
       master.outbox.registryChanged(registryRecord(agent));
     }
     if (added) {
@@ -354,6 +356,7 @@ public final class MasterAgents {
     recovering.remove(agentId);
     gone.add(agentId);
     reservations.remove(agentId);
+    volumes.remove(agentId);
     master.outbox.registryChanged(new RegistryRecord(RegistryRecord.Kind.GONE_AGENT, agentId, ""));
     return true;
   }
@@ -367,6 +370,7 @@ public final class MasterAgents {
     master.outbox.toAgent(agent.pid, new JsonObject().put(AgentProtocol.TYPE, "SHUTDOWN").put("message", "Machine is down for maintenance"));
     remove(agent, TaskState.TASK_GONE_BY_OPERATOR, TaskStatus.Reason.REASON_AGENT_REMOVED_BY_OPERATOR, "Machine is down for maintenance");
     reservations.remove(agent.id);
+    volumes.remove(agent.id);
     master.outbox.registryChanged(new RegistryRecord(RegistryRecord.Kind.AGENT, agent.id, null));
   }
 
@@ -417,6 +421,10 @@ public final class MasterAgents {
   void recover(Map<String, AgentInfo> registered, Set<String> goneIds, Set<String> unreachableIds) {
     registered.forEach((id, info) -> (unreachableIds.contains(id) ? unreachable : recovering).put(id, info));
     registered.forEach((id, info) -> {
+      Volumes v = Volumes.from(info.getResourcesList());
+      if (!v.isEmpty()) {
+        volumes.put(id, v);
+      }
       Reservations r = Reservations.from(info.getResourcesList());
       if (!r.isEmpty()) {
         reservations.put(id, r);
@@ -472,8 +480,30 @@ public final class MasterAgents {
   /** The registry keeps the AgentInfo with the agent's total, dynamic reservations included. */
   private RegistryRecord registryRecord(AgentRecord agent) {
     Reservations r = reservations(agent.id);
-    AgentInfo info = r.isEmpty() ? agent.info
-        : agent.info.toBuilder().clearResources().addAllResources(r.decorate(agent.total.toResources())).build();
+    Volumes v = volumes(agent.id);
+    AgentInfo info = r.isEmpty() && v.isEmpty() ? agent.info
+        : agent.info.toBuilder().clearResources().addAllResources(totalResources(agent)).build();
     return new RegistryRecord(RegistryRecord.Kind.AGENT, agent.id, MesosJson.print(info));
+  }
+
+  /** The agent's total as resources: dynamic reservations with their info, every persistent volume carved out. */
+  List<org.apache.mesos.v1.Protos.Resource> totalResources(AgentRecord agent) {
+    Volumes v = volumes(agent.id);
+    return v.carve(reservations(agent.id).decorate(agent.total.toResources()), v.ids());
+  }
+
+  Volumes volumes(String agentId) {
+    return volumes.getOrDefault(agentId, Volumes.NONE);
+  }
+
+  /** The agent's persistent volumes become {@code next}; the registry keeps them with its total. */
+  void changeVolumes(AgentRecord agent, Volumes next) {
+    if (next.isEmpty()) {
+      volumes.remove(agent.id);
+    } else {
+      volumes.put(agent.id, next);
+    }
+    agent.volumesChanged++;
+    master.outbox.registryChanged(registryRecord(agent));
   }
 }

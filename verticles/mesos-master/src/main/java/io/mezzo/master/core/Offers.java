@@ -111,8 +111,10 @@ final class Offers {
         }
         case RESERVE -> remaining = ReservationOps.reserve(master, fw, agent, remaining, op.getReserve().getResourcesList());
         case UNRESERVE -> remaining = ReservationOps.unreserve(master, fw, agent, remaining, op.getUnreserve().getResourcesList());
+        case CREATE -> remaining = VolumeOps.create(master, fw, agent, remaining, op.getCreate().getVolumesList());
+        case DESTROY -> remaining = VolumeOps.destroy(master, fw, agent, remaining, op.getDestroy().getVolumesList());
         default -> {
-          // CREATE, DESTROY and the volume/disk operations are not carried out yet;
+          // GROW_VOLUME, SHRINK_VOLUME and the disk operations are not carried out;
           // their resources stay in the unused part and go back to the pool below.
         }
       }
@@ -150,6 +152,13 @@ final class Offers {
       problem = "Task uses no resources";
     } else if (!remaining.contains(needs)) {
       problem = "Task uses more resources " + needs + " than available " + remaining;
+    }
+    if (problem == null && agent.isPresent()) {
+      List<org.apache.mesos.v1.Protos.Resource> all = new ArrayList<>(task.getResourcesList());
+      if (task.hasExecutor()) {
+        all.addAll(task.getExecutor().getResourcesList());
+      }
+      problem = VolumeOps.checkTaskVolumes(master, agent.get(), all);
     }
     if (problem != null) {
       TaskStatus status = master.tasks.masterStatus(taskId, agentId, TaskState.TASK_ERROR, TaskStatus.Reason.REASON_TASK_INVALID, problem);

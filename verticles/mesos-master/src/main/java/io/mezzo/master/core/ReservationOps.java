@@ -85,6 +85,9 @@ final class ReservationOps {
     if (problem == null && agent.isEmpty()) {
       problem = "Agent is not registered";
     }
+    if (problem == null) {
+      problem = VolumeOps.unreserveProblem(master, agent.get(), resources);
+    }
     if (problem == null && (!remaining.contains(reserved)
         || !master.agents.reservations(agent.get().id).contains(Reservations.canonical(resources)))) {
       problem = "Invalid UNRESERVE Operation: " + reserved + " is not among the offered dynamically reserved resources";
@@ -150,6 +153,10 @@ final class ReservationOps {
     AgentRecord a = agent.get();
     if (!master.agents.reservations(a.id).contains(Reservations.canonical(resources))) {
       return new Outcome(409, "Resources " + reserved + " are not dynamically reserved on agent '" + agentId + "'");
+    }
+    String volumes = VolumeOps.unreserveProblem(master, a, resources);
+    if (volumes != null) {
+      return new Outcome(409, volumes);
     }
     rescindAll(master, a);
     if (!a.total.subtract(a.used()).contains(reserved)) {

@@ -25,7 +25,7 @@ public final class StateViews {
         .setDeactivated(!a.active)
         .setPid("slave(1)@" + (a.info.getHostname()) + ":" + a.info.getPort())
         .setRegisteredTime(Master.time(a.registeredTime))
-        .addAllTotalResources(master.agents.reservations(a.id).decorate(a.total.toResources()))
+        .addAllTotalResources(master.agents.totalResources(a))
         .addAllAllocatedResources(a.used().add(a.offeredTotal()).toResources())
         .addAllOfferedResources(a.offeredTotal().toResources())
         .setVersion(a.version != null ? a.version : Master.VERSION);
@@ -60,16 +60,16 @@ public final class StateViews {
 
   /** What an agent's JSON is made of, compared by identity (each part is immutable and replaced on change). */
   record AgentKey(Object info, boolean active, Object total, Object used, Object offered, Object registered,
-                  Object reregistered, Object drain, Object version, Object reservations) {
+                  Object reregistered, Object drain, Object version, Object reservations, int volumes) {
     static AgentKey of(Master master, AgentRecord a) {
       return new AgentKey(a.info, a.active, a.total, a.used(), a.offeredTotal(), a.registeredTime, a.reregisteredTime,
-          a.drainInfo, a.version, master.agents.reservations(a.id));
+          a.drainInfo, a.version, master.agents.reservations(a.id), a.volumesChanged);
     }
 
     boolean same(Object other) {
       return other instanceof AgentKey k && info == k.info && active == k.active && total == k.total && used == k.used
           && offered == k.offered && registered == k.registered && reregistered == k.reregistered && drain == k.drain
-          && version == k.version && reservations == k.reservations;
+          && version == k.version && reservations == k.reservations && volumes == k.volumes;
     }
   }
 

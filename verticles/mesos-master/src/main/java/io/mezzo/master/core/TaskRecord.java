@@ -40,8 +40,15 @@ final class TaskRecord {
 
   /** Rebuilt from the agent's report when it re-registers. */
   static TaskRecord fromReport(Task task) {
+    return fromReport(task, task.getAgentId().getValue());
+  }
+
+  /** Rebuilt from the report of the agent {@code agentId} (whatever agent id the report names). */
+  static TaskRecord fromReport(Task task, String agentId) {
+    org.apache.mesos.v1.Protos.AgentID agent = task.getAgentId().getValue().equals(agentId) ? task.getAgentId()
+        : org.apache.mesos.v1.Protos.AgentID.newBuilder().setValue(agentId).build();
     TaskInfo.Builder info = TaskInfo.newBuilder().setName(task.getName()).setTaskId(task.getTaskId())
-        .setAgentId(task.getAgentId()).addAllResources(task.getResourcesList());
+        .setAgentId(agent).addAllResources(task.getResourcesList());
     if (task.hasExecutorId()) {
       info.setExecutor(org.apache.mesos.v1.Protos.ExecutorInfo.newBuilder().setExecutorId(task.getExecutorId())
           .setCommand(org.apache.mesos.v1.Protos.CommandInfo.newBuilder().setShell(false)));
@@ -58,7 +65,7 @@ final class TaskRecord {
     if (task.hasKillPolicy()) {
       info.setKillPolicy(task.getKillPolicy());
     }
-    TaskRecord record = new TaskRecord(task.getFrameworkId().getValue(), task.getAgentId().getValue(), info.build());
+    TaskRecord record = new TaskRecord(task.getFrameworkId().getValue(), agentId, info.build());
     record.setState(task.getState());
     record.statuses.addAll(task.getStatusesList());
     return record;

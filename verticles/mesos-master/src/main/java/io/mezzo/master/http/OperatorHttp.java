@@ -193,6 +193,10 @@ public final class OperatorHttp {
             call.getUnreserveResources().getResourcesList());
         MesosHttp.text(ctx, r.status(), r.message());
       }
+      case CREATE_VOLUMES -> operatorResult(ctx, master.createVolumes(call.getCreateVolumes().getAgentId().getValue(),
+          call.getCreateVolumes().getVolumesList()));
+      case DESTROY_VOLUMES -> operatorResult(ctx, master.destroyVolumes(call.getDestroyVolumes().getAgentId().getValue(),
+          call.getDestroyVolumes().getVolumesList()));
       case UPDATE_MAINTENANCE_SCHEDULE -> operatorResult(ctx, master.updateMaintenanceSchedule(call.getUpdateMaintenanceSchedule().getSchedule()));
       case START_MAINTENANCE -> operatorResult(ctx, master.startMaintenance(call.getStartMaintenance().getMachinesList()));
       case STOP_MAINTENANCE -> operatorResult(ctx, master.stopMaintenance(call.getStopMaintenance().getMachinesList()));

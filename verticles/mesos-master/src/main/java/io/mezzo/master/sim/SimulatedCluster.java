@@ -50,6 +50,8 @@ public final class SimulatedCluster {
     final JsonObject info;
     String id;
     final Map<String, Task> tasks = new LinkedHashMap<>();
+    /** The tasks in their re-registration form, kept until they change (a real agent prepares its own on its own machine). */
+    String encodedTasks;
     final Map<String, JsonObject> frameworks = new LinkedHashMap<>();
 
     Agent(JsonObject info) {
@@ -90,6 +92,8 @@ public final class SimulatedCluster {
    * master that announces itself.
    */
   public Future<Long> awaitReregistration() {
+    // each agent's report is ready beforehand, as 10,000 real agents would prepare theirs on their own machines
+    agents.forEach(SimulatedCluster::encodedTasks);
     reregistered = Promise.promise();
     return reregistered.future();
   }
@@ -121,7 +125,7 @@ public final class SimulatedCluster {
   private void reregister(Agent agent, String leaderId, int[] left) {
     JsonObject msg = new JsonObject().put(AgentProtocol.TYPE, AgentProtocol.REREGISTER).put("agent_id", agent.id)
         .put("agent_pid", pid).put("agent_info", agent.info).put("version", "1.11.0")
-        .put(AgentProtocol.TASKS_PROTOBUF, AgentProtocol.encodeTasks(new ArrayList<>(agent.tasks.values())))
+        .put(AgentProtocol.TASKS_PROTOBUF, encodedTasks(agent))
         .put("frameworks", new JsonArray(new ArrayList<>(agent.frameworks.values())));
     request(msg).onComplete(ar -> {
       if (ar.failed() || !leaderId.equals(ar.result().getString("master_id"))) {
@@ -130,6 +134,13 @@ public final class SimulatedCluster {
         reregistered.tryComplete(System.currentTimeMillis());
       }
     });
+  }
+
+  private static String encodedTasks(Agent agent) {
+    if (agent.encodedTasks == null) {
+      agent.encodedTasks = AgentProtocol.encodeTasks(new ArrayList<>(agent.tasks.values()));
+    }
+    return agent.encodedTasks;
   }
 
   private void onMessage(Message<JsonObject> message) {
@@ -147,6 +158,7 @@ public final class SimulatedCluster {
               .setAgentId(task.getAgentId()).setState(TaskState.TASK_RUNNING).addAllResources(task.getResourcesList()).build();
           String key = fid + "/" + task.getTaskId().getValue();
           agent.tasks.put(key, t);
+          agent.encodedTasks = null;
           byTask.put(key, agent);
           update(agent, fid, task.getTaskId().getValue(), TaskState.TASK_RUNNING);
         }
@@ -156,6 +168,7 @@ public final class SimulatedCluster {
         Agent agent = byTask.remove(key);
         if (agent != null) {
           agent.tasks.remove(key);
+          agent.encodedTasks = null;
           update(agent, body.getString("framework_id"), body.getString("task_id"), TaskState.TASK_KILLED);
         }
       }

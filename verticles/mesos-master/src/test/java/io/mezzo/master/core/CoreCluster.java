@@ -82,8 +82,34 @@ final class CoreCluster implements Outbox, FrameworkChannel {
   }
 
   String register(String hostname) {
+    return register(hostname, "cpus:4;mem:4096");
+  }
+
+  String register(String hostname, String resources) {
     return master.agents().register("pid-" + hostname, AgentInfo.newBuilder().setHostname(hostname).setPort(5051)
-        .addAllResources(Resources.parse("cpus:4;mem:4096", "*")).build(), "1.11.0").body().getString("agent_id");
+        .addAllResources(Resources.parse(resources, "*")).build(), "1.11.0").body().getString("agent_id");
+  }
+
+  /** A framework of one role (MULTI_ROLE). */
+  String subscribeRole(String name, String role) {
+    return master.subscribe(Call.Subscribe.newBuilder().setFrameworkInfo(FrameworkInfo.newBuilder().setUser("root").setName(name)
+        .setFailoverTimeout(600).addRoles(role)
+        .addCapabilities(FrameworkInfo.Capability.newBuilder().setType(FrameworkInfo.Capability.Type.MULTI_ROLE))).build(), this)
+        .frameworkId();
+  }
+
+  /** Runs an allocation and returns the offers it made. */
+  List<Offer> offers() {
+    events.clear();
+    master.allocate();
+    return events.stream().filter(e -> e.getType() == Event.Type.OFFERS).flatMap(e -> e.getOffers().getOffersList().stream()).toList();
+  }
+
+  /** ACCEPT of one offer with the operations, unused resources back at once (refuse 0 s). */
+  void accept(Offer offer, Offer.Operation... operations) {
+    master.call(Call.newBuilder().setType(Call.Type.ACCEPT).setFrameworkId(offer.getFrameworkId())
+        .setAccept(Call.Accept.newBuilder().addOfferIds(offer.getId()).addAllOperations(List.of(operations))
+            .setFilters(org.apache.mesos.v1.Protos.Filters.newBuilder().setRefuseSeconds(0))).build(), "stream");
   }
 
   /** Launches {@code count} tasks on the agent from the framework's next offer there, and reports them running. */

@@ -1,0 +1,129 @@
+package io.mezzo.master.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mezzo.mesos.proto.MesosJson;
+import io.mezzo.mesos.proto.Resources;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.mesos.v1.Protos.AgentInfo;
+import org.apache.mesos.v1.Protos.CommandInfo;
+import org.apache.mesos.v1.Protos.Offer;
+import org.apache.mesos.v1.Protos.Resource;
+import org.apache.mesos.v1.Protos.TaskID;
+import org.apache.mesos.v1.Protos.TaskInfo;
+import org.apache.mesos.v1.Protos.TaskState;
+import org.apache.mesos.v1.Protos.TaskStatus;
+import org.apache.mesos.v1.Protos.Volume;
+import org.apache.mesos.v1.scheduler.Protos.Event;
+import org.junit.jupiter.api.Test;
+
+/** Persistent volumes: CREATE / DESTROY in ACCEPT and from the operator, offered as Mesos shows them, kept across failover. */
+class VolumeTest {
+  private static Resource volume(String id, double mb, String role) {
+    Resource disk = Resources.parse("disk(" + role + "):" + Resources.formatScalar(mb), "*").get(0);
+    return disk.toBuilder().setDisk(Resource.DiskInfo.newBuilder()
+        .setPersistence(Resource.DiskInfo.Persistence.newBuilder().setId(id))
+        .setVolume(Volume.newBuilder().setContainerPath("data").setMode(Volume.Mode.RW))).build();
+  }
+
+  private static Offer.Operation create(Resource... volumes) {
+    return Offer.Operation.newBuilder().setType(Offer.Operation.Type.CREATE)
+        .setCreate(Offer.Operation.Create.newBuilder().addAllVolumes(List.of(volumes))).build();
+  }
+
+  private static Offer.Operation destroy(Resource... volumes) {
+    return Offer.Operation.newBuilder().setType(Offer.Operation.Type.DESTROY)
+        .setDestroy(Offer.Operation.Destroy.newBuilder().addAllVolumes(List.of(volumes))).build();
+  }
+
+  private static Offer.Operation launch(String taskId, String agentId, List<Resource> resources) {
+    return Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH).setLaunch(Offer.Operation.Launch.newBuilder()
+        .addTaskInfos(TaskInfo.newBuilder().setName("db").setTaskId(TaskID.newBuilder().setValue(taskId))
+            .setAgentId(org.apache.mesos.v1.Protos.AgentID.newBuilder().setValue(agentId))
+            .setCommand(CommandInfo.newBuilder().setValue("sleep 100")).addAllResources(resources))).build();
+  }
+
+  private static List<String> volumeIds(List<Resource> resources) {
+    return resources.stream().filter(Resource::hasDisk).map(r -> r.getDisk().getPersistence().getId() + ":"
+        + Resources.formatScalar(r.getScalar().getValue())).toList();
+  }
+
+  private static double plainDisk(Offer offer) {
+    return offer.getResourcesList().stream().filter(r -> r.getName().equals("disk") && !r.hasDisk())
+        .mapToDouble(r -> r.getScalar().getValue()).sum();
+  }
+
+  private static Offer only(List<Offer> offers) {
+    assertThat(offers).hasSize(1);
+    return offers.get(0);
+  }
+
+  @Test
+  void createOfferLaunchDestroy_andVolumesSurviveFailover() {
+    CoreCluster c = new CoreCluster();
+    String agent = c.register("a1.local", "cpus:4;mem:4096;disk(db):1000;disk:500");
+    String fw = c.subscribeRole("store", "db");
+
+    // an invalid CREATE (unreserved disk) is dropped; a valid one turns reserved disk into a volume
+    Offer first = only(c.offers());
+    assertThat(volumeIds(first.getResourcesList())).isEmpty();
+    c.accept(first, create(volume("bad", 100, "*")), create(volume("v1", 400, "db")));
+    Offer second = only(c.offers());
+    assertThat(volumeIds(second.getResourcesList())).containsExactly("v1:400");
+    assertThat(second.getResourcesList()).filteredOn(Resource::hasDisk).singleElement().satisfies(v -> {
+      assertThat(v.getAllocationInfo().getRole()).isEqualTo("db");
+      assertThat(v.getDisk().getVolume().getContainerPath()).isEqualTo("data");
+    });
+    assertThat(plainDisk(second)).isEqualTo(600 + 500);
+    assertThat(volumeIds(StateViews.agents(c.master).getAgents(0).getTotalResourcesList())).containsExactly("v1:400");
+    String registered = c.registry.stream().filter(r -> r.kind() == RegistryRecord.Kind.AGENT && r.id().equals(agent))
+        .reduce((a, b) -> b).orElseThrow().json();
+    assertThat(registered).contains("\"persistence\"").contains("v1");
+
+    // a task on the volume: it is not offered while in use, and cannot be destroyed
+    Resource v1 = second.getResourcesList().stream().filter(Resource::hasDisk).findFirst().orElseThrow();
+    c.accept(second, launch("db-1", agent, List.of(v1, Resources.parse("cpus:1;mem:128", "*").get(0))));
+    assertThat(c.master.frameworks.get(fw).tasks).containsKey("db-1");
+    Offer third = only(c.offers());
+    assertThat(volumeIds(third.getResourcesList())).isEmpty();
+    assertThat(c.master.destroyVolumes(agent, List.of(v1)).status()).isEqualTo(409);
+    assertThat(c.master.createVolumes(agent, List.of(volume("v1", 10, "db"))).status()).as("duplicate id").isEqualTo(400);
+    // a second task on the same volume is refused
+    c.accept(third, launch("db-2", agent, List.of(v1)));
+    assertThat(c.events).filteredOn(e -> e.getType() == Event.Type.UPDATE).extracting(e -> e.getUpdate().getStatus())
+        .anySatisfy(s -> {
+          assertThat(s.getTaskId().getValue()).isEqualTo("db-2");
+          assertThat(s.getState()).isEqualTo(TaskState.TASK_ERROR);
+          assertThat(s.getReason()).isEqualTo(TaskStatus.Reason.REASON_TASK_INVALID);
+        });
+
+    // failover: the registry's agent record brings the volume back; offered again once the agent re-registers
+    CoreCluster next = new CoreCluster();
+    next.master.recover(Map.of(fw, c.master.frameworks.get(fw).info), Map.of(agent, MesosJson.parse(registered, AgentInfo.getDefaultInstance())),
+        Set.of());
+    next.master.subscribe(org.apache.mesos.v1.scheduler.Protos.Call.Subscribe.newBuilder().setFrameworkInfo(c.master.frameworks.get(fw).info)
+        .build(), next);
+    assertThat(next.master.agents().reregister(agent, "pid", AgentInfo.newBuilder().setHostname("a1.local").setPort(5051)
+        .addAllResources(Resources.parse("cpus:4;mem:4096;disk(db):1000;disk:500", "*")).build(), "1.11.0", List.of(), List.of())
+        .failure()).isNull();
+    Offer recovered = only(next.offers());
+    assertThat(volumeIds(recovered.getResourcesList())).containsExactly("v1:400");
+
+    // operator DESTROY_VOLUMES then CREATE_VOLUMES, with their answers
+    assertThat(next.master.destroyVolumes(agent, List.of(volume("nope", 1, "db"))).status()).isEqualTo(409);
+    assertThat(next.master.destroyVolumes(agent, Resources.parse("disk(db):400", "*")).status()).as("not a volume").isEqualTo(400);
+    assertThat(next.master.destroyVolumes(agent, List.of(volume("v1", 400, "db"))).status()).isEqualTo(202);
+    Offer plain = only(next.offers());
+    assertThat(volumeIds(plain.getResourcesList())).isEmpty();
+    assertThat(plainDisk(plain)).isEqualTo(1000 + 500);
+    assertThat(next.master.createVolumes("unknown", List.of(volume("v2", 100, "db"))).status()).isEqualTo(400);
+    assertThat(next.master.createVolumes(agent, List.of(volume("v2", 2000, "db"))).status()).as("more than reserved").isEqualTo(400);
+    // a task holds 500 of the reserved disk as plain disk: 600 more does not fit
+    next.accept(plain, launch("scratch", agent, Resources.parse("disk(db):500;cpus:1", "*")));
+    assertThat(next.master.createVolumes(agent, List.of(volume("v2", 600, "db"))).status()).isEqualTo(409);
+    assertThat(next.master.createVolumes(agent, List.of(volume("v2", 500, "db"))).status()).isEqualTo(202);
+    assertThat(volumeIds(next.master.agents().totalResources(next.master.agents().find(agent).orElseThrow()))).containsExactly("v2:500");
+  }
+}

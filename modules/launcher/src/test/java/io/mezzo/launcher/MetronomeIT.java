@@ -74,7 +74,7 @@ class MetronomeIT {
 
   @Test
   void onFailure_restartsTheFailingTask_untilTheDeadline_thenTheRunFails() throws Exception {
-    int deadline = 8;
+    int deadline = 10;
     var created = send("POST", "/v1/jobs", """
         {"id":"flaky","run":{"cmd":"echo attempt-$MESOS_TASK_ID; exit 3","cpus":0.1,"mem":32,
          "restart":{"policy":"ON_FAILURE","activeDeadlineSeconds":%d}}}""".formatted(deadline));

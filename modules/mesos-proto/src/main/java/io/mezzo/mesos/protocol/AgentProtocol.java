@@ -7,6 +7,7 @@ package io.mezzo.mesos.protocol;
  *
  * <pre>
  * agent  → master  REGISTER {agent_pid, agent_info, version}            reply {agent_id, master_id, ping_timeout_seconds}
+ *                  (agent_info_protobuf may stand for agent_info, here and in REREGISTER: see {@link #AGENT_INFO_PROTOBUF})
  * agent  → master  REREGISTER {agent_id, agent_pid, agent_info, tasks[], frameworks[]}   reply {agent_id, master_id}
  *                  (or tasks_protobuf instead of tasks[]: see {@link #TASKS_PROTOBUF}; optional completed_tasks[]:
  *                  see {@link #COMPLETED_TASKS})
@@ -66,6 +67,30 @@ public final class AgentProtocol {
    * finished tasks survives a master failover as it does in Mesos.
    */
   public static final String COMPLETED_TASKS = "completed_tasks";
+
+  /**
+   * Optional REGISTER / REREGISTER field in place of {@code agent_info}: the {@code AgentInfo} as
+   * protobuf bytes in Base64 ({@link #encodeAgentInfo}); cheaper to read, like {@link #TASKS_PROTOBUF}.
+   */
+  public static final String AGENT_INFO_PROTOBUF = "agent_info_protobuf";
+
+  /** The {@link #AGENT_INFO_PROTOBUF} form of an AgentInfo. */
+  public static String encodeAgentInfo(org.apache.mesos.v1.Protos.AgentInfo info) {
+    return java.util.Base64.getEncoder().encodeToString(info.toByteArray());
+  }
+
+  /**
+   * The AgentInfo of an {@link #AGENT_INFO_PROTOBUF} field.
+   *
+   * @throws IllegalArgumentException when it is not Base64 or not a complete {@code AgentInfo}
+   */
+  public static org.apache.mesos.v1.Protos.AgentInfo decodeAgentInfo(String encoded) {
+    try {
+      return org.apache.mesos.v1.Protos.AgentInfo.parseFrom(java.util.Base64.getDecoder().decode(encoded));
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new IllegalArgumentException("Malformed " + AGENT_INFO_PROTOBUF + ": " + e.getMessage(), e);
+    }
+  }
 
   /** The {@link #TASKS_PROTOBUF} form of {@code tasks}. */
   public static String encodeTasks(java.util.List<org.apache.mesos.v1.Protos.Task> tasks) {

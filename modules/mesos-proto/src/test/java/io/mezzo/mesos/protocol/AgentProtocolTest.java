@@ -28,6 +28,18 @@ class AgentProtocolTest {
   }
 
   @Test
+  void agentInfoProtobuf_roundTrip_andMalformed() {
+    org.apache.mesos.v1.Protos.AgentInfo info = org.apache.mesos.v1.Protos.AgentInfo.newBuilder().setHostname("a1").setPort(5051).build();
+
+    assertThat(AgentProtocol.decodeAgentInfo(AgentProtocol.encodeAgentInfo(info))).isEqualTo(info);
+    assertThatThrownBy(() -> AgentProtocol.decodeAgentInfo("%%")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> AgentProtocol.decodeAgentInfo(Base64.getEncoder().encodeToString(new byte[] {10, 50, 1})))
+        .isInstanceOf(IllegalArgumentException.class);
+    // no hostname: a required field is missing
+    assertThatThrownBy(() -> AgentProtocol.decodeAgentInfo("")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void tasksProtobuf_malformed_isIllegalArgument() {
     String good = AgentProtocol.encodeTasks(List.of(task("a", TaskState.TASK_RUNNING)));
     byte[] bytes = Base64.getDecoder().decode(good);

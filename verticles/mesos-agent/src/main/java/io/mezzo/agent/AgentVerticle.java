@@ -64,6 +64,7 @@ public final class AgentVerticle extends VerticleBase {
   private HttpServer server;
   private HealthReporter health;
   private Isolator isolator;
+  private final Map<String, Future<Void>> saving = new java.util.HashMap<>();
   /** How often the supervisors' exit-status files are looked at. */
   static final long REAP_INTERVAL_MS = 100;
   private double startTime;
@@ -268,11 +269,17 @@ public final class AgentVerticle extends VerticleBase {
     }
   }
 
+  /** Each task's update checkpoints are written in order; different tasks' in parallel. */
   private Future<Void> saveUpdates(String frameworkId, String taskId, List<TaskStatus> pending) {
-    return vertx.executeBlocking(() -> {
+    String key = frameworkId + "\n" + taskId;
+    Future<Void> previous = saving.getOrDefault(key, Future.succeededFuture());
+    Future<Void> next = previous.transform(ignored -> vertx.<Void>executeBlocking(() -> {
       checkpoints.updates(frameworkId, taskId, pending);
       return null;
-    });
+    }, false));
+    saving.put(key, next);
+    next.onComplete(ar -> saving.remove(key, next));
+    return next;
   }
 
   // ---- messages from the master ---------------------------------------------------------------
@@ -289,10 +296,12 @@ public final class AgentVerticle extends VerticleBase {
             parse(body.getJsonObject("task"), TaskInfo.getDefaultInstance()));
         case AgentProtocol.RUN_TASK_GROUP -> {
           FrameworkInfo fw = parse(body.getJsonObject("framework"), FrameworkInfo.getDefaultInstance());
+          List<TaskInfo> group = new ArrayList<>();
           for (Object t : body.getJsonObject("task_group").getJsonArray("tasks")) {
-            tasks.refuse(fw, parse((JsonObject) t, TaskInfo.getDefaultInstance()),
-                "Task groups (the default executor) are not supported by this agent yet");
+            group.add(parse((JsonObject) t, TaskInfo.getDefaultInstance()));
           }
+          tasks.launchGroup(fw, parse(body.getJsonObject("executor"), org.apache.mesos.v1.Protos.ExecutorInfo.getDefaultInstance()),
+              group);
         }
         case AgentProtocol.KILL_TASK -> {
           JsonObject policy = body.getJsonObject("kill_policy");

@@ -35,6 +35,8 @@ final class Container {
   long killTimer = -1;
   /** The kernel killed a process of the container for exceeding its memory limit. */
   boolean memoryLimited;
+  /** The task group (default executor) this task belongs to, or null. */
+  TaskManager.TaskGroup group;
   /** The custom executor running this task, or null for the built-in command executor. */
   ExecutorRun executor;
   /** The supervisor reported the command's end (or vanished). */

@@ -126,26 +126,78 @@ final class TaskManager {
   // ---- launch ---------------------------------------------------------------------------------
 
   void launch(FrameworkInfo framework, TaskInfo task) {
+    launch(framework, task, null);
+  }
+
+  /**
+   * LAUNCH_GROUP: the default executor. The tasks share the executor's sandbox (each runs in
+   * {@code <executor sandbox>/tasks/<task id>} in a container of its own, as Mesos's nested
+   * containers) and one lifecycle: when one task fails or is killed, the others are killed too.
+   */
+  void launchGroup(FrameworkInfo framework, org.apache.mesos.v1.Protos.ExecutorInfo executor, List<TaskInfo> tasks) {
+    String fid = framework.getId().getValue();
+    String eid = executor.getExecutorId().getValue();
+    TaskGroup group = new TaskGroup(eid, UUID.randomUUID().toString());
+    String problem = !Sandboxes.safeSegment(eid) ? "Executor ID '" + eid + "' cannot be used as a directory name"
+        : tasks.isEmpty() ? "The task group is empty" : null;
+    for (TaskInfo t : tasks) {
+      if (problem == null && t.hasExecutor()) {
+        problem = "Task '" + t.getTaskId().getValue() + "' of a task group must not have an executor of its own";
+      }
+    }
+    for (TaskInfo t : tasks) {
+      if (problem != null) {
+        rememberFramework(framework);
+        String taskId = t.getTaskId().getValue();
+        if (containers.containsKey(key(fid, taskId))) {
+          continue;
+        }
+        Container c = new Container(fid, t, eid, group.containerId, sandboxes.run(identity.agentId(), fid,
+            Sandboxes.safeSegment(eid) ? eid : "invalid", group.containerId), clock.instant());
+        c.destroyed = true;
+        containers.put(key(fid, taskId), c);
+        finish(c, TaskState.TASK_ERROR, TaskStatus.Source.SOURCE_AGENT, TaskStatus.Reason.REASON_TASK_GROUP_INVALID, problem);
+      } else {
+        launch(framework, t, group);
+      }
+    }
+  }
+
+  /** The tasks of one LAUNCH_GROUP (the default executor's): one sandbox, one lifecycle. */
+  static final class TaskGroup {
+    final String executorId;
+    final String containerId;
+    final List<Container> members = new ArrayList<>();
+    boolean killing;
+
+    TaskGroup(String executorId, String containerId) {
+      this.executorId = executorId;
+      this.containerId = containerId;
+    }
+  }
+
+  private void launch(FrameworkInfo framework, TaskInfo task, TaskGroup group) {
     String fid = framework.getId().getValue();
     String taskId = task.getTaskId().getValue();
     if (containers.containsKey(key(fid, taskId))) {
       LOG.warning("Ignoring a second launch of task '" + taskId + "' of framework '" + fid + "'");
       return;
     }
-    frameworks.put(fid, framework);
-    vertx.executeBlocking(() -> {
-      checkpoints.framework(framework);
-      return null;
-    });
+    rememberFramework(framework);
     if (task.hasExecutor()) {
       launchOnExecutor(framework, task);
       return;
     }
-    String executorId = taskId;
+    String executorId = group != null ? group.executorId : taskId;
     String containerId = UUID.randomUUID().toString();
-    Path dir = sandboxes.run(identity.agentId(), fid, executorId, containerId);
+    Path dir = group == null ? sandboxes.run(identity.agentId(), fid, executorId, containerId)
+        : sandboxes.run(identity.agentId(), fid, executorId, group.containerId).resolve("tasks").resolve(taskId);
     Container c = new Container(fid, task, executorId, containerId, dir, clock.instant());
     containers.put(key(fid, taskId), c);
+    if (group != null) {
+      c.group = group;
+      group.members.add(c);
+    }
 
     String invalid = invalid(task);
     if (invalid != null) {
@@ -176,8 +228,13 @@ final class TaskManager {
 
     update(c, TaskState.TASK_STARTING, TaskStatus.Source.SOURCE_EXECUTOR, null, null);
     io(c, () -> {
-      sandboxes.create(identity.agentId(), fid, executorId, containerId);
-      checkpoints.task(c.toTask(identity.agentId()), c.task, containerId, dir.toString(), 0, -1);
+      // the TASK_STARTING update above checkpointed the task already (same per-container queue)
+      if (group == null) {
+        sandboxes.create(identity.agentId(), fid, executorId, containerId);
+      } else {
+        sandboxes.create(identity.agentId(), fid, executorId, group.containerId);
+        java.nio.file.Files.createDirectories(dir);
+      }
       Containerizer.Started started = containerizer.launch(launch, checkpoints.exitStatus(fid, taskId));
       checkpoints.task(c.toTask(identity.agentId()), c.task, containerId, dir.toString(), started.pid(), started.startTicks());
       return started;
@@ -193,6 +250,30 @@ final class TaskManager {
       }
       adopt(c, ar.result().pid(), ar.result().startTicks());
     });
+  }
+
+  /** One task of a group failed or is being killed: every task of the group still running is killed, as Mesos's default executor does. */
+  private void killGroup(TaskGroup group) {
+    if (group.killing) {
+      return;
+    }
+    group.killing = true;
+    for (Container member : group.members) {
+      if (!member.terminal() && !member.killing) {
+        kill(member.frameworkId, member.taskId(), null);
+      }
+    }
+  }
+
+  /** Keeps the framework's info, checkpointing it when it is new or changed (not once per task). */
+  private void rememberFramework(FrameworkInfo framework) {
+    FrameworkInfo known = frameworks.put(framework.getId().getValue(), framework);
+    if (!framework.equals(known)) {
+      vertx.executeBlocking(() -> {
+        checkpoints.framework(framework);
+        return null;
+      });
+    }
   }
 
   /** The container's supervisor runs: report TASK_RUNNING (or carry out a kill asked for meanwhile) and watch it. */
@@ -219,25 +300,6 @@ final class TaskManager {
     Future<T> next = c.work.transform(ignored -> vertx.executeBlocking(work, false));
     c.work = next.map(x -> (Object) null).otherwiseEmpty();
     return next;
-  }
-
-  /** A task this agent cannot run (e.g. one of a task group): it fails at once with the reason. */
-  void refuse(FrameworkInfo framework, TaskInfo task, String message) {
-    String fid = framework.getId().getValue();
-    if (containers.containsKey(key(fid, task.getTaskId().getValue()))) {
-      return;
-    }
-    frameworks.put(fid, framework);
-    String taskId = task.getTaskId().getValue();
-    Container c = new Container(fid, task, taskId, UUID.randomUUID().toString(),
-        sandboxes.run(identity.agentId(), fid, taskId, "none"), clock.instant());
-    c.destroyed = true;
-    containers.put(key(fid, taskId), c);
-    vertx.executeBlocking(() -> {
-      checkpoints.framework(framework);
-      return null;
-    }).onComplete(v -> finish(c, TaskState.TASK_FAILED, TaskStatus.Source.SOURCE_AGENT,
-        TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED, message));
   }
 
   private static String invalid(TaskInfo task) {
@@ -452,6 +514,9 @@ final class TaskManager {
           } else {
             finish(c, TaskState.TASK_FAILED, TaskStatus.Source.SOURCE_EXECUTOR, null, how);
           }
+          if (c.group != null && c.state != TaskState.TASK_FINISHED) {
+            killGroup(c.group);
+          }
         });
   }
 
@@ -501,6 +566,10 @@ final class TaskManager {
     }
     if (c.executor != null) {
       killOnExecutor(c, gracePeriodMs);
+      return;
+    }
+    if (c.group != null && !c.group.killing) {
+      killGroup(c.group);
       return;
     }
     c.killing = true;
@@ -1071,7 +1140,7 @@ final class TaskManager {
         Checkpoints.TaskCheckpoint t = fw.tasks().get(i);
         TaskInfo info = t.info() != null ? t.info() : TaskInfo.newBuilder().setName(t.task().getName())
             .setTaskId(t.task().getTaskId()).setAgentId(t.task().getAgentId()).addAllResources(t.task().getResourcesList()).build();
-        String executorId = Path.of(t.directory()).getParent().getParent().getFileName().toString();
+        String executorId = executorOf(Path.of(t.directory()), t.task().getTaskId().getValue());
         Container c = new Container(fid, info, executorId, t.containerId(), Path.of(t.directory()), clock.instant());
         c.state = t.task().getState();
         c.statuses.addAll(t.task().getStatusesList());
@@ -1131,6 +1200,16 @@ final class TaskManager {
         }
       }
     }
+  }
+
+  /** The executor id in a sandbox path ({@code …/executors/<id>/runs/…}). */
+  static String executorOf(Path directory, String fallback) {
+    for (int i = 0; i + 1 < directory.getNameCount(); i++) {
+      if (directory.getName(i).toString().equals("executors")) {
+        return directory.getName(i + 1).toString();
+      }
+    }
+    return fallback;
   }
 
   static boolean hasCapability(FrameworkInfo fw, FrameworkInfo.Capability.Type type) {

@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A framework ships its own executor, a small Python program (test resources) speaking the v1
  * executor HTTP API: the agent starts it in its container, hands it the task, relays its updates
- * to the framework through the master and the framework's message to it.
+ * to the framework through the master and the framework's message to it. And the default
+ * executor: a task group shares one sandbox and one lifecycle.
  */
 class CustomExecutorTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
@@ -111,6 +112,44 @@ class CustomExecutorTest {
     assertThat(Files.readString(sandbox.resolve("stdout"))).contains("event SUBSCRIBED", "event LAUNCH", "event MESSAGE",
         "event ACKNOWLEDGED", "exiting");
     assertThat(framework.history("via-executor")).containsExactly(TaskState.TASK_RUNNING, TaskState.TASK_FINISHED);
+  }
+
+  @Test
+  void taskGroup_sharesTheExecutorSandbox_andOneFailingTaskKillsTheOthers() throws Exception {
+    assumeTrue("root".equals(System.getProperty("user.name")), "needs root for cgroups");
+    assumeTrue(Files.isDirectory(ClusterFixture.CGROUPS.resolve("memory")), "needs cgroup v1 memory controller");
+    cluster = new ClusterFixture(dir);
+    ClusterFixture.Agent agent = cluster.deployAgent(dir.resolve("agent"), new JsonObject().put("isolation", "cgroups")
+        .put("resources", "cpus:2;mem:2048;disk:1000;ports:[31000-31099]"));
+    await().atMost(WAIT).until(() -> agent.verticle().registered());
+    framework = new V1Client(cluster.masterUrl());
+    framework.subscribe(FrameworkInfo.newBuilder().setUser("root").setName("pods").build());
+    Offer offer = framework.next(e -> e.getType() == Event.Type.OFFERS, WAIT).getOffers().getOffers(0);
+    ExecutorInfo executor = ExecutorInfo.newBuilder().setExecutorId(ExecutorID.newBuilder().setValue("pod-1"))
+        .setType(ExecutorInfo.Type.DEFAULT).setFrameworkId(framework.frameworkId)
+        .addAllResources(Resources.parse("cpus:0.1;mem:32", "*")).build();
+    TaskInfo web = TaskInfo.newBuilder().setName("web").setTaskId(TaskID.newBuilder().setValue("pod-1.web"))
+        .setAgentId(offer.getAgentId()).setCommand(CommandInfo.newBuilder().setValue("echo serving; exec sleep 600"))
+        .addAllResources(Resources.parse("cpus:0.1;mem:32", "*")).build();
+    TaskInfo sidecar = TaskInfo.newBuilder().setName("sidecar").setTaskId(TaskID.newBuilder().setValue("pod-1.sidecar"))
+        .setAgentId(offer.getAgentId()).setCommand(CommandInfo.newBuilder().setValue("while [ ! -e ../pod-1.web/stdout ]; do sleep 0.1; done; exit 2"))
+        .addAllResources(Resources.parse("cpus:0.1;mem:32", "*")).build();
+    assertThat(framework.call(Call.newBuilder().setType(Call.Type.ACCEPT).setAccept(Call.Accept.newBuilder()
+        .addOfferIds(offer.getId()).addOperations(Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH_GROUP)
+            .setLaunchGroup(Offer.Operation.LaunchGroup.newBuilder().setExecutor(executor)
+                .setTaskGroup(org.apache.mesos.v1.Protos.TaskGroupInfo.newBuilder().addTasks(web).addTasks(sidecar))))
+        .setFilters(Filters.newBuilder().setRefuseSeconds(3600))).build())).isEqualTo(202);
+
+    TaskStatus failed = framework.update("pod-1.sidecar", TaskState.TASK_FAILED, WAIT);
+    assertThat(failed.getMessage()).isEqualTo("Command exited with status 2");
+    TaskStatus killed = framework.update("pod-1.web", TaskState.TASK_KILLED, WAIT);
+    assertThat(killed.getExecutorId().getValue()).isEqualTo("pod-1");
+    Path run = dir.resolve("agent").resolve("slaves").resolve(agent.verticle().agentId()).resolve("frameworks")
+        .resolve(framework.frameworkId.getValue()).resolve("executors").resolve("pod-1").resolve("runs").resolve("latest");
+    assertThat(Files.readString(run.resolve("tasks").resolve("pod-1.web").resolve("stdout"))).isEqualTo("serving\n");
+    assertThat(run.resolve("tasks").resolve("pod-1.sidecar").resolve("stderr")).exists();
+    await().atMost(WAIT).until(() -> cluster.containerCgroups().isEmpty());
+    assertThat(framework.history("pod-1.web")).containsExactly(TaskState.TASK_STARTING, TaskState.TASK_RUNNING, TaskState.TASK_KILLED);
   }
 
   private static HttpResponse<String> executorCall(HttpClient http, ClusterFixture.Agent agent, String body) throws Exception {

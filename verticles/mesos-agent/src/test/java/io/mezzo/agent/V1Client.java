@@ -75,7 +75,7 @@ final class V1Client implements AutoCloseable {
           }
         }
       }
-    } catch (IOException | InterruptedException e) {
+    } catch (IOException e) {
       // closed
     }
   }
@@ -101,10 +101,25 @@ final class V1Client implements AutoCloseable {
     }
   }
 
-  /** Acknowledges every update as it arrives, as a well-behaved framework does. */
-  private void acknowledge(TaskStatus s) throws IOException, InterruptedException {
-    call(Call.newBuilder().setType(Call.Type.ACKNOWLEDGE).setAcknowledge(Call.Acknowledge.newBuilder()
+  /** Acknowledges every update as it arrives, as a well-behaved framework does (without waiting for the answer). */
+  private void acknowledge(TaskStatus s) {
+    callAsync(Call.newBuilder().setType(Call.Type.ACKNOWLEDGE).setAcknowledge(Call.Acknowledge.newBuilder()
         .setAgentId(s.getAgentId()).setTaskId(s.getTaskId()).setUuid(s.getUuid())).build());
+  }
+
+  /** Sends a call without waiting; the future completes with the status code. */
+  java.util.concurrent.CompletableFuture<Integer> callAsync(Call call) {
+    Call withId = call.toBuilder().setFrameworkId(frameworkId).build();
+    return http.sendAsync(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+        .header("Mesos-Stream-Id", streamId).POST(HttpRequest.BodyPublishers.ofString(MesosJson.print(withId))).build(),
+        HttpResponse.BodyHandlers.ofString()).thenApply(HttpResponse::statusCode);
+  }
+
+  /** How many different tasks had an update in {@code state} so far. */
+  long tasksIn(TaskState state) {
+    synchronized (history) {
+      return history.stream().filter(s -> s.getState() == state).map(s -> s.getTaskId().getValue()).distinct().count();
+    }
   }
 
   /** Waits for the task's update in {@code state} (it was acknowledged on arrival). */

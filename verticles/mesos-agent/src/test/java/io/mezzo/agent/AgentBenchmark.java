@@ -1,0 +1,170 @@
+package io.mezzo.agent;
+
+import io.mezzo.mesos.proto.Resources;
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.apache.mesos.v1.Protos.CommandInfo;
+import org.apache.mesos.v1.Protos.Filters;
+import org.apache.mesos.v1.Protos.FrameworkInfo;
+import org.apache.mesos.v1.Protos.Offer;
+import org.apache.mesos.v1.Protos.TaskID;
+import org.apache.mesos.v1.Protos.TaskInfo;
+import org.apache.mesos.v1.Protos.TaskState;
+import org.apache.mesos.v1.scheduler.Protos.Call;
+import org.apache.mesos.v1.scheduler.Protos.Event;
+
+/**
+ * {@code scripts/bench/agent}: N real {@code sleep} tasks (default 1,000) on one agent through the
+ * master. The agent runs as a process of its own (as in production) on a clustered event bus with
+ * a real master and ZooKeeper in this JVM; a v1 framework launches every task in one ACCEPT and
+ * kills them all at once. Measures the time until the framework saw every TASK_RUNNING, the time
+ * from the KILL calls until every TASK_KILLED, the agent process's resident memory with all tasks
+ * running, and the memory of the per-task supervisors. Prints a Markdown table.
+ */
+public final class AgentBenchmark {
+  private AgentBenchmark() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    int n = Integer.getInteger("bench.tasks", 1000);
+    Path dir = Files.createTempDirectory("mezzo-agent-bench");
+    ClusterFixture cluster = new ClusterFixture(dir, true);
+    Process agent = null;
+    V1Client framework = null;
+    try {
+      JsonObject config = new JsonObject().put("port", 0).put("cgroups_root", cluster.cgroupsRoot).put("isolation", "cgroups")
+          .put("resources", "cpus:" + Math.max(4, n / 50) + ";mem:" + (n * 32 + 1024) + ";disk:10000;ports:[31000-32000]");
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      agent = new ProcessBuilder(java, "-XX:+UseSerialGC", "-Xms32m", "-Xmx1g", "-cp", System.getProperty("java.class.path"),
+          AgentProcessMain.class.getName(), cluster.zkUrl(), dir.resolve("agent").toString(), config.encode())
+          .redirectError(dir.resolve("agent.log").toFile()).start();
+      BufferedReader out = new BufferedReader(new InputStreamReader(agent.getInputStream(), StandardCharsets.UTF_8));
+      String line;
+      while ((line = out.readLine()) != null && !line.startsWith("REGISTERED ")) {
+        // wait for registration
+      }
+      framework = new V1Client(cluster.masterUrl());
+      framework.subscribe(FrameworkInfo.newBuilder().setUser("root").setName("agent-bench").build());
+      Offer offer = framework.next(e -> e.getType() == Event.Type.OFFERS, Duration.ofSeconds(30)).getOffers().getOffers(0);
+      Offer.Operation.Launch.Builder launch = Offer.Operation.Launch.newBuilder();
+      for (int i = 0; i < n; i++) {
+        launch.addTaskInfos(TaskInfo.newBuilder().setName("sleep-" + i).setTaskId(TaskID.newBuilder().setValue("sleep-" + i))
+            .setAgentId(offer.getAgentId()).setCommand(CommandInfo.newBuilder().setValue("sleep 3600"))
+            .addAllResources(Resources.parse("cpus:0.01;mem:32", "*")));
+      }
+      long t0 = System.nanoTime();
+      int accepted = framework.call(Call.newBuilder().setType(Call.Type.ACCEPT).setAccept(Call.Accept.newBuilder()
+          .addOfferIds(offer.getId()).addOperations(Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH)
+              .setLaunch(launch)).setFilters(Filters.newBuilder().setRefuseSeconds(3600))).build());
+      if (accepted != 202) {
+        throw new IllegalStateException("ACCEPT answered " + accepted);
+      }
+      V1Client fw = framework;
+      await(() -> fw.tasksIn(TaskState.TASK_STARTING) + fw.tasksIn(TaskState.TASK_FAILED) >= n, Duration.ofMinutes(5));
+      double starting = (System.nanoTime() - t0) / 1e9;
+      await(() -> fw.tasksIn(TaskState.TASK_RUNNING) + fw.tasksIn(TaskState.TASK_FAILED) >= n, Duration.ofMinutes(5));
+      double running = (System.nanoTime() - t0) / 1e9;
+      long failed = framework.tasksIn(TaskState.TASK_FAILED);
+      Thread.sleep(2_000); // let the agent settle before reading its memory
+      long agentRss = kb(agent.pid(), "VmRSS");
+      long supervisorsPss = 0;
+      int processes = 0;
+      for (long pid : cgroupPids(cluster.cgroupsRoot)) {
+        supervisorsPss += pss(pid);
+        processes++;
+      }
+
+      long t1 = System.nanoTime();
+      List<CompletableFuture<Integer>> kills = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        kills.add(framework.callAsync(Call.newBuilder().setType(Call.Type.KILL).setKill(Call.Kill.newBuilder()
+            .setTaskId(TaskID.newBuilder().setValue("sleep-" + i)).setAgentId(offer.getAgentId())).build()));
+      }
+      await(() -> fw.tasksIn(TaskState.TASK_KILLED) >= n - failed, Duration.ofMinutes(5));
+      double killed = (System.nanoTime() - t1) / 1e9;
+      await(() -> cgroupPids(cluster.cgroupsRoot).isEmpty(), Duration.ofMinutes(2));
+      double empty = (System.nanoTime() - t1) / 1e9;
+      CompletableFuture.allOf(kills.toArray(new CompletableFuture[0])).get(60, TimeUnit.SECONDS);
+
+      System.out.printf("| tasks | all STARTING | all RUNNING | all KILLED | cgroups empty | agent RSS (JVM) | task processes | their PSS | failed |%n");
+      System.out.printf("|---|---|---|---|---|---|---|---|---|%n");
+      System.out.printf("| %d | %.2f s | %.2f s | %.2f s | %.2f s | %d MB | %d | %d MB | %d |%n", n, starting, running, killed, empty,
+          agentRss / 1024,
+          processes, supervisorsPss / 1024, failed);
+    } finally {
+      if (framework != null) {
+        framework.close();
+      }
+      if (agent != null) {
+        agent.destroy();
+        agent.waitFor(60, TimeUnit.SECONDS);
+        agent.destroyForcibly();
+      }
+      cluster.close();
+      Checkpoints.deleteTree(dir);
+    }
+    System.exit(0);
+  }
+
+  private static void await(BooleanSupplier condition, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("Timed out after " + timeout);
+      }
+      Thread.sleep(10);
+    }
+  }
+
+  private static List<Long> cgroupPids(String root) {
+    List<Long> out = new ArrayList<>();
+    Path base = ClusterFixture.CGROUPS.resolve("memory").resolve(root);
+    if (!Files.isDirectory(base)) {
+      return out;
+    }
+    try (Stream<Path> s = Files.list(base)) {
+      for (Path c : s.filter(Files::isDirectory).toList()) {
+        for (String pid : Files.readAllLines(c.resolve("cgroup.procs"))) {
+          out.add(Long.parseLong(pid.trim()));
+        }
+      }
+    } catch (IOException | java.io.UncheckedIOException e) {
+      out.add(-1L); // a cgroup went away while listing: look again
+    }
+    return out;
+  }
+
+  private static long kb(long pid, String field) throws IOException {
+    for (String l : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+      if (l.startsWith(field + ":")) {
+        return Long.parseLong(l.replaceAll("[^0-9]", ""));
+      }
+    }
+    return -1;
+  }
+
+  private static long pss(long pid) {
+    try {
+      for (String l : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "smaps_rollup"))) {
+        if (l.startsWith("Pss:")) {
+          return Long.parseLong(l.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (IOException e) {
+      return 0;
+    }
+    return 0;
+  }
+}

@@ -103,18 +103,19 @@ final class Checkpoints {
     write(file, array.encode());
   }
 
-  /** Removes a task that is over and acknowledged, and its framework when it has no task left. */
+  /**
+   * Removes a task that is over and acknowledged. Its framework's directory stays (launches may be
+   * writing into it on other threads); {@link #load} drops frameworks left without tasks.
+   */
   void removeTask(String frameworkId, String taskId) throws IOException {
     deleteTree(task(frameworkId, taskId));
-    Path tasks = framework(frameworkId).resolve("tasks");
-    if (Files.isDirectory(tasks)) {
-      try (Stream<Path> left = Files.list(tasks)) {
-        if (left.findAny().isPresent()) {
-          return;
-        }
-      }
+  }
+
+  /** Writes the framework's info unless it is there already. */
+  void ensureFramework(FrameworkInfo info) throws IOException {
+    if (!Files.exists(framework(info.getId().getValue()).resolve("framework.json"))) {
+      framework(info);
     }
-    deleteTree(framework(frameworkId));
   }
 
   void removeFramework(String frameworkId) throws IOException {
@@ -135,6 +136,10 @@ final class Checkpoints {
           continue;
         }
         FrameworkInfo info = MesosJson.parse(Files.readString(infoFile), FrameworkInfo.getDefaultInstance());
+        if (!hasChild(fw.resolve("tasks")) && !hasChild(fw.resolve("executors"))) {
+          deleteTree(fw); // every task of it is over and acknowledged
+          continue;
+        }
         List<TaskCheckpoint> tasks = new ArrayList<>();
         List<List<TaskStatus>> updates = new ArrayList<>();
         Path tasksDir = fw.resolve("tasks");
@@ -168,6 +173,15 @@ final class Checkpoints {
     return out;
   }
 
+  private static boolean hasChild(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return false;
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.findAny().isPresent();
+    }
+  }
+
   static String encode(String id) {
     return URLEncoder.encode(id, StandardCharsets.UTF_8).replace("*", "%2A").replace(".", "%2E");
   }
@@ -178,7 +192,7 @@ final class Checkpoints {
 
   private static void write(Path file, String content) throws IOException {
     Files.createDirectories(file.getParent());
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp" + Thread.currentThread().getId());
     Files.writeString(tmp, content);
     try {
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -229,6 +229,7 @@ final class TaskManager {
     update(c, TaskState.TASK_STARTING, TaskStatus.Source.SOURCE_EXECUTOR, null, null);
     io(c, () -> {
       // the TASK_STARTING update above checkpointed the task already (same per-container queue)
+      checkpoints.ensureFramework(framework);
       if (group == null) {
         sandboxes.create(identity.agentId(), fid, executorId, containerId);
       } else {
@@ -686,6 +687,7 @@ final class TaskManager {
     c.executor = run;
     run.tasks.put(taskId, c);
     io(c, () -> {
+      checkpoints.ensureFramework(framework);
       checkpoints.task(c.toTask(identity.agentId()), c.task, containerId, dir.toString(), 0, -1);
       return null;
     });

@@ -75,6 +75,7 @@ final class SystemApi {
       MarathonCore core = node.core();
       out.put("marathon.apps.active.gauge", (long) Groups.apps(core.root()).size());
       out.put("marathon.deployments.active.gauge", (long) core.deployments().size());
+      out.put("marathon.store.pending-writes.gauge", (long) core.pendingWrites());
       long running = 0;
       long staged = 0;
       long queued = 0;

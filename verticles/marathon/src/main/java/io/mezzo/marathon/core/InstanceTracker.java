@@ -25,6 +25,8 @@ public final class InstanceTracker implements InstanceLauncher.StatusListener {
   private final Clock clock;
   private final Listener listener;
   private final Map<String, Instance> instances = new LinkedHashMap<>();
+  /** The same instances by app id, so per-app lookups do not walk every instance. */
+  private final Map<String, Map<String, Instance>> byApp = new java.util.HashMap<>();
 
   public InstanceTracker(Clock clock, Listener listener) {
     this.clock = clock;
@@ -32,7 +34,7 @@ public final class InstanceTracker implements InstanceLauncher.StatusListener {
   }
 
   public void load(Collection<Instance> loaded) {
-    loaded.forEach(i -> instances.put(i.instanceId(), i));
+    loaded.forEach(this::put);
   }
 
   public Collection<Instance> all() {
@@ -44,13 +46,29 @@ public final class InstanceTracker implements InstanceLauncher.StatusListener {
   }
 
   public List<Instance> ofApp(String appId) {
-    List<Instance> out = new ArrayList<>();
-    for (Instance i : instances.values()) {
-      if (i.appId().equals(appId)) {
-        out.add(i);
+    Map<String, Instance> of = byApp.get(appId);
+    return of == null ? new ArrayList<>() : new ArrayList<>(of.values());
+  }
+
+  /** The ids of apps with at least one instance. */
+  public java.util.Set<String> appIds() {
+    return byApp.keySet();
+  }
+
+  private void put(Instance i) {
+    instances.put(i.instanceId(), i);
+    byApp.computeIfAbsent(i.appId(), k -> new LinkedHashMap<>()).put(i.instanceId(), i);
+  }
+
+  private void remove(Instance i) {
+    instances.remove(i.instanceId());
+    Map<String, Instance> of = byApp.get(i.appId());
+    if (of != null) {
+      of.remove(i.instanceId());
+      if (of.isEmpty()) {
+        byApp.remove(i.appId());
       }
     }
-    return out;
   }
 
   /** A new instance of {@code app} waiting for launch. */
@@ -58,7 +76,7 @@ public final class InstanceTracker implements InstanceLauncher.StatusListener {
     String id = MarathonIds.safe(app.id()) + ".instance-" + UUID.randomUUID();
     Instance instance = new Instance(id, app.id(), Groups.configVersion(app), app.version(), Condition.SCHEDULED,
         null, null, null, List.of(), Versions.format(clock.instant()), null, null, 1);
-    instances.put(id, instance);
+    put(instance);
     listener.changed(null, instance, null);
     return instance;
   }
@@ -104,9 +122,9 @@ public final class InstanceTracker implements InstanceLauncher.StatusListener {
 
   private void apply(Instance before, Instance after, StatusUpdate cause) {
     if (after.condition().isTerminal()) {
-      instances.remove(after.instanceId());
+      remove(after);
     } else {
-      instances.put(after.instanceId(), after);
+      put(after);
     }
     listener.changed(before, after, cause);
   }

@@ -75,7 +75,12 @@ public final class MarathonCore implements InstanceTracker.Listener {
   private final InstanceTracker tracker;
   private final DeploymentDriver driver;
   private final MarathonHealthChecks health;
+  private static final long RECONCILE_DELAY_MS = 5;
+  private static final long FLUSH_DELAY_MS = 5;
   private final Map<String, RunningDeployment> deployments = new LinkedHashMap<>();
+  /** Instances changed since the last write, latest state each (terminal = delete); written together. */
+  private final Map<String, Instance> unwritten = new LinkedHashMap<>();
+  private boolean flushPending;
   private final Map<String, JsonObject> lastFailures = new HashMap<>();
   private Group root = Groups.emptyRoot();
   private String frameworkId;
@@ -479,10 +484,14 @@ public final class MarathonCore implements InstanceTracker.Listener {
 
   // ---- driving deployments ------------------------------------------------------------------------
 
+  /**
+   * Drives deployments and instance counts shortly: every change asks for it, and the changes of the next few
+   * milliseconds (a burst of status updates) share one pass instead of one pass each.
+   */
   private void reconcileSoon() {
     if (!reconcilePending && !closed) {
       reconcilePending = true;
-      vertx.runOnContext(v -> {
+      vertx.setTimer(RECONCILE_DELAY_MS, id -> {
         reconcilePending = false;
         reconcile();
       });
@@ -562,9 +571,9 @@ public final class MarathonCore implements InstanceTracker.Listener {
       }
     }
     Set<String> known = Groups.apps(root).keySet();
-    for (Instance i : List.copyOf(tracker.all())) {
-      if (!known.contains(i.appId()) && !busy.contains(i.appId())) {
-        driver.kill(i.appId(), List.of(i));
+    for (String appId : List.copyOf(tracker.appIds())) {
+      if (!known.contains(appId) && !busy.contains(appId)) {
+        driver.kill(appId, tracker.ofApp(appId));
       }
     }
   }
@@ -597,10 +606,10 @@ public final class MarathonCore implements InstanceTracker.Listener {
 
   @Override
   public void changed(Instance before, Instance after, StatusUpdate cause) {
-    if (after.condition().isTerminal()) {
-      persist(store.deleteInstance(after.instanceId()));
-    } else {
-      persist(store.saveInstance(after));
+    unwritten.put(after.instanceId(), after);
+    if (!flushPending && !closed) {
+      flushPending = true;
+      vertx.setTimer(FLUSH_DELAY_MS, id -> flushInstances());
     }
     Optional<AppDefinition> app = Groups.findApp(root, after.appId());
     if (attached) {
@@ -647,6 +656,26 @@ public final class MarathonCore implements InstanceTracker.Listener {
       }
       reconcileSoon();
     }
+  }
+
+  /**
+   * Writes every instance changed since the last flush once, in its latest state: an instance that went through
+   * several conditions within a few milliseconds (scheduled, provisioned, staging) costs one write, not one each.
+   */
+  private void flushInstances() {
+    flushPending = false;
+    if (closed) {
+      return;
+    }
+    for (Instance i : unwritten.values()) {
+      persist(i.condition().isTerminal() ? store.deleteInstance(i.instanceId()) : store.saveInstance(i));
+    }
+    unwritten.clear();
+  }
+
+  /** Instance changes not yet confirmed by ZooKeeper (waiting for the next flush or in flight). */
+  public int pendingWrites() {
+    return unwritten.size() + store.pendingWrites();
   }
 
   private static String condition(Condition c) {

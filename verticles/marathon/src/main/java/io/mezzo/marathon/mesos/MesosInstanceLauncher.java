@@ -77,6 +77,8 @@ public final class MesosInstanceLauncher implements InstanceLauncher {
   private final Random random;
 
   private final Map<String, Pending> queue = new LinkedHashMap<>();
+  /** The same queue by app, in the order apps entered it, so an offer does not walk every queued instance. */
+  private final Map<String, Map<String, Pending>> queuedByApp = new LinkedHashMap<>();
   private final Map<String, Placement> placements = new HashMap<>();
   private final Map<String, KillPolicy> killPolicies = new HashMap<>();
   private final Map<String, OfferStats> stats = new HashMap<>();
@@ -223,6 +225,7 @@ public final class MesosInstanceLauncher implements InstanceLauncher {
     offerCalls.clear();
     offerCallInFlight = false;
     queue.clear();
+    queuedByApp.clear();
     placements.clear();
     awaiting.clear();
     stats.clear();
@@ -363,7 +366,7 @@ public final class MesosInstanceLauncher implements InstanceLauncher {
     if (leader == null) {
       return;
     }
-    boolean newAttempt = queue.values().stream().noneMatch(p -> p.app().id().equals(app.id()));
+    boolean newAttempt = !queuedByApp.containsKey(app.id());
     if (newAttempt) {
       stats.put(app.id(), new OfferStats(STATS_WINDOW));
     }
@@ -374,7 +377,9 @@ public final class MesosInstanceLauncher implements InstanceLauncher {
       killPolicies.remove(app.id());
     }
     for (Instance i : instances) {
-      queue.put(i.instanceId(), new Pending(app, i));
+      Pending p = new Pending(app, i);
+      queue.put(i.instanceId(), p);
+      queuedByApp.computeIfAbsent(app.id(), k -> new LinkedHashMap<>()).put(i.instanceId(), p);
     }
     offersWanted(true);
   }
@@ -410,17 +415,31 @@ public final class MesosInstanceLauncher implements InstanceLauncher {
     offersWanted(false);
   }
 
+  private Pending dequeue(String instanceId) {
+    Pending p = queue.remove(instanceId);
+    if (p != null) {
+      Map<String, Pending> ofApp = queuedByApp.get(p.app().id());
+      if (ofApp != null) {
+        ofApp.remove(instanceId);
+        if (ofApp.isEmpty()) {
+          queuedByApp.remove(p.app().id());
+        }
+      }
+    }
+    return p;
+  }
+
   /** Places as many queued instances on the offer as fit, app by app in queue order. */
   private List<TaskInfo> place(OfferResources resources) {
     Offer offer = resources.offer();
-    Map<String, List<Pending>> byApp = new LinkedHashMap<>();
-    queue.values().forEach(p -> byApp.computeIfAbsent(p.app().id(), k -> new ArrayList<>()).add(p));
     List<TaskInfo> tasks = new ArrayList<>();
-    for (List<Pending> pending : byApp.values()) {
-      AppDefinition app = pending.get(0).app();
+    for (Map<String, Pending> queuedOfApp : List.copyOf(queuedByApp.values())) {
+      AppDefinition app = queuedOfApp.values().iterator().next().app();
       List<PlacedInstance> placed = placed(app, resources.view());
       boolean first = true;
-      for (Pending p : pending) {
+      // each placed instance leaves the queue, so the next one is always the first left
+      while (!queuedOfApp.isEmpty()) {
+        Pending p = queuedOfApp.values().iterator().next();
         OfferView view = resources.view();
         OfferMatcher.Result result = OfferMatcher.match(p.app(), view, placed, random);
         OfferStats appStats = stats.computeIfAbsent(app.id(), k -> new OfferStats(STATS_WINDOW));
@@ -438,7 +457,7 @@ public final class MesosInstanceLauncher implements InstanceLauncher {
         List<Resource> taken = resources.take(p.app().cpus(), p.app().mem(), p.app().disk(), p.app().gpus(), ports);
         tasks.add(TaskInfos.build(p.app(), p.instance(), offer.getAgentId().getValue(), offer.getHostname(), taken,
             ports, config.mesosUser()));
-        queue.remove(p.instance().instanceId());
+        dequeue(p.instance().instanceId());
         placed.add(PlacedInstance.on(p.instance().instanceId(), view));
         Placement placement = new Placement(offer.getAgentId().getValue(), offer.getHostname(), ports);
         placements.put(p.instance().taskId(), placement);
@@ -528,7 +547,7 @@ public final class MesosInstanceLauncher implements InstanceLauncher {
   public void kill(String appId, List<Instance> instances) {
     boolean dequeued = false;
     for (Instance i : instances) {
-      if (queue.remove(i.instanceId()) != null) {
+      if (dequeue(i.instanceId()) != null) {
         dequeued = true;
       } else if (i.condition().isLaunched()) {
         sendKill(appId, i);

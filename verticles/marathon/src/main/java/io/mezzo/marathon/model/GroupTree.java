@@ -20,9 +20,20 @@ public final class GroupTree {
   private GroupTree() {
   }
 
+  /** The trees of the last few groups asked for, by identity: the leader asks about the same root constantly. */
+  private static final int CACHED = 8;
+  private static final java.util.concurrent.atomic.AtomicReferenceArray<Object[]> CACHE =
+      new java.util.concurrent.atomic.AtomicReferenceArray<>(CACHED);
+
   public static GroupTree of(Group root) {
+    int slot = System.identityHashCode(root) % CACHED;
+    Object[] cached = CACHE.get(Math.abs(slot));
+    if (cached != null && cached[0] == root) {
+      return (GroupTree) cached[1];
+    }
     GroupTree tree = new GroupTree();
     tree.walk(root, PathId.ROOT, List.of());
+    CACHE.set(Math.abs(slot), new Object[] {root, tree});
     return tree;
   }
 
@@ -52,7 +63,7 @@ public final class GroupTree {
 
   /** Apps by absolute id, in tree order; each app's {@code id} is rewritten to the absolute form. */
   public Map<String, AppDefinition> apps() {
-    return apps;
+    return java.util.Collections.unmodifiableMap(apps);
   }
 
   /**

@@ -303,6 +303,11 @@ public final class MarathonStore {
             : Future.failedFuture(e));
   }
 
+  /** Nodes with a write or delete not yet confirmed by ZooKeeper. */
+  public int pendingWrites() {
+    return chains.size();
+  }
+
   private Future<Void> chain(String path, Supplier<Future<Void>> write) {
     Future<Void> previous = chains.getOrDefault(path, Future.succeededFuture());
     Future<Void> next = previous.transform(ar -> write.get());

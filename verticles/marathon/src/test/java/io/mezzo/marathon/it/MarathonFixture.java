@@ -57,7 +57,7 @@ final class MarathonFixture implements AutoCloseable {
     return "/marathon-" + ROOTS.incrementAndGet();
   }
 
-  record Node(String deploymentId, int port, SimulatedLauncher launcher, ZkStore store) {
+  record Node(String deploymentId, int port, SimulatedLauncher launcher, ZkStore store, MarathonVerticle verticle) {
     String url(String path) {
       return "http://127.0.0.1:" + port + path;
     }
@@ -89,9 +89,10 @@ final class MarathonFixture implements AutoCloseable {
         .put("zk_path", zkPath).put("scale_check_interval_ms", 100).mergeIn(overrides);
     MarathonVerticle.LauncherFactory launchers = factory != null ? factory
         : (v, c) -> io.mezzo.marathon.MarathonComponent.launcher(v, ctx, c);
-    String id = vertx.deployVerticle(new MarathonVerticle(ctx, launchers, Clock.systemUTC()),
-        new DeploymentOptions().setConfig(config)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    return new Node(id, port, launcher, store);
+    MarathonVerticle verticle = new MarathonVerticle(ctx, launchers, Clock.systemUTC());
+    String id = vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(config))
+        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    return new Node(id, port, launcher, store, verticle);
   }
 
   /** Deploys one Marathon and waits until it leads. */

@@ -34,6 +34,11 @@ final class MesosCluster {
   final List<SimulatedAgent> agents = new ArrayList<>();
 
   MesosCluster(MarathonFixture fx, String... agentHosts) throws Exception {
+    this(fx, new JsonObject().put("allocation_interval_ms", 100), agentHosts);
+  }
+
+  /** A master with {@code masterConfig} over its defaults. */
+  MesosCluster(MarathonFixture fx, JsonObject masterConfig, String... agentHosts) throws Exception {
     this.fx = fx;
     CuratorFramework curator = ZkClients.connect(ZkUrl.parse(fx.zk.url("mezzo")), Duration.ofSeconds(4),
         Duration.ofSeconds(20), m -> { });
@@ -44,7 +49,7 @@ final class MesosCluster {
     ComponentContext ctx = new ComponentContext("master-" + port, cluster,
         new MarathonFixture.NoMembership("master-" + port), Map.of(CuratorFramework.class, curator));
     JsonObject config = ConfigBinder.json(ConfigBinder.tree(MasterConfig.DEFAULTS)).put("port", port)
-        .put("allocation_interval_ms", 100);
+        .mergeIn(masterConfig);
     fx.vertx.deployVerticle(new MasterVerticle(ctx), new DeploymentOptions().setConfig(config))
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     masterUrl = "http://127.0.0.1:" + port;
@@ -55,6 +60,13 @@ final class MesosCluster {
       onLoop(agent::start);
       agents.add(agent);
     }
+  }
+
+  /** {@code count} agents simulated behind one event-bus address (for benchmarks), registered. */
+  io.mezzo.master.sim.SimulatedCluster simulate(int count, String resources) throws Exception {
+    io.mezzo.master.sim.SimulatedCluster cluster = new io.mezzo.master.sim.SimulatedCluster(fx.vertx, count, resources);
+    onLoop(cluster::start);
+    return cluster;
   }
 
   /** The master's tasks of one framework ({@code /master/tasks}). */

@@ -33,6 +33,11 @@ final class SimulatedLauncher implements InstanceLauncher {
   private volatile StatusListener listener;
   private Context context;
 
+  /** The leading Marathon's event loop (known once it attached). */
+  Context context() {
+    return context;
+  }
+
   void behave(String appId, Behaviour b) {
     behaviours.put(appId, b);
   }

@@ -70,14 +70,9 @@ final class MasterRegistry {
           // already there
         }
       }
-      Map<String, FrameworkInfo> frameworks = new HashMap<>();
-      for (Map.Entry<String, String> e : read(root + "/registry/frameworks").entrySet()) {
-        frameworks.put(e.getKey(), MesosJson.parse(e.getValue(), FrameworkInfo.getDefaultInstance()));
-      }
-      Map<String, AgentInfo> agents = new HashMap<>();
-      for (Map.Entry<String, String> e : read(root + "/registry/agents").entrySet()) {
-        agents.put(e.getKey(), MesosJson.parse(e.getValue(), AgentInfo.getDefaultInstance()));
-      }
+      // records are parsed as their answers arrive, while the rest are still on the way
+      Map<String, FrameworkInfo> frameworks = read(root + "/registry/frameworks", json -> MesosJson.parse(json, FrameworkInfo.getDefaultInstance()));
+      Map<String, AgentInfo> agents = read(root + "/registry/agents", json -> MesosJson.parse(json, AgentInfo.getDefaultInstance()));
       Set<String> gone = new HashSet<>(read(root + "/registry/gone").keySet());
       String maintenance = read(root + "/registry/maintenance").get("machines");
       Set<String> unreachable = new HashSet<>(read(root + "/registry/unreachable").keySet());
@@ -87,26 +82,43 @@ final class MasterRegistry {
 
   /** Every child's data, read with pipelined asynchronous requests (one round trip for thousands of nodes). */
   private Map<String, String> read(String path) throws Exception {
+    return read(path, json -> json);
+  }
+
+  /**
+   * Every child's data as {@code parse} makes it, read with pipelined asynchronous requests. A record
+   * that does not parse fails the whole read (the registry must not be half recovered).
+   */
+  private <T> Map<String, T> read(String path, java.util.function.Function<String, T> parse) throws Exception {
     List<String> children;
     try {
       children = curator.getChildren().forPath(path);
     } catch (KeeperException.NoNodeException e) {
       return Map.of();
     }
-    Map<String, String> out = new ConcurrentHashMap<>();
+    Map<String, T> out = new ConcurrentHashMap<>();
+    java.util.concurrent.atomic.AtomicReference<RuntimeException> failed = new java.util.concurrent.atomic.AtomicReference<>();
     CountDownLatch done = new CountDownLatch(children.size());
     for (String child : children) {
       curator.getData().inBackground((client, event) -> {
-        if (event.getResultCode() == KeeperException.Code.OK.intValue()) {
-          String json = new String(event.getData(), StandardCharsets.UTF_8);
-          out.put(child, json);
-          written.put(path + "/" + child, json);
+        try {
+          if (event.getResultCode() == KeeperException.Code.OK.intValue()) {
+            String json = new String(event.getData(), StandardCharsets.UTF_8);
+            out.put(child, parse.apply(json));
+            written.put(path + "/" + child, json);
+          }
+        } catch (RuntimeException e) {
+          failed.compareAndSet(null, e);
+        } finally {
+          done.countDown();
         }
-        done.countDown();
       }).forPath(path + "/" + child);
     }
     if (!done.await(2, TimeUnit.MINUTES)) {
       throw new IllegalStateException("Reading the registry at '" + path + "' timed out");
+    }
+    if (failed.get() != null) {
+      throw failed.get();
     }
     return out;
   }

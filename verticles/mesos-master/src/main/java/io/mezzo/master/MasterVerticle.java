@@ -245,7 +245,7 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
         fresh.restoreMaintenance(contents.maintenance());
       }
       recoveryStartNanos = electedNanos;
-      recoveryHoldoffEnds = electedNanos + RECOVERY_ALLOCATION_HOLDOFF.toNanos();
+      recoveryHoldoffEnds = contents.agents().isEmpty() ? 0 : electedNanos + RECOVERY_ALLOCATION_HOLDOFF.toNanos();
       LOG.info(String.format("Recovered registry: %d agents, %d frameworks, in %d ms", contents.agents().size(),
           contents.frameworks().size(), (System.nanoTime() - electedNanos) / 1_000_000));
       agentConsumer = vertx.eventBus().consumer(AgentProtocol.MASTER_ADDRESS, this::onAgentMessage);
@@ -388,9 +388,9 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
       String type = body == null ? null : body.getString(AgentProtocol.TYPE);
       reply = switch (type == null ? "" : type) {
         case AgentProtocol.REGISTER -> m.agents().register(body.getString("agent_pid"),
-            AgentMessages.parse(body.getJsonObject("agent_info"), AgentInfo.getDefaultInstance()), body.getString("version"));
+            agentInfo(body), body.getString("version"));
         case AgentProtocol.REREGISTER -> m.agents().reregister(body.getString("agent_id"), body.getString("agent_pid"),
-            AgentMessages.parse(body.getJsonObject("agent_info"), AgentInfo.getDefaultInstance()), body.getString("version"),
+            agentInfo(body), body.getString("version"),
             body.getValue(AgentProtocol.TASKS_PROTOBUF) != null ? AgentProtocol.decodeTasks(body.getString(AgentProtocol.TASKS_PROTOBUF))
                 : AgentMessages.list(body.getJsonArray("tasks"), Task.getDefaultInstance()),
             AgentMessages.list(body.getJsonArray("frameworks"), FrameworkInfo.getDefaultInstance()),
@@ -410,6 +410,13 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
       message.reply(reply.body());
       allocateSoon();
     }
+  }
+
+  /** The message's AgentInfo: {@code agent_info_protobuf} when present, else the JSON {@code agent_info}. */
+  private static AgentInfo agentInfo(JsonObject body) {
+    return body.getValue(AgentProtocol.AGENT_INFO_PROTOBUF) != null
+        ? AgentProtocol.decodeAgentInfo(body.getString(AgentProtocol.AGENT_INFO_PROTOBUF))
+        : AgentMessages.parse(body.getJsonObject("agent_info"), AgentInfo.getDefaultInstance());
   }
 
   // ---- Outbox -------------------------------------------------------------------------------------

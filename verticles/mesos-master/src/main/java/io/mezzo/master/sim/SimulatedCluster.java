@@ -32,7 +32,8 @@ import org.apache.mesos.v1.Protos.TaskStatus;
  * agent registers and re-registers with its own message of the real protocol; they share one pid
  * (address), so the cluster routes master messages to the agent by task. Launched tasks go to
  * TASK_RUNNING at once; status updates are sent once (no retries) and acknowledgements ignored.
- * Re-registrations carry the tasks in the compact {@link AgentProtocol#TASKS_PROTOBUF} form.
+ * Registrations carry the AgentInfo as JSON; re-registrations carry it and the tasks in the compact
+ * forms ({@link AgentProtocol#AGENT_INFO_PROTOBUF}, {@link AgentProtocol#TASKS_PROTOBUF}).
  * Methods must be called on the Vert.x context that created it.
  */
 public final class SimulatedCluster {
@@ -48,14 +49,17 @@ public final class SimulatedCluster {
 
   private static final class Agent {
     final JsonObject info;
+    /** The AgentInfo in its compact form, for re-registrations. */
+    final String encodedInfo;
     String id;
     final Map<String, Task> tasks = new LinkedHashMap<>();
     /** The tasks in their re-registration form, kept until they change (a real agent prepares its own on its own machine). */
     String encodedTasks;
     final Map<String, JsonObject> frameworks = new LinkedHashMap<>();
 
-    Agent(JsonObject info) {
-      this.info = info;
+    Agent(AgentInfo info) {
+      this.info = new JsonObject(MesosJson.print(info));
+      this.encodedInfo = AgentProtocol.encodeAgentInfo(info);
     }
   }
 
@@ -64,7 +68,7 @@ public final class SimulatedCluster {
     for (int i = 0; i < count; i++) {
       AgentInfo info = AgentInfo.newBuilder().setHostname(String.format("agent-%05d.sim", i)).setPort(5051)
           .addAllResources(Resources.parse(resources, "*")).build();
-      agents.add(new Agent(new JsonObject(MesosJson.print(info))));
+      agents.add(new Agent(info));
     }
   }
 
@@ -124,7 +128,7 @@ public final class SimulatedCluster {
 
   private void reregister(Agent agent, String leaderId, int[] left) {
     JsonObject msg = new JsonObject().put(AgentProtocol.TYPE, AgentProtocol.REREGISTER).put("agent_id", agent.id)
-        .put("agent_pid", pid).put("agent_info", agent.info).put("version", "1.11.0")
+        .put("agent_pid", pid).put(AgentProtocol.AGENT_INFO_PROTOBUF, agent.encodedInfo).put("version", "1.11.0")
         .put(AgentProtocol.TASKS_PROTOBUF, encodedTasks(agent))
         .put("frameworks", new JsonArray(new ArrayList<>(agent.frameworks.values())));
     request(msg).onComplete(ar -> {

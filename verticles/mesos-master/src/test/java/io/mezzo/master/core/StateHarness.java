@@ -145,6 +145,10 @@ public final class StateHarness {
       failover(master, clock, none, fid, rounds);
       return;
     }
+    if (Boolean.getBoolean("bench.dump")) {
+      System.out.println(StateJson.getStateResponse(master).toString(java.nio.charset.StandardCharsets.UTF_8));
+      return;
+    }
     Map<String, String> flags = new LinkedHashMap<>();
     flags.put("port", "5050");
     String what = System.getProperty("bench.what", "json,legacy,proto");

@@ -19,9 +19,11 @@ import io.mezzo.l4lb.vip.VipRange;
 import io.mezzo.l4lb.vip.VipTable;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
@@ -39,8 +41,8 @@ import java.util.logging.Logger;
 /**
  * Serves every VIP of the cluster on this node. It owns the cluster state and the VIP table; the
  * data plane is {@code proxy_threads} {@link ProxyVerticle}s, each binding every TCP VIP on its own
- * event loop (the first one also the UDP VIPs), by default on a Vert.x instance of their own with
- * Netty's epoll transport. The state comes from a {@link ClusterStateSource},
+ * event loop (the first one also the UDP VIPs); by default, where epoll loads, TCP VIPs are instead
+ * served by {@link io.mezzo.l4lb.proxy.EpollTcpProxy} on epoll event loops of this verticle's own. The state comes from a {@link ClusterStateSource},
  * or from {@link #update(ClusterState)} and {@link #apply(TaskEvent)}; every change rebuilds the
  * table, opens servers for new VIPs and closes those of VIPs that are gone. Backend lists change in
  * place, so open connections are not touched. {@code GET /v1/vips} on the component's HTTP port
@@ -55,8 +57,8 @@ public final class L4lbVerticle extends VerticleBase {
   private final Clock clock;
   private final Random random;
   private final List<ProxyVerticle> proxies = new ArrayList<>();
-  /** The proxies' own Vert.x instance (epoll), or null when they run on the node's. */
-  private Vertx proxyVertx;
+  /** The epoll event loops of the TCP VIPs, or null when they run on the node's Vert.x event loops. */
+  private EventLoopGroup epoll;
   private final Set<String> addresses = new HashSet<>();
   private Set<Endpoint> failed = Set.of();
   private L4lbConfig config;
@@ -98,19 +100,21 @@ public final class L4lbVerticle extends VerticleBase {
     boolean root = "root".equals(System.getProperty("user.name"));
     loopback = new LoopbackAddresses(vertx, config.manageLoopback() && root);
 
+    epoll = epollLoops();
     ProxyVerticle.Settings settings = new ProxyVerticle.Settings(balancer, clock, config.connectTimeoutMs(),
-        config.connectTries(), config.udpIdleTimeoutMs());
-    Vertx data = dataPlane();
+        config.connectTries(), config.udpIdleTimeoutMs(), epoll, config.proxyThreadCount());
     List<Future<String>> deployed = new ArrayList<>();
-    for (int i = 0; i < config.proxyThreadCount(); i++) {
+    // with epoll one proxy verticle manages every VIP (the TCP ones run on the epoll loops)
+    int verticles = epoll == null ? config.proxyThreadCount() : 1;
+    for (int i = 0; i < verticles; i++) {
       ProxyVerticle proxy = new ProxyVerticle(settings, i == 0);
       proxies.add(proxy);
-      deployed.add(data.deployVerticle(proxy));
+      deployed.add(vertx.deployVerticle(proxy));
     }
 
     Router router = Routes.router(vertx);
     new VipsApi(() -> vips).mount(router);
-    return onOwner(Future.all(deployed))
+    return Future.all(deployed)
         .compose(v -> Routes.listen(vertx, router, "l4lb", config.httpHost(), config.port()))
         .compose(server -> {
           http = server;
@@ -130,27 +134,22 @@ public final class L4lbVerticle extends VerticleBase {
   }
 
   /**
-   * Where the proxies run: with {@code native_transport}, a Vert.x instance of their own on Netty's
-   * epoll transport (one event loop per proxy), since the node's instance uses NIO and the transport
-   * is chosen per instance; else, or when epoll does not load, the node's instance.
+   * With {@code native_transport} and epoll available, TCP VIPs are served by {@link EpollTcpProxy}
+   * on an epoll event loop group of this verticle's own ({@code proxy_threads} loops, each bound to
+   * every TCP VIP with {@code SO_REUSEPORT}); else by {@code proxy_threads} Vert.x proxies on the
+   * node's event loops. Null when the Vert.x path is used.
    */
-  private Vertx dataPlane() {
-    if (!config.nativeTransport() || vertx.isNativeTransportEnabled()) {
-      LOG.info("VIP proxies on " + config.proxyThreadCount() + " event loops of the node, "
-          + (vertx.isNativeTransportEnabled() ? "epoll" : "NIO") + " transport");
-      return vertx;
+  private EventLoopGroup epollLoops() {
+    if (!config.nativeTransport()) {
+      LOG.info("VIP proxies on " + config.proxyThreadCount() + " event loops of the node (native_transport is off)");
+      return null;
     }
-    Vertx own = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)
-        .setEventLoopPoolSize(config.proxyThreadCount()).setWorkerPoolSize(1).setInternalBlockingPoolSize(1)).build();
-    if (!own.isNativeTransportEnabled()) {
-      LOG.warning("VIP proxies on the node's NIO event loops: epoll does not load (" + own.unavailableNativeTransportCause()
-          + ")");
-      own.close();
-      return vertx;
+    if (!Epoll.isAvailable()) {
+      LOG.warning("VIP proxies on the node's event loops: epoll does not load (" + Epoll.unavailabilityCause() + ")");
+      return null;
     }
     LOG.info("VIP proxies on " + config.proxyThreadCount() + " event loops of their own, epoll transport");
-    proxyVertx = own;
-    return own;
+    return new MultiThreadIoEventLoopGroup(config.proxyThreadCount(), EpollIoHandler.newFactory());
   }
 
   @Override
@@ -159,19 +158,25 @@ public final class L4lbVerticle extends VerticleBase {
     if (health != null) {
       health.close();
     }
-    // on the node's Vert.x the proxy verticles are children of this deployment: Vert.x undeploys them with it
+    // the proxy verticles are children of this deployment: Vert.x undeploys them with it (before this
+    // stop completes, so the epoll listeners are unbound before the loops shut down below)
     List<Future<?>> closing = new ArrayList<>();
     if (source != null) {
       closing.add(source.stop());
-    }
-    if (proxyVertx != null) {
-      // undeploys the proxies, which close their servers
-      closing.add(proxyVertx.close());
     }
     if (http != null) {
       closing.add(http.close());
     }
     return Future.join(closing)
+        .eventually(() -> {
+          if (epoll == null) {
+            return Future.succeededFuture();
+          }
+          // the proxies have unbound; this ends the connections still open
+          Promise<Void> down = Promise.promise();
+          epoll.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).addListener(f -> down.tryComplete());
+          return down.future();
+        })
         .eventually(() -> Future.join(addresses.stream().map(loopback::remove).toList()));
   }
 

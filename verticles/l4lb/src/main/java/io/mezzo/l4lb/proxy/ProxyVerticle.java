@@ -3,6 +3,7 @@ package io.mezzo.l4lb.proxy;
 import io.mezzo.l4lb.balance.Balancer;
 import io.mezzo.l4lb.vip.Backend;
 import io.mezzo.l4lb.vip.Protocol;
+import io.netty.channel.EventLoopGroup;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -26,9 +27,13 @@ import java.util.logging.Logger;
 public final class ProxyVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(ProxyVerticle.class.getName());
 
-  /** What every instance shares: the balancer is synchronized, the rest is immutable. */
+  /**
+   * What every instance shares: the balancer is synchronized, the rest is immutable. With
+   * {@code epoll} (else null), TCP VIPs are served by {@link EpollTcpProxy} on its {@code epollLoops}
+   * loops, by the instance that also serves UDP.
+   */
   public record Settings(Balancer balancer, Clock clock, int connectTimeoutMs, int connectTries,
-                         int udpIdleTimeoutMs) {
+                         int udpIdleTimeoutMs, EventLoopGroup epoll, int epollLoops) {
   }
 
   private final Settings settings;
@@ -80,10 +85,13 @@ public final class ProxyVerticle extends VerticleBase {
     }
     Set<Endpoint> failed = new HashSet<>();
     for (Endpoint wanted : next.keySet()) {
-      if (proxies.containsKey(wanted) || (wanted.protocol() == Protocol.UDP && !udp)) {
+      if (proxies.containsKey(wanted) || ((wanted.protocol() == Protocol.UDP || settings.epoll() != null) && !udp)) {
         continue;
       }
-      Proxy proxy = wanted.protocol() == Protocol.TCP
+      Proxy proxy = wanted.protocol() == Protocol.TCP && settings.epoll() != null
+          ? new EpollTcpProxy(settings.epoll(), settings.epollLoops(), context, wanted, () -> backendsOf(wanted),
+              settings.balancer(), settings.connectTries(), settings.connectTimeoutMs())
+          : wanted.protocol() == Protocol.TCP
           ? new TcpProxy(vertx, wanted, () -> backendsOf(wanted), settings.balancer(), client, settings.connectTries())
           : new UdpProxy(vertx, wanted, () -> backendsOf(wanted), settings.balancer(), settings.clock(),
               settings.udpIdleTimeoutMs());

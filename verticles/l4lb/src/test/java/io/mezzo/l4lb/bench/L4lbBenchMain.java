@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
  * 127.0.0.1, for {@code scripts/bench/l4lb}. Prints {@code VIP <address>:<port>} once it listens and
  * runs until its input closes or it is killed. The proxies run on Netty's native epoll transport
  * unless {@code -Dmezzo.native_transport=false}; the verticle's log line on stderr says which one.
+ * {@code -Dmezzo.proxy_threads=N} sets the number of proxy event loops (default: per core, at most 4).
  *
  * <p>Usage: {@code L4lbBenchMain <backendPort> <vipPort>}
  */
@@ -41,7 +42,8 @@ public final class L4lbBenchMain {
     Vertx vertx = Vertx.vertx();
     L4lbVerticle lb = new L4lbVerticle(ClusterStateSource.fixed(state), null, Clock.systemUTC(), new Random());
     JsonObject config = new JsonObject().put("port", 0).put("vip_range", "127.11.0.0/16")
-        .put("native_transport", Boolean.parseBoolean(System.getProperty("mezzo.native_transport", "true")));
+        .put("native_transport", Boolean.parseBoolean(System.getProperty("mezzo.native_transport", "true")))
+        .put("proxy_threads", Integer.getInteger("mezzo.proxy_threads", 0));
     vertx.deployVerticle(lb, new DeploymentOptions().setConfig(config)).toCompletionStage().toCompletableFuture()
         .get(30, TimeUnit.SECONDS);
     Vip vip = lb.vips().get(0);

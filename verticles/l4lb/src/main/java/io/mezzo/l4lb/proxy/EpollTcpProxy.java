@@ -1,0 +1,231 @@
+package io.mezzo.l4lb.proxy;
+
+import io.mezzo.common.net.Ips;
+import io.mezzo.l4lb.balance.Balancer;
+import io.mezzo.l4lb.vip.Backend;
+import io.mezzo.l4lb.vip.BackendAddress;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+
+/**
+ * One TCP VIP on Netty's epoll transport, without Vert.x sockets: the endpoint is bound once per
+ * event loop of {@code loops} with {@code SO_REUSEPORT}, so the kernel spreads new connections over
+ * the loops and each connection, and its backend connection, stays on the loop that accepted it.
+ * The same rules as {@link TcpProxy}: the balancer picks, a failed connect marks the backend down
+ * and the next one is tried (up to {@code tries}), bytes are relayed with back-pressure (a side is
+ * read again once the other side took the last read), and when either side closes the other is
+ * closed after what it was sent is flushed. Closing the endpoint unbinds it; open connections go on.
+ */
+public final class EpollTcpProxy implements Proxy {
+  private static final Logger LOG = Logger.getLogger(EpollTcpProxy.class.getName());
+
+  private final EventLoopGroup loops;
+  private final int loopCount;
+  private final Context owner;
+  private final Endpoint endpoint;
+  private final Supplier<List<Backend>> backends;
+  private final Balancer balancer;
+  private final int tries;
+  private final int connectTimeoutMs;
+  private final List<Channel> servers = new ArrayList<>();
+
+  public EpollTcpProxy(EventLoopGroup loops, int loopCount, Context owner, Endpoint endpoint,
+                       Supplier<List<Backend>> backends, Balancer balancer, int tries, int connectTimeoutMs) {
+    this.loops = loops;
+    this.loopCount = loopCount;
+    this.owner = owner;
+    this.endpoint = endpoint;
+    this.backends = backends;
+    this.balancer = balancer;
+    this.tries = tries;
+    this.connectTimeoutMs = connectTimeoutMs;
+  }
+
+  @Override
+  public Future<Void> listen() {
+    InetAddress address = Ips.parse(endpoint.address());
+    if (address == null) {
+      return Future.failedFuture("not an IP address: " + endpoint.address());
+    }
+    Promise<Void> done = Promise.promise();
+    bind(new InetSocketAddress(address, endpoint.port()), 0, done);
+    return done.future();
+  }
+
+  /** Binds one listener per loop in turn; any failure unbinds those already bound. */
+  private void bind(InetSocketAddress address, int index, Promise<Void> done) {
+    if (index == loopCount) {
+      owner.runOnContext(v -> done.complete());
+      return;
+    }
+    EventLoop loop = loops.next();
+    new ServerBootstrap().group(loop, loop).channel(EpollServerSocketChannel.class)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .option(EpollChannelOption.SO_REUSEPORT, true)
+        .option(ChannelOption.SO_BACKLOG, 1024)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.AUTO_READ, false)
+        .childHandler(new Front())
+        .bind(address).addListener((ChannelFutureListener) f -> {
+          if (f.isSuccess()) {
+            synchronized (servers) {
+              servers.add(f.channel());
+            }
+            bind(address, index + 1, done);
+          } else {
+            close().onComplete(v -> owner.runOnContext(x -> done.fail(f.cause())));
+          }
+        });
+  }
+
+  @Override
+  public Future<Void> close() {
+    List<Channel> bound;
+    synchronized (servers) {
+      bound = new ArrayList<>(servers);
+      servers.clear();
+    }
+    Promise<Void> done = Promise.promise();
+    if (bound.isEmpty()) {
+      done.complete();
+      return done.future();
+    }
+    int[] left = {bound.size()};
+    for (Channel server : bound) {
+      server.close().addListener(f -> {
+        synchronized (left) {
+          if (--left[0] == 0) {
+            owner.runOnContext(v -> done.complete());
+          }
+        }
+      });
+    }
+    return done.future();
+  }
+
+  /** A new client connection: dial a backend, then relay. Shared by every accepted channel. */
+  @io.netty.channel.ChannelHandler.Sharable
+  private final class Front extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+      attempt(ctx.channel(), new HashSet<>(), 1);
+    }
+  }
+
+  private void attempt(Channel front, Set<BackendAddress> tried, int attempt) {
+    Optional<BackendAddress> picked = balancer.pick(backends.get(), tried);
+    if (picked.isEmpty()) {
+      front.close();
+      return;
+    }
+    BackendAddress backend = picked.get();
+    InetAddress ip = Ips.parse(backend.ip());
+    if (ip == null) {
+      balancer.failed(backend);
+      tried.add(backend);
+      retryOrClose(front, tried, attempt);
+      return;
+    }
+    new Bootstrap().group(front.eventLoop()).channel(EpollSocketChannel.class)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMs)
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(EpollChannelOption.TCP_QUICKACK, true)
+        .option(ChannelOption.AUTO_READ, false)
+        .handler(new ChannelInboundHandlerAdapter())
+        .connect(new InetSocketAddress(ip, backend.port())).addListener((ChannelFutureListener) f -> {
+          if (!f.isSuccess()) {
+            balancer.failed(backend);
+            LOG.fine(() -> "Backend '" + backend + "' of " + endpoint + " failed: " + f.cause().getMessage());
+            tried.add(backend);
+            retryOrClose(front, tried, attempt);
+            return;
+          }
+          Channel back = f.channel();
+          balancer.connected(backend);
+          boolean[] counted = {true};
+          Runnable ended = () -> {
+            if (counted[0]) {
+              counted[0] = false;
+              balancer.closed(backend);
+            }
+          };
+          back.closeFuture().addListener(x -> ended.run());
+          if (!front.isActive()) {
+            back.close();
+            return;
+          }
+          front.pipeline().addLast(new Relay(back));
+          back.pipeline().addLast(new Relay(front));
+          front.read();
+          back.read();
+        });
+  }
+
+  private void retryOrClose(Channel front, Set<BackendAddress> tried, int attempt) {
+    if (attempt < tries && front.isActive()) {
+      attempt(front, tried, attempt + 1);
+    } else {
+      front.close();
+    }
+  }
+
+  /** Copies what one side reads to the other; reads again once the write is taken. */
+  private static final class Relay extends ChannelInboundHandlerAdapter {
+    private final Channel peer;
+
+    Relay(Channel peer) {
+      this.peer = peer;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      peer.writeAndFlush(msg).addListener((ChannelFutureListener) f -> {
+        if (f.isSuccess()) {
+          ctx.channel().read();
+        } else {
+          f.channel().close();
+          ctx.channel().close();
+        }
+      });
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      closeAfterFlush(peer);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      ctx.channel().close();
+    }
+  }
+
+  private static void closeAfterFlush(Channel channel) {
+    if (channel.isActive()) {
+      channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+}

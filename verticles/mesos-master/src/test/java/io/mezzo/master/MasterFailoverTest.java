@@ -111,12 +111,12 @@ class MasterFailoverTest {
 
     // the agents re-register with their tasks
     await().atMost(Launching.WAIT).untilAsserted(() -> {
-      Response agentsNow = operator(leader, "GET_AGENTS");
+      Response agentsNow = fixture.operator(leader, "GET_AGENTS");
       assertThat(agentsNow.getGetAgents().getAgentsList()).extracting(a -> a.getAgentInfo().getId().getValue())
           .containsExactlyInAnyOrder(agents.get(0).agentId(), agents.get(1).agentId());
       assertThat(agentsNow.getGetAgents().getRecoveredAgentsList()).isEmpty();
     });
-    Response state = operator(leader, "GET_TASKS");
+    Response state = fixture.operator(leader, "GET_TASKS");
     assertThat(state.getGetTasks().getTasksList()).extracting(t -> t.getTaskId().getValue() + " " + t.getState())
         .containsExactlyInAnyOrderElementsOf(tasks.stream().map(t -> t + " TASK_RUNNING").toList());
     assertThat(state.getGetTasks().getCompletedTasksList()).extracting(t -> t.getTaskId().getValue() + " " + t.getState())
@@ -132,7 +132,7 @@ class MasterFailoverTest {
     Launching.updateAndAck(again, tasks.get(0), TaskState.TASK_KILLED);
 
     // clients that detect the leader through ZooKeeper read the new leader's MasterInfo
-    Response master = operator(leader, "GET_MASTER");
+    Response master = fixture.operator(leader, "GET_MASTER");
     CuratorFramework reader = fixture.newSession();
     List<String> infos = reader.getChildren().forPath("/mesos").stream().filter(n -> n.startsWith("json.info_")).toList();
     assertThat(infos).hasSize(1);
@@ -142,11 +142,5 @@ class MasterFailoverTest {
     assertThat(published.getPort()).isEqualTo(leader.port());
     assertThat(published.getAddress().getPort()).isEqualTo(leader.port());
     again.close();
-  }
-
-  private Response operator(MasterFixture.Deployed m, String type) throws Exception {
-    HttpResponse<String> r = fixture.post(m.url() + "/api/v1", "application/json", "application/json", "{\"type\":\"" + type + "\"}");
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    return MesosJson.parse(r.body(), Response.getDefaultInstance());
   }
 }

@@ -92,6 +92,15 @@ final class MasterFixture implements AutoCloseable {
     return bounded(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** An operator call without arguments ({@code {"type":...}}), answered 200 in JSON. */
+  org.apache.mesos.v1.master.Protos.Response operator(Deployed m, String type) throws Exception {
+    HttpResponse<String> r = post(m.url() + "/api/v1", "application/json", "application/json", "{\"type\":\"" + type + "\"}");
+    if (r.statusCode() != 200) {
+      throw new AssertionError(type + " answered " + r.statusCode() + ": " + r.body());
+    }
+    return io.mezzo.mesos.proto.MesosJson.parse(r.body(), org.apache.mesos.v1.master.Protos.Response.getDefaultInstance());
+  }
+
   /** Any request: method, headers as name/value pairs, raw body (null for none); answers within 10 s. */
   HttpResponse<byte[]> send(String method, String url, byte[] body, String... headers) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.mezzo.master.sim.SimulatedCluster;
-import io.mezzo.mesos.proto.MesosJson;
 import io.vertx.core.json.JsonObject;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -64,7 +62,7 @@ class SimulatedClusterFailoverTest {
     for (String t : tasks) {
       Launching.update(s, t, TaskState.TASK_RUNNING);
     }
-    Response before = operator(first, "GET_AGENTS");
+    Response before = fixture.operator(first, "GET_AGENTS");
     s.close();
 
     var back = fixture.onLoop(() -> io.vertx.core.Future.succeededFuture(cluster.awaitReregistration()));
@@ -74,21 +72,15 @@ class SimulatedClusterFailoverTest {
     back.toCompletionStage().toCompletableFuture().get(Launching.WAIT.toSeconds(), TimeUnit.SECONDS);
 
     await().atMost(Launching.WAIT).untilAsserted(() -> {
-      Response agents = operator(leader, "GET_AGENTS");
+      Response agents = fixture.operator(leader, "GET_AGENTS");
       assertThat(agents.getGetAgents().getAgentsList()).extracting(a -> a.getAgentInfo().getId().getValue() + " "
               + a.getAgentInfo().getHostname() + " " + io.mezzo.mesos.proto.Resources.format(a.getTotalResourcesList()))
           .containsExactlyInAnyOrderElementsOf(before.getGetAgents().getAgentsList().stream().map(a -> a.getAgentInfo().getId().getValue()
               + " " + a.getAgentInfo().getHostname() + " " + io.mezzo.mesos.proto.Resources.format(a.getTotalResourcesList())).toList());
     });
-    Response state = operator(leader, "GET_TASKS");
+    Response state = fixture.operator(leader, "GET_TASKS");
     assertThat(state.getGetTasks().getTasksList()).extracting(t -> t.getTaskId().getValue() + " " + t.getState() + " "
             + io.mezzo.mesos.proto.Resources.format(t.getResourcesList()))
         .containsExactlyInAnyOrderElementsOf(tasks.stream().map(t -> t + " TASK_RUNNING cpus:0.5;mem:128").toList());
-  }
-
-  private Response operator(MasterFixture.Deployed m, String type) throws Exception {
-    HttpResponse<String> r = fixture.post(m.url() + "/api/v1", "application/json", "application/json", "{\"type\":\"" + type + "\"}");
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    return MesosJson.parse(r.body(), Response.getDefaultInstance());
   }
 }

@@ -67,6 +67,11 @@ class L4lbIT {
   private int vipPort;
   private int appPort;
 
+  /** The epoll data plane (the default); {@link L4lbNioIT} runs every test on the Vert.x fallback. */
+  boolean nativeTransport() {
+    return true;
+  }
+
   @BeforeAll
   static void vertx() {
     vertx = Vertx.vertx();
@@ -99,7 +104,8 @@ class L4lbIT {
         tasks);
     lb = new L4lbVerticle(ClusterStateSource.fixed(state), null, java.time.Clock.systemUTC(), new Random(1));
     JsonObject config = new JsonObject().put("port", 0).put("vip_range", "127.11.0.0/16")
-        .put("connect_timeout_ms", 500).put("proxy_threads", 2).put("backoff_initial_ms", 1_000).put("udp_idle_timeout_ms", 2_000);
+        .put("connect_timeout_ms", 500).put("proxy_threads", 2).put("backoff_initial_ms", 1_000).put("udp_idle_timeout_ms", 2_000)
+        .put("native_transport", nativeTransport());
     deployment = await(vertx.deployVerticle(lb, new DeploymentOptions().setConfig(config)));
   }
 

@@ -23,18 +23,41 @@ import java.util.function.BiFunction;
  *   Stop          : kill all; done when none left
  * </pre>
  *
- * "Alive" excludes instances being killed; "ready" is running and healthy (when the app has health checks).
+ * "Alive" excludes instances being killed and instances unreachable for longer than the app's
+ * {@code unreachableStrategy.inactiveAfterSeconds} (they are replaced; {@code "disabled"} never replaces them);
+ * "ready" is running and healthy (when the app has health checks).
  */
 final class DeploymentDriver {
 
   private final InstanceTracker tracker;
   private final InstanceLauncher launcher;
   private final LaunchBackoff backoff;
+  private final java.time.Clock clock;
 
-  DeploymentDriver(InstanceTracker tracker, InstanceLauncher launcher, LaunchBackoff backoff) {
+  DeploymentDriver(InstanceTracker tracker, InstanceLauncher launcher, LaunchBackoff backoff, java.time.Clock clock) {
     this.tracker = tracker;
     this.launcher = launcher;
     this.backoff = backoff;
+    this.clock = clock;
+  }
+
+  /** Counts towards the app's instances: not being killed, and not unreachable past its inactive time. */
+  private boolean counted(AppDefinition app, Instance i) {
+    return i.condition() != Condition.KILLING && !inactive(app, i, clock.instant());
+  }
+
+  /** Unreachable for at least {@code inactiveAfterSeconds} (never with the strategy {@code "disabled"}). */
+  static boolean inactive(AppDefinition app, Instance i, Instant now) {
+    return i.condition() == Condition.UNREACHABLE && i.unreachableSince() != null
+        && app.unreachableStrategy() instanceof io.mezzo.marathon.model.UnreachableStrategy.Enabled e
+        && !Instant.parse(i.unreachableSince()).plusSeconds(e.inactiveAfterSeconds()).isAfter(now);
+  }
+
+  /** Unreachable for at least {@code expungeAfterSeconds}: Marathon forgets it (never with {@code "disabled"}). */
+  static boolean expired(AppDefinition app, Instance i, Instant now) {
+    return i.condition() == Condition.UNREACHABLE && i.unreachableSince() != null
+        && app.unreachableStrategy() instanceof io.mezzo.marathon.model.UnreachableStrategy.Enabled e
+        && !Instant.parse(i.unreachableSince()).plusSeconds(e.expungeAfterSeconds()).isAfter(now);
   }
 
   /** One move of {@code action}; true when the action is complete. */
@@ -42,7 +65,7 @@ final class DeploymentDriver {
     AppDefinition app = action.app();
     List<Instance> all = tracker.ofApp(app.id());
     boolean killing = all.stream().anyMatch(i -> i.condition() == Condition.KILLING);
-    List<Instance> alive = all.stream().filter(i -> i.condition() != Condition.KILLING).toList();
+    List<Instance> alive = all.stream().filter(i -> counted(app, i)).toList();
     if (action instanceof DeploymentAction.StopApplication) {
       kill(app.id(), alive);
       return all.isEmpty();
@@ -59,7 +82,7 @@ final class DeploymentDriver {
 
   /** Outside deployments: keep {@code instances} alive (relaunching lost ones), kill surplus. */
   void keepCount(AppDefinition app) {
-    List<Instance> alive = tracker.ofApp(app.id()).stream().filter(i -> i.condition() != Condition.KILLING).toList();
+    List<Instance> alive = tracker.ofApp(app.id()).stream().filter(i -> counted(app, i)).toList();
     scaleTo(app, alive, app.instances());
   }
 

@@ -9,13 +9,30 @@ import java.util.List;
  *                       configuration share it, and a rolling restart replaces the others
  * @param appVersion     the app's {@code version} at launch, shown as the task's {@code version}
  * @param healthy        null while no health result is known
+ * @param unreachableSince when the instance became UNREACHABLE; null while it is not
  */
 public record Instance(String instanceId, String appId, String runSpecVersion, String appVersion, Condition condition,
                        Boolean healthy, String agentId, String host, List<Integer> ports, String createdAt,
-                       String stagedAt, String startedAt, int incarnation) {
+                       String stagedAt, String startedAt, int incarnation, String unreachableSince) {
 
   public Instance {
     ports = ports == null ? List.of() : List.copyOf(ports);
+    if (condition != Condition.UNREACHABLE) {
+      unreachableSince = null;
+    }
+  }
+
+  public Instance(String instanceId, String appId, String runSpecVersion, String appVersion, Condition condition,
+                  Boolean healthy, String agentId, String host, List<Integer> ports, String createdAt,
+                  String stagedAt, String startedAt, int incarnation) {
+    this(instanceId, appId, runSpecVersion, appVersion, condition, healthy, agentId, host, ports, createdAt, stagedAt,
+        startedAt, incarnation, null);
+  }
+
+  /** {@code condition} UNREACHABLE since {@code at} (kept when already unreachable). */
+  public Instance unreachable(String at) {
+    return new Instance(instanceId, appId, runSpecVersion, appVersion, condition, healthy, agentId, host, ports,
+        createdAt, stagedAt, startedAt, incarnation, unreachableSince != null ? unreachableSince : at);
   }
 
   public String taskId() {
@@ -39,11 +56,11 @@ public record Instance(String instanceId, String appId, String runSpecVersion, S
 
   public Instance with(Condition next, Boolean health) {
     return new Instance(instanceId, appId, runSpecVersion, appVersion, next, health, agentId, host, ports, createdAt,
-        stagedAt, startedAt, incarnation);
+        stagedAt, startedAt, incarnation, unreachableSince);
   }
 
   public Instance placed(String agent, String hostName, List<Integer> hostPorts, String staged, String started) {
     return new Instance(instanceId, appId, runSpecVersion, appVersion, condition, healthy, agent, hostName, hostPorts,
-        createdAt, staged, started, incarnation);
+        createdAt, staged, started, incarnation, unreachableSince);
   }
 }

@@ -114,6 +114,9 @@ public final class InstanceTracker implements InstanceLauncher.StatusListener {
         u.ports() != null ? u.ports() : before.ports(),
         before.stagedAt() == null && u.condition().isLaunched() ? now : before.stagedAt(),
         before.startedAt() == null && u.condition() == Condition.RUNNING ? now : before.startedAt());
+    if (after.condition() == Condition.UNREACHABLE) {
+      after = after.unreachable(now);
+    }
     if (after.equals(before)) {
       return;
     }

@@ -104,7 +104,7 @@ public final class MarathonCore implements InstanceTracker.Listener {
     this.backoff = new LaunchBackoff(clock);
     this.deadlines = new ProgressDeadlines(clock, planner);
     this.tracker = new InstanceTracker(clock, this);
-    this.driver = new DeploymentDriver(tracker, launcher, backoff);
+    this.driver = new DeploymentDriver(tracker, launcher, backoff, clock);
     this.health = new MarathonHealthChecks(vertx, clock, new HealthHost(), new HealthKillLimiter(clock,
         options.healthKillsPerApp(), options.healthKillsTotal(), options.healthKillWindow()));
   }
@@ -512,7 +512,22 @@ public final class MarathonCore implements InstanceTracker.Listener {
           .onFailure(e -> LOG.warning("Rollback of '" + d.id() + "' failed: " + e.getMessage()));
     }
     driver.launchDue(this::appFor);
+    expungeUnreachable();
     reconcile();
+  }
+
+  /** Forgets instances unreachable past their app's {@code expungeAfterSeconds}; a task coming back is killed. */
+  private void expungeUnreachable() {
+    java.time.Instant now = clock.instant();
+    for (Instance i : List.copyOf(tracker.all())) {
+      if (i.condition() == Condition.UNREACHABLE) {
+        AppDefinition app = appFor(i.appId(), i.runSpecVersion());
+        if (app == null || DeploymentDriver.expired(app, i, now)) {
+          LOG.info("Expunging instance '" + i.instanceId() + "', unreachable since " + i.unreachableSince());
+          tracker.transition(i, Condition.UNKNOWN);
+        }
+      }
+    }
   }
 
   private AppDefinition appFor(String appId, String configVersion) {

@@ -38,6 +38,12 @@ final class SimulatedLauncher implements InstanceLauncher {
     return context;
   }
 
+  /** Reports a new condition of a running instance, as if its agent had (e.g. UNREACHABLE). */
+  void report(String instanceId, Condition condition) {
+    StatusListener l = listener;
+    later(1, () -> report(l, StatusUpdate.of(instanceId, condition)));
+  }
+
   void behave(String appId, Behaviour b) {
     behaviours.put(appId, b);
   }

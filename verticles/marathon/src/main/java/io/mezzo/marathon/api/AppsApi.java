@@ -6,6 +6,7 @@ import io.mezzo.marathon.core.Groups;
 import io.mezzo.marathon.core.Instance;
 import io.mezzo.marathon.core.MarathonCore;
 import io.mezzo.marathon.core.MarathonException;
+import io.mezzo.marathon.deploy.CanaryPolicy;
 import io.mezzo.marathon.model.AppDefinition;
 import io.mezzo.marathon.model.MarathonJson;
 import io.mezzo.marathon.model.PathId;
@@ -104,6 +105,44 @@ final class AppsApi {
     }).onFailure(ctx::fail);
   }
 
+  /**
+   * The canary policy of {@code ?canary=N} (a Mezzo addition): {@code canaryAutoPromote} (false),
+   * {@code canaryMinHealthySeconds} (0), {@code canaryDeadlineSeconds} (600), {@code canaryMaxFailures} (1).
+   */
+  static CanaryPolicy canary(RoutingContext ctx) {
+    String n = ctx.request().getParam("canary");
+    if (n == null) {
+      return null;
+    }
+    List<Violation> bad = new java.util.ArrayList<>();
+    int canaries = intParam(ctx, "canary", 1, 1, bad);
+    int minHealthy = intParam(ctx, "canaryMinHealthySeconds", 0, 0, bad);
+    int deadline = intParam(ctx, "canaryDeadlineSeconds", 600, 1, bad);
+    int maxFailures = intParam(ctx, "canaryMaxFailures", 1, 1, bad);
+    if (!bad.isEmpty()) {
+      throw MarathonException.notValid(bad);
+    }
+    return new CanaryPolicy(canaries, java.time.Duration.ofSeconds(minHealthy), java.time.Duration.ofSeconds(deadline),
+        Http.flag(ctx, "canaryAutoPromote"), maxFailures);
+  }
+
+  private static int intParam(RoutingContext ctx, String name, int fallback, int min, List<Violation> bad) {
+    String raw = ctx.request().getParam(name);
+    if (raw == null) {
+      return fallback;
+    }
+    try {
+      int v = Integer.parseInt(raw.trim());
+      if (v >= min && v <= 1_000_000) {
+        return v;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    bad.add(new Violation("/" + name, List.of("must be a whole number from " + min + " to 1000000")));
+    return fallback;
+  }
+
   private void update(RoutingContext ctx, boolean partial) {
     String id = appId(ctx);
     String body = Http.body(ctx);
@@ -135,7 +174,7 @@ final class AppsApi {
     validate(app);
     AppDefinition target = app;
     boolean created = current.isEmpty();
-    core.update(root -> Groups.putApp(root, target), Http.flag(ctx, "force"), apiEvent(ctx, target))
+    core.update(root -> Groups.putApp(root, target), Http.flag(ctx, "force"), apiEvent(ctx, target), canary(ctx))
         .onSuccess(change -> {
           if (created) {
             ctx.response().putHeader("Location", "/v2/apps" + id);

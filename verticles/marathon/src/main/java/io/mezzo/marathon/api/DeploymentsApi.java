@@ -39,6 +39,8 @@ final class DeploymentsApi {
       Http.ok(ctx, out);
     });
     router.delete("/v2/deployments/:id").handler(this::cancel);
+    router.post("/v2/deployments/:id/promote").handler(ctx -> node.core().promote(ctx.pathParam("id"))
+        .onSuccess(d -> Http.ok(ctx, Views.deployment(d))).onFailure(ctx::fail));
     router.get("/v2/tasks").handler(this::tasks);
     router.post("/v2/tasks/delete").handler(this::deleteTasks);
     router.get("/v2/queue").handler(this::queue);

@@ -70,12 +70,21 @@ public final class Views {
   /** An entry of {@code GET /v2/deployments}. */
   public static JsonObject deployment(RunningDeployment d) {
     DeploymentPlan plan = d.plan();
-    return new JsonObject().put("id", plan.id()).put("version", plan.version())
+    JsonObject out = new JsonObject().put("id", plan.id()).put("version", plan.version())
         .put("affectedApps", new JsonArray(List.copyOf(plan.affectedApps()))).put("affectedPods", new JsonArray())
         .put("steps", steps(plan.steps()))
         .put("currentActions", actions(d.currentActions(), true))
         .put("currentStep", Math.min(d.currentStep() + 1, plan.totalSteps()))
         .put("totalSteps", plan.totalSteps());
+    if (d.canary() != null) {
+      // a Mezzo addition; Marathon clients ignore fields they do not know
+      var c = d.canary();
+      out.put("canary", new JsonObject().put("phase", c.phase().name()).put("canaries", c.policy().canaries())
+          .put("autoPromote", c.policy().autoPromote()).put("minHealthySeconds", c.policy().minHealthyTime().toSeconds())
+          .put("deadlineSeconds", c.policy().healthyDeadline().toSeconds()).put("maxFailures", c.policy().maxFailures())
+          .put("failures", c.failures()).put("reason", c.reason()));
+    }
+    return out;
   }
 
   /** A task as {@code /v2/tasks} and {@code /v2/apps/{id}/tasks} show it. */

@@ -1,6 +1,8 @@
 package io.mezzo.marathon.core;
 
 import io.mezzo.marathon.api.Views;
+import io.mezzo.marathon.deploy.CanaryDeployment;
+import io.mezzo.marathon.deploy.CanaryPolicy;
 import io.mezzo.marathon.deploy.DeploymentAction;
 import io.mezzo.marathon.deploy.DeploymentConflicts;
 import io.mezzo.marathon.deploy.DeploymentPlan;
@@ -82,6 +84,8 @@ public final class MarathonCore implements InstanceTracker.Listener {
   private final Map<String, Instance> unwritten = new LinkedHashMap<>();
   private boolean flushPending;
   private final Map<String, JsonObject> lastFailures = new HashMap<>();
+  /** Failed canary instances per canary deployment since its last move. */
+  private final Map<String, Integer> canaryFailures = new HashMap<>();
   private Group root = Groups.emptyRoot();
   private String frameworkId;
   private Future<?> commands = Future.succeededFuture();
@@ -289,10 +293,55 @@ public final class MarathonCore implements InstanceTracker.Listener {
    * that gets there. {@code apiEvent}, when given, is published as {@code api_post_event}.
    */
   public Future<Change> update(UnaryOperator<Group> edit, boolean force, JsonObject apiEvent) {
+    return update(edit, force, apiEvent, null);
+  }
+
+  /**
+   * As {@link #update(UnaryOperator, boolean, JsonObject)}; with a {@code canary} policy the change must restart
+   * exactly one app, and its new instances start as canaries beside the old ones (see {@link CanaryDeployment}).
+   */
+  public Future<Change> update(UnaryOperator<Group> edit, boolean force, JsonObject apiEvent, CanaryPolicy canary) {
     return serialized(() -> {
       Group original = root;
       Group target = prepare(original, edit.apply(original));
-      return start(planner.plan(original, target), force, apiEvent);
+      DeploymentPlan plan = planner.plan(original, target);
+      CanaryDeployment phase = null;
+      if (canary != null) {
+        List<DeploymentAction> actions = plan.steps().stream().flatMap(s -> s.actions().stream()).toList();
+        if (actions.size() != 1 || !(actions.get(0) instanceof DeploymentAction.RestartApplication restart)) {
+          throw MarathonException.notValid(List.of(new Violation("/canary", List.of(
+              "a canary needs a change that restarts exactly one app (a new configuration), not " + actions.size()
+                  + " actions " + actions.stream().map(DeploymentAction::action).toList()))));
+        }
+        if (canary.canaries() > restart.app().instances()) {
+          throw MarathonException.notValid(List.of(new Violation("/canary", List.of(
+              "must not be more than the app's " + restart.app().instances() + " instances"))));
+        }
+        phase = CanaryDeployment.begin(restart.appId(), canary, clock.instant());
+      }
+      return start(plan, force, apiEvent, phase);
+    });
+  }
+
+  /** {@code POST /v2/deployments/{id}/promote}: the canaries are healthy, replace the remaining old instances. */
+  public Future<RunningDeployment> promote(String deploymentId) {
+    return serialized(() -> {
+      RunningDeployment d = deployments.get(deploymentId);
+      if (d == null) {
+        throw MarathonException.notFound("DeploymentPlan " + deploymentId + " does not exist");
+      }
+      if (d.canary() == null) {
+        throw new MarathonException(409, MarathonException.message("Deployment " + deploymentId
+            + " has no canaries to promote"));
+      }
+      try {
+        d.canary(d.canary().promote());
+      } catch (IllegalStateException e) {
+        throw new MarathonException(409, MarathonException.message(e.getMessage()));
+      }
+      publishCanary(d);
+      reconcileSoon();
+      return store.saveDeployment(d).map(v -> d);
     });
   }
 
@@ -314,7 +363,7 @@ public final class MarathonCore implements InstanceTracker.Listener {
       Group target = Groups.withVersion(Groups.putApp(root, restarted), version);
       DeploymentPlan plan = new DeploymentPlan(java.util.UUID.randomUUID().toString(), version, root, target,
           List.of(new DeploymentStep(List.of(new DeploymentAction.RestartApplication(restarted)))));
-      return start(plan, force, null);
+      return start(plan, force, null, null);
     });
   }
 
@@ -341,7 +390,7 @@ public final class MarathonCore implements InstanceTracker.Listener {
   /** Stops {@code d} and starts the deployment that reverts its apps. */
   private Future<Change> rollback(RunningDeployment d) {
     Group target = prepare(root, revert(root, d.plan()));
-    return start(planner.plan(root, target), true, null).compose(change -> {
+    return start(planner.plan(root, target), true, null, null).compose(change -> {
       if (!deployments.containsKey(d.id())) {
         return Future.succeededFuture(change);
       }
@@ -381,7 +430,7 @@ public final class MarathonCore implements InstanceTracker.Listener {
         throw MarathonException.locked(locked);
       }
       byApp.forEach(driver::kill);
-      return start(plan, true, null);
+      return start(plan, true, null, null);
     });
   }
 
@@ -430,7 +479,7 @@ public final class MarathonCore implements InstanceTracker.Listener {
     return out;
   }
 
-  private Future<Change> start(DeploymentPlan plan, boolean force, JsonObject apiEvent) {
+  private Future<Change> start(DeploymentPlan plan, boolean force, JsonObject apiEvent, CanaryDeployment canary) {
     List<DeploymentPlan> running = deployments.values().stream().map(RunningDeployment::plan).toList();
     DeploymentConflicts.Outcome outcome = DeploymentConflicts.check(plan, running, force);
     if (outcome instanceof DeploymentConflicts.Locked locked) {
@@ -442,6 +491,7 @@ public final class MarathonCore implements InstanceTracker.Listener {
           + options.maxRunningDeployments() + " (--max_running_deployments)"));
     }
     RunningDeployment fresh = new RunningDeployment(plan, 0, clock.instant());
+    fresh.canary(canary);
     Group previous = root;
     List<Future<Void>> removals = new ArrayList<>();
     cancelled.forEach(id -> removals.add(store.deleteDeployment(id)));
@@ -551,6 +601,9 @@ public final class MarathonCore implements InstanceTracker.Listener {
     Set<String> busy = new HashSet<>();
     for (RunningDeployment d : List.copyOf(deployments.values())) {
       busy.addAll(d.plan().affectedApps());
+      if (d.canary() != null && !driveCanary(d)) {
+        continue;
+      }
       boolean stepDone = true;
       while (stepDone && !d.isDone()) {
         List<DeploymentAction> actions = d.currentActions();
@@ -591,6 +644,60 @@ public final class MarathonCore implements InstanceTracker.Listener {
         driver.kill(appId, tracker.ofApp(appId));
       }
     }
+  }
+
+  /**
+   * One move of a canary deployment before its promotion: the canaries (new instances, at most {@code canaries})
+   * start beside the old instances, nothing old is killed. Their health and failures move the canary phase; a
+   * reverted phase rolls the deployment back. True once promoted: the rolling restart then goes on as usual.
+   */
+  private boolean driveCanary(RunningDeployment d) {
+    CanaryDeployment before = d.canary();
+    if (before.phase() == CanaryDeployment.Phase.PROMOTED) {
+      return true;
+    }
+    if (before.phase() == CanaryDeployment.Phase.REVERTED) {
+      return false;
+    }
+    AppDefinition app = d.currentActions().isEmpty() ? null : d.currentActions().get(0).app();
+    if (app == null) {
+      return true;
+    }
+    String config = Groups.configVersion(app);
+    List<Instance> fresh = tracker.ofApp(app.id()).stream()
+        .filter(i -> config.equals(i.runSpecVersion()) && i.condition() != Condition.KILLING).toList();
+    int healthy = (int) fresh.stream().filter(i -> DeploymentDriver.ready(app, i)).count();
+    int failures = canaryFailures.getOrDefault(d.id(), 0);
+    canaryFailures.remove(d.id());
+    CanaryDeployment after = before.onStatus(healthy, failures, clock.instant());
+    d.canary(after);
+    if (after.phase() != before.phase()) {
+      publishCanary(d);
+      persist(store.saveDeployment(d));
+      deadlines.progressed(d.id());
+    }
+    if (after.phase() == CanaryDeployment.Phase.REVERTED) {
+      LOG.warning(after.reason() + "; rolling back deployment '" + d.id() + "'");
+      serialized(() -> deployments.containsKey(d.id()) ? rollback(d) : Future.succeededFuture((Change) null))
+          .onFailure(e -> LOG.warning("Rollback of canary deployment '" + d.id() + "' failed: " + e.getMessage()));
+      return false;
+    }
+    if (after.phase() == CanaryDeployment.Phase.PROMOTED) {
+      return true;
+    }
+    if (after.phase() == CanaryDeployment.Phase.AWAITING_PROMOTION) {
+      deadlines.progressed(d.id()); // waiting for a person is not a stuck deployment
+    }
+    if (fresh.size() < after.wantedCanaries()) {
+      driver.schedule(app, after.wantedCanaries() - fresh.size());
+    }
+    return false;
+  }
+
+  private void publishCanary(RunningDeployment d) {
+    events.publish("canary_status_changed_event", new JsonObject().put("deploymentId", d.id())
+        .put("appId", d.canary().appId()).put("phase", d.canary().phase().name())
+        .put("reason", d.canary().reason()).put("timestamp", versions.now()));
   }
 
   private void finish(RunningDeployment d, boolean success, String reason) {
@@ -655,6 +762,14 @@ public final class MarathonCore implements InstanceTracker.Listener {
           .put("condition", condition(after.condition())).put("runSpecId", after.appId())
           .put("agentId", after.agentId()).put("host", after.host()).put("runSpecVersion", after.appVersion())
           .put("timestamp", now));
+      if (after.condition().isFailure()) {
+        for (RunningDeployment d : deploymentsOf(after.appId())) {
+          if (d.canary() != null && !d.canary().isFinal() && !d.currentActions().isEmpty()
+              && Groups.configVersion(d.currentActions().get(0).app()).equals(after.runSpecVersion())) {
+            canaryFailures.merge(d.id(), 1, Integer::sum);
+          }
+        }
+      }
       if (after.condition().isFailure() && app.isPresent()) {
         backoff.failed(app.get());
         lastFailures.put(after.appId(), new JsonObject().put("appId", after.appId()).put("host", after.host())

@@ -10,6 +10,7 @@ public final class RunningDeployment {
   private final DeploymentPlan plan;
   private final Instant startedAt;
   private int currentStep;
+  private io.mezzo.marathon.deploy.CanaryDeployment canary;
 
   public RunningDeployment(DeploymentPlan plan, int currentStep, Instant startedAt) {
     this.plan = plan;
@@ -40,6 +41,15 @@ public final class RunningDeployment {
   /** The actions of the current step; empty when done. */
   public List<DeploymentAction> currentActions() {
     return isDone() ? List.of() : plan.steps().get(currentStep).actions();
+  }
+
+  /** The canary phase of a canary deployment (a Mezzo addition); null for an ordinary deployment. */
+  public io.mezzo.marathon.deploy.CanaryDeployment canary() {
+    return canary;
+  }
+
+  public void canary(io.mezzo.marathon.deploy.CanaryDeployment next) {
+    canary = next;
   }
 
   void advance() {

@@ -233,6 +233,13 @@ public final class MarathonStore {
     ObjectNode out = MarathonJson.mapper().createObjectNode();
     out.put("id", plan.id()).put("version", plan.version()).put("currentStep", d.currentStep())
         .put("startedAt", d.startedAt().toString());
+    if (d.canary() != null) {
+      io.mezzo.marathon.deploy.CanaryPolicy c = d.canary().policy();
+      out.putObject("canary").put("app", d.canary().appId()).put("canaries", c.canaries())
+          .put("minHealthySeconds", c.minHealthyTime().toSeconds()).put("deadlineSeconds", c.healthyDeadline().toSeconds())
+          .put("autoPromote", c.autoPromote()).put("maxFailures", c.maxFailures())
+          .put("promoted", d.canary().phase() == io.mezzo.marathon.deploy.CanaryDeployment.Phase.PROMOTED);
+    }
     out.set("original", StoredGroups.write(plan.original()));
     out.set("target", StoredGroups.write(plan.target()));
     ArrayNode steps = out.putArray("steps");
@@ -269,7 +276,20 @@ public final class MarathonStore {
       }
       DeploymentPlan plan = new DeploymentPlan(node.path("id").asText(), node.path("version").asText(), original,
           target, steps);
-      return new RunningDeployment(plan, node.path("currentStep").asInt(), Instant.parse(node.path("startedAt").asText()));
+      RunningDeployment d = new RunningDeployment(plan, node.path("currentStep").asInt(),
+          Instant.parse(node.path("startedAt").asText()));
+      JsonNode c = node.get("canary");
+      if (c != null && c.isObject()) {
+        // a new leader starts the canary phase again (its running canaries count at once) unless it was promoted
+        io.mezzo.marathon.deploy.CanaryDeployment canary = io.mezzo.marathon.deploy.CanaryDeployment.begin(
+            c.path("app").asText(), new io.mezzo.marathon.deploy.CanaryPolicy(c.path("canaries").asInt(1),
+                java.time.Duration.ofSeconds(c.path("minHealthySeconds").asLong()),
+                java.time.Duration.ofSeconds(c.path("deadlineSeconds").asLong()), c.path("autoPromote").asBoolean(),
+                c.path("maxFailures").asInt(1)), Instant.now());
+        d.canary(c.path("promoted").asBoolean() ? canary.onStatus(canary.policy().canaries(), 0, Instant.now()).promote()
+            : canary);
+      }
+      return d;
     }));
   }
 

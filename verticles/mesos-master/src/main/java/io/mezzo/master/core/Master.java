@@ -182,10 +182,10 @@ public final class Master {
         .setMasterInfo(info)).build());
     outbox.registryChanged(new RegistryRecord(RegistryRecord.Kind.FRAMEWORK, id, MesosJson.print(fw.info)));
     if (added) {
-      outbox.toOperators(operatorEvent(org.apache.mesos.v1.master.Protos.Event.Type.FRAMEWORK_ADDED)
+      outbox.toOperators(() -> operatorEvent(org.apache.mesos.v1.master.Protos.Event.Type.FRAMEWORK_ADDED)
           .setFrameworkAdded(FrameworkAdded.newBuilder().setFramework(StateViews.framework(this, fw))).build());
     } else {
-      outbox.toOperators(operatorEvent(org.apache.mesos.v1.master.Protos.Event.Type.FRAMEWORK_UPDATED)
+      outbox.toOperators(() -> operatorEvent(org.apache.mesos.v1.master.Protos.Event.Type.FRAMEWORK_UPDATED)
           .setFrameworkUpdated(org.apache.mesos.v1.master.Protos.Event.FrameworkUpdated.newBuilder()
               .setFramework(StateViews.framework(this, fw))).build());
     }
@@ -310,7 +310,7 @@ public final class Master {
     fw.suppressedRoles = new HashSet<>(update.getSuppressedRolesList());
     allocator.updateFramework(fw.id, fw.roles(), fw.suppressedRoles);
     outbox.registryChanged(new RegistryRecord(RegistryRecord.Kind.FRAMEWORK, fw.id, MesosJson.print(fw.info)));
-    outbox.toOperators(operatorEvent(org.apache.mesos.v1.master.Protos.Event.Type.FRAMEWORK_UPDATED)
+    outbox.toOperators(() -> operatorEvent(org.apache.mesos.v1.master.Protos.Event.Type.FRAMEWORK_UPDATED)
         .setFrameworkUpdated(org.apache.mesos.v1.master.Protos.Event.FrameworkUpdated.newBuilder()
             .setFramework(StateViews.framework(this, fw))).build());
     return CallResult.OK;
@@ -349,7 +349,7 @@ public final class Master {
       completedFrameworks.removeFirst();
     }
     outbox.registryChanged(new RegistryRecord(RegistryRecord.Kind.FRAMEWORK, fw.id, null));
-    outbox.toOperators(operatorEvent(org.apache.mesos.v1.master.Protos.Event.Type.FRAMEWORK_REMOVED)
+    outbox.toOperators(() -> operatorEvent(org.apache.mesos.v1.master.Protos.Event.Type.FRAMEWORK_REMOVED)
         .setFrameworkRemoved(FrameworkRemoved.newBuilder().setFrameworkInfo(fw.info)).build());
   }
 
@@ -674,7 +674,7 @@ public final class Master {
   }
 
   void agentRemoved(String agentId) {
-    outbox.toOperators(operatorEvent(org.apache.mesos.v1.master.Protos.Event.Type.AGENT_REMOVED)
+    outbox.toOperators(() -> operatorEvent(org.apache.mesos.v1.master.Protos.Event.Type.AGENT_REMOVED)
         .setAgentRemoved(AgentRemoved.newBuilder().setAgentId(AgentID.newBuilder().setValue(agentId))).build());
   }
 

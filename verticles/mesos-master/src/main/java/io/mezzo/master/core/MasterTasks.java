@@ -92,7 +92,7 @@ public final class MasterTasks {
       if (task.terminal() && !wasTerminal) {
         master.allocator.recoverResources(frameworkId, task.agentId, task.resources(), Duration.ZERO);
       }
-      master.outbox.toOperators(Master.operatorEvent(org.apache.mesos.v1.master.Protos.Event.Type.TASK_UPDATED)
+      master.outbox.toOperators(() -> Master.operatorEvent(org.apache.mesos.v1.master.Protos.Event.Type.TASK_UPDATED)
           .setTaskUpdated(TaskUpdated.newBuilder().setFrameworkId(FrameworkID.newBuilder().setValue(frameworkId))
               .setStatus(status).setState(task.state)).build());
       if (task.terminal() && !status.hasUuid()) {
@@ -170,7 +170,7 @@ public final class MasterTasks {
     if (task.terminal() && !wasTerminal) {
       master.allocator.recoverResources(task.frameworkId, task.agentId, task.resources(), Duration.ZERO);
     }
-    master.outbox.toOperators(Master.operatorEvent(org.apache.mesos.v1.master.Protos.Event.Type.TASK_UPDATED)
+    master.outbox.toOperators(() -> Master.operatorEvent(org.apache.mesos.v1.master.Protos.Event.Type.TASK_UPDATED)
         .setTaskUpdated(TaskUpdated.newBuilder().setFrameworkId(FrameworkID.newBuilder().setValue(task.frameworkId))
             .setStatus(status).setState(state)).build());
     FrameworkRecord fw = master.frameworks.get(task.frameworkId);

@@ -23,9 +23,15 @@ final class Containerizer {
   static final String SH = "/bin/sh";
 
   private final Isolator isolator;
+  private final Spawner spawner = new Spawner();
 
   Containerizer(Isolator isolator) {
     this.isolator = isolator;
+  }
+
+  /** Stops the spawner shell (running containers are not affected). */
+  void close() {
+    spawner.close();
   }
 
   Isolator isolator() {
@@ -63,8 +69,8 @@ final class Containerizer {
   /**
    * Creates the box and starts the command, detached from the agent, with stdout and stderr
    * appended to files in the sandbox. The command runs under a small {@code /bin/sh} supervisor in a
-   * session of its own whose parent is not the agent (a short-lived launcher starts it in the
-   * background), so the task survives the agent's death. The supervisor joins the box first, then
+   * session of its own whose parent is not the agent (the {@link Spawner} shell starts it), so the
+   * task survives the agent's death. The supervisor joins the box first, then
    * runs the command and writes its exit status (128 + n for a signal) to {@code exitStatus}; it
    * ignores SIGTERM/SIGINT/SIGHUP sent to the whole box, so a graceful kill is still recorded.
    */
@@ -85,51 +91,25 @@ final class Containerizer {
     }
     Files.createDirectories(exitStatus.getParent());
     Files.deleteIfExists(exitStatus);
-    List<String> argv = supervisedArgv(isolator.joinFiles(l.containerId()), stdout, stderr, exitStatus, l.user(), l.command());
-    ProcessBuilder pb = new ProcessBuilder(argv)
-        .directory(l.sandbox().toFile())
-        .redirectInput(new File("/dev/null"))
-        .redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile()));
-    pb.environment().putAll(l.environment());
-    Process launcher = pb.start();
-    String out;
-    try (var in = launcher.getInputStream()) {
-      out = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim();
-    }
-    try {
-      launcher.waitFor();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("Interrupted while starting the container", e);
-    }
-    long pid;
-    try {
-      pid = Long.parseLong(out);
-    } catch (NumberFormatException e) {
-      throw new IOException("The container launcher did not report a pid (got '" + out + "')");
-    }
+    List<String> argv = supervisorArgv(isolator.joinFiles(l.containerId()), exitStatus, l.user(), l.command());
+    long pid = spawner.spawn(l.environment(), l.sandbox(), stdout, stderr, argv);
     isolator.started(l.containerId(), pid);
     long start = ProcStat.of(pid).map(ProcStat::startTicks).orElse(-1L);
     return new Started(pid, start);
   }
 
-  /** The launcher's script: starts the supervisor in its own session, in the background, and prints its pid. */
-  static final String LAUNCHER = "s=$1 o=$2 e=$3; shift 3; setsid " + SH + " -c \"$s\" mezzo-container \"$@\" "
-      + "</dev/null >>\"$o\" 2>>\"$e\" & echo $!";
-
   /**
-   * {@code sh -c LAUNCHER mezzo-launch <supervisor script> <stdout> <stderr> <exit status file> [setpriv ...] <command...>}.
-   * Box file names come from the agent (ids it generated), never from the task.
+   * {@code sh -c <supervisor script> mezzo-container <exit status file> [setpriv ...] <command...>}: joins the
+   * box, runs the command, records its exit status. Box file names come from the agent (ids it
+   * generated), never from the task.
    */
-  static List<String> supervisedArgv(List<String> joinFiles, Path stdout, Path stderr, Path exitStatus, Optional<User> user,
-                                     CommandInfo command) {
+  static List<String> supervisorArgv(List<String> joinFiles, Path exitStatus, Optional<User> user, CommandInfo command) {
     StringBuilder script = new StringBuilder("f=$1; shift; ");
     for (String file : joinFiles) {
       script.append("echo $$ > '").append(file.replace("'", "")).append("' && ");
     }
     script.append("trap : TERM INT HUP || { echo 127 > \"$f\"; exit 127; }; \"$@\"; s=$?; echo $s > \"$f\"; exit $s");
-    List<String> argv = new ArrayList<>(List.of(SH, "-c", LAUNCHER, "mezzo-launch", script.toString(), stdout.toString(),
-        stderr.toString(), exitStatus.toString()));
+    List<String> argv = new ArrayList<>(List.of(SH, "-c", script.toString(), "mezzo-container", exitStatus.toString()));
     argv.addAll(commandArgv(user, command));
     return argv;
   }

@@ -410,6 +410,7 @@ final class TaskManager {
       live.add(box);
     }
     return vertx.executeBlocking(() -> {
+      containerizer.close();
       for (Container c : live) {
         try {
           containerizer.destroy(c.containerId);

@@ -95,9 +95,13 @@ public final class MarathonVerticle extends VerticleBase implements MarathonNode
     if (health != null) {
       health.close();
     }
-    dropLeadership();
-    Future<Void> left = election == null ? Future.succeededFuture() : election.stop();
-    return left.compose(v -> server == null ? Future.succeededFuture() : server.close())
+    // a leader stopping on purpose writes its last instance changes before another can take over
+    Future<Void> flushed = core == null ? Future.succeededFuture()
+        : core.flushNow().timeout(5, java.util.concurrent.TimeUnit.SECONDS).recover(e -> Future.succeededFuture());
+    return flushed.compose(f -> {
+      dropLeadership();
+      return election == null ? Future.<Void>succeededFuture() : election.stop();
+    }).compose(v -> server == null ? Future.succeededFuture() : server.close())
         .onComplete(v -> api.close());
   }
 

@@ -83,6 +83,8 @@ public final class MarathonCore implements InstanceTracker.Listener {
   /** Instances changed since the last write, latest state each (terminal = delete); written together. */
   private final Map<String, Instance> unwritten = new LinkedHashMap<>();
   private boolean flushPending;
+  private boolean flushInFlight;
+  private Future<Void> currentFlush = Future.succeededFuture();
   private final Map<String, JsonObject> lastFailures = new HashMap<>();
   /** Failed canary instances per canary deployment since its last move. */
   private final Map<String, Integer> canaryFailures = new HashMap<>();
@@ -794,13 +796,32 @@ public final class MarathonCore implements InstanceTracker.Listener {
    */
   private void flushInstances() {
     flushPending = false;
-    if (closed) {
+    if (closed || flushInFlight || unwritten.isEmpty()) {
       return;
     }
-    for (Instance i : unwritten.values()) {
-      persist(i.condition().isTerminal() ? store.deleteInstance(i.instanceId()) : store.saveInstance(i));
-    }
+    List<Instance> batch = List.copyOf(unwritten.values());
     unwritten.clear();
+    flushInFlight = true;
+    Future<Void> write = store.writeInstances(batch);
+    currentFlush = write;
+    persist(write);
+    write.onComplete(ar -> {
+      flushInFlight = false;
+      if (ar.succeeded()) {
+        flushInstances(); // what changed meanwhile, as one more batch
+      }
+    });
+  }
+
+  /** Writes every changed instance now; completes when none is waiting or in flight (for a graceful stop). */
+  public Future<Void> flushNow() {
+    if (closed || (!flushInFlight && unwritten.isEmpty())) {
+      return Future.succeededFuture();
+    }
+    if (!flushInFlight) {
+      flushInstances();
+    }
+    return currentFlush.transform(ar -> ar.failed() ? Future.failedFuture(ar.cause()) : flushNow());
   }
 
   /** Instance changes not yet confirmed by ZooKeeper (waiting for the next flush or in flight). */

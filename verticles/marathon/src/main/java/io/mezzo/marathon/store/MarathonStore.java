@@ -143,6 +143,88 @@ public final class MarathonStore {
     return remove(instancePath(instanceId));
   }
 
+  /** A write of one instance node inside a batch. */
+  private record InstanceOp(String path, byte[] data, Integer known) {
+    boolean delete() {
+      return data == null;
+    }
+  }
+
+  /** Largest number of operations in one ZooKeeper transaction (~500 bytes each, well under the 1 MiB request). */
+  private static final int BATCH = 500;
+  private int batchOps;
+
+  /**
+   * Writes the latest state of many instances (terminal ones are deleted) in ZooKeeper transactions of up to
+   * {@value #BATCH} operations, each checked against the node version last read or written, instead of one round
+   * trip per instance. Instance nodes must only be written through here while a batch may be in flight; call it
+   * again only after the returned future completed. An instance never written and already terminal costs nothing.
+   */
+  public Future<Void> writeInstances(java.util.Collection<Instance> latest) {
+    List<InstanceOp> ops = new ArrayList<>();
+    for (Instance i : latest) {
+      String path = instancePath(i.instanceId());
+      Integer known = versions.get(path);
+      if (i.condition().isTerminal()) {
+        if (known != null) {
+          ops.add(new InstanceOp(path, null, known));
+        }
+      } else {
+        ops.add(new InstanceOp(path, bytes(MarathonJson.mapper().valueToTree(i)), known));
+      }
+    }
+    if (ops.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    batchOps += ops.size();
+    org.apache.curator.framework.CuratorFramework curator = zk.curator();
+    return io.vertx.core.Vertx.currentContext().<Void>executeBlocking(() -> {
+      for (int from = 0; from < ops.size(); from += BATCH) {
+        applyBatch(curator, ops.subList(from, Math.min(ops.size(), from + BATCH)));
+      }
+      return null;
+    }, true).onComplete(ar -> batchOps -= ops.size()).onSuccess(v -> {
+      for (InstanceOp op : ops) {
+        if (op.delete()) {
+          versions.remove(op.path());
+        } else {
+          versions.put(op.path(), op.known() == null ? 0 : op.known() + 1);
+        }
+      }
+    });
+  }
+
+  private static void applyBatch(org.apache.curator.framework.CuratorFramework curator, List<InstanceOp> ops)
+      throws Exception {
+    List<org.apache.curator.framework.api.transaction.CuratorOp> tx = new ArrayList<>();
+    for (InstanceOp op : ops) {
+      var t = curator.transactionOp();
+      tx.add(op.delete() ? t.delete().withVersion(op.known()).forPath(op.path())
+          : op.known() == null ? t.create().withMode(org.apache.zookeeper.CreateMode.PERSISTENT).forPath(op.path(), op.data())
+          : t.setData().withVersion(op.known()).forPath(op.path(), op.data()));
+    }
+    try {
+      curator.transaction().forOperations(tx);
+    } catch (org.apache.zookeeper.KeeperException.NoNodeException e) {
+      // a bucket node is missing (buckets are containers ZooKeeper removes when empty): nothing of this
+      // transaction was applied, so write one by one, creating parents
+      for (InstanceOp op : ops) {
+        if (op.delete()) {
+          try {
+            curator.delete().withVersion(op.known()).forPath(op.path());
+          } catch (org.apache.zookeeper.KeeperException.NoNodeException gone) {
+            // already gone
+          }
+        } else if (op.known() == null) {
+          curator.create().creatingParentContainersIfNeeded().withMode(org.apache.zookeeper.CreateMode.PERSISTENT)
+              .forPath(op.path(), op.data());
+        } else {
+          curator.setData().withVersion(op.known()).forPath(op.path(), op.data());
+        }
+      }
+    }
+  }
+
   public Future<Void> saveFrameworkId(String id) {
     return put(frameworkIdPath(), id.getBytes(StandardCharsets.UTF_8));
   }
@@ -325,7 +407,7 @@ public final class MarathonStore {
 
   /** Nodes with a write or delete not yet confirmed by ZooKeeper. */
   public int pendingWrites() {
-    return chains.size();
+    return chains.size() + batchOps;
   }
 
   private Future<Void> chain(String path, Supplier<Future<Void>> write) {

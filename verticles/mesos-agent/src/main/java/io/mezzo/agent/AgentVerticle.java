@@ -64,9 +64,12 @@ public final class AgentVerticle extends VerticleBase {
   private HttpServer server;
   private HealthReporter health;
   private Isolator isolator;
+  private Sandboxes sandboxes;
   private final Map<String, Future<Void>> saving = new java.util.HashMap<>();
   /** How often the supervisors' exit-status files are looked at. */
   static final long REAP_INTERVAL_MS = 100;
+  /** How often running tasks' stdout/stderr sizes are looked at when rotation is on. */
+  static final long LOG_ROTATE_INTERVAL_MS = 1_000;
   private double startTime;
 
   public AgentVerticle(ComponentContext node) {
@@ -98,7 +101,7 @@ public final class AgentVerticle extends VerticleBase {
     hostname = config.hostname().isEmpty() ? node.cluster().host() : config.hostname();
     startTime = clock.millis() / 1000.0;
     checkpoints = new Checkpoints(workDir);
-    Sandboxes sandboxes = new Sandboxes(workDir);
+    sandboxes = new Sandboxes(workDir);
     boolean isPublic = config.publicAgent() || "agent-public".equals(node.cluster().role());
     String role = isPublic ? AgentConfig.PUBLIC_ROLE : "*";
 
@@ -167,6 +170,28 @@ public final class AgentVerticle extends VerticleBase {
       timers.add(vertx.setPeriodic(tick, id -> updates.tick()));
       timers.add(vertx.setPeriodic(1_000, id -> tasks.checkMemory()));
       timers.add(vertx.setPeriodic(REAP_INTERVAL_MS, id -> tasks.reap()));
+      SandboxJanitor janitor = new SandboxJanitor(sandboxes.root(), config.gcDelayMs(), config.logMaxBytes(),
+          config.logFilesKept());
+      long gcEvery = Math.max(250, Math.min(60_000, config.gcDelayMs() / 2));
+      timers.add(vertx.setPeriodic(1, gcEvery, id -> {
+        var live = tasks.liveRuns();
+        long asOf = clock.millis();
+        vertx.executeBlocking(() -> janitor.collect(live, asOf), false)
+            .onSuccess(n -> {
+              if (n > 0) {
+                LOG.info("Removed " + n + " sandbox" + (n == 1 ? "" : "es") + " older than gc_delay");
+              }
+            });
+      }));
+      if (config.logMaxBytes() > 0) {
+        timers.add(vertx.setPeriodic(LOG_ROTATE_INTERVAL_MS, id -> {
+          var running = tasks.runningSandboxes();
+          vertx.executeBlocking(() -> {
+            janitor.rotate(running);
+            return null;
+          }, false);
+        }));
+      }
       health = new HealthReporter(vertx, "mesos-agent", "Mesos Agent", node.nodeId(), node.cluster().host(),
           node.cluster().role(), this::healthStatus);
       link.connect();

@@ -525,8 +525,12 @@ final class TaskManager {
   private Future<Void> cleanup(Container c) {
     return vertx.<Void>executeBlocking(() -> {
       containerizer.destroy(c.containerId);
+      SandboxJanitor.finished(c.directory);
+      if (c.group != null) {
+        SandboxJanitor.finished(c.directory.getParent().getParent());
+      }
       return null;
-    }).onFailure(e -> LOG.log(Level.WARNING, "Failed to destroy container '" + c.containerId + "'", e))
+    }, false).onFailure(e -> LOG.log(Level.WARNING, "Failed to destroy container '" + c.containerId + "'", e))
         .otherwiseEmpty()
         .onComplete(v -> c.destroyed = true);
   }
@@ -902,6 +906,7 @@ final class TaskManager {
     run.queued.clear();
     vertx.<Void>executeBlocking(() -> {
       containerizer.destroy(run.containerId);
+      SandboxJanitor.finished(run.directory);
       Checkpoints.deleteTree(checkpoints.executorExitStatus(run.frameworkId, run.id()).getParent());
       return null;
     }, false).onFailure(e -> LOG.log(Level.WARNING, "Failed to destroy executor container '" + run.containerId + "'", e))
@@ -914,6 +919,36 @@ final class TaskManager {
             }
           }
         });
+  }
+
+  // ---- sandboxes ------------------------------------------------------------------------------
+
+  /** Run directories of containers that are not over (never garbage-collected). */
+  java.util.Set<Path> liveRuns() {
+    java.util.Set<Path> live = new java.util.HashSet<>();
+    for (Container c : containers.values()) {
+      live.add(c.group != null ? c.directory.getParent().getParent() : c.directory);
+    }
+    for (ExecutorRun e : executors.values()) {
+      live.add(e.directory);
+    }
+    return live;
+  }
+
+  /** Sandboxes whose command runs, for log rotation. */
+  List<Path> runningSandboxes() {
+    List<Path> out = new ArrayList<>();
+    for (Container c : containers.values()) {
+      if (c.pid > 0 && !c.destroyed) {
+        out.add(c.directory);
+      }
+    }
+    for (ExecutorRun e : executors.values()) {
+      if (e.pid > 0 && !e.exited) {
+        out.add(e.directory);
+      }
+    }
+    return out;
   }
 
   // ---- health checks --------------------------------------------------------------------------

@@ -123,7 +123,7 @@ public final class AgentVerticle extends VerticleBase {
           Duration.ofMillis(config.statusUpdateRetryMaxMs()), new Transport(), this::saveUpdates);
       link = new MasterLink(vertx, config.registrationBackoffFactorMs(), config.registrationBackoffMaxMs(), loaded.agentId(),
           this::registerMessage, this::reregisterMessage, new Linked());
-      tasks = new TaskManager(vertx, clock, config, new Containerizer(loaded.isolator()), updates, checkpoints, sandboxes,
+      tasks = new TaskManager(vertx, clock, config, new Containerizer(loaded.isolator(), workDir.resolve("fetch-cache")), updates, checkpoints, sandboxes,
           new TaskManager.Identity() {
             @Override
             public String agentId() {

@@ -24,9 +24,11 @@ final class Containerizer {
 
   private final Isolator isolator;
   private final Spawner spawner = new Spawner();
+  private final Fetcher fetcher;
 
-  Containerizer(Isolator isolator) {
+  Containerizer(Isolator isolator, Path fetchCache) {
     this.isolator = isolator;
+    this.fetcher = new Fetcher(fetchCache);
   }
 
   /** Stops the spawner shell (running containers are not affected). */
@@ -91,6 +93,9 @@ final class Containerizer {
     }
     Files.createDirectories(exitStatus.getParent());
     Files.deleteIfExists(exitStatus);
+    if (l.command().getUrisCount() > 0) {
+      fetcher.fetch(l.command().getUrisList(), l.sandbox(), l.user());
+    }
     List<String> argv = supervisorArgv(isolator.joinFiles(l.containerId()), exitStatus, l.user(), l.command());
     long pid = spawner.spawn(l.environment(), l.sandbox(), stdout, stderr, argv);
     isolator.started(l.containerId(), pid);

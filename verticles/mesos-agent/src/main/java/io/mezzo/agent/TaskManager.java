@@ -327,9 +327,6 @@ final class TaskManager {
         && task.getContainer().getMesos().hasImage())) {
       return "Container images are not supported by this agent yet";
     }
-    if (task.getCommand().getUrisCount() > 0 || task.getExecutor().getCommand().getUrisCount() > 0) {
-      return "Fetching CommandInfo.uris is not supported by this agent yet";
-    }
     return null;
   }
 

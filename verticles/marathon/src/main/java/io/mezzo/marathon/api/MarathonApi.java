@@ -29,6 +29,7 @@ public final class MarathonApi {
     new GroupsApi(node).mount(router);
     new DeploymentsApi(node).mount(router);
     new EventsApi(node).mount(router);
+    new PodsApi(node).mount(router);
     router.route().last().handler(ctx -> Http.json(ctx, 404,
         new io.vertx.core.json.JsonObject().put("message", "HTTP 404 Not Found")));
     router.route().failureHandler(Http::failure);

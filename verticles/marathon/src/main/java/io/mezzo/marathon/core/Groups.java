@@ -65,6 +65,33 @@ public final class Groups {
     return update(root, parent, g -> g.putApp(app));
   }
 
+  public static Group putPod(Group root, io.mezzo.marathon.model.PodDefinition pod) {
+    return update(root, PathId.parse(pod.id()).parent(), g -> g.putPod(pod));
+  }
+
+  public static Group removePod(Group root, String podId) {
+    return update(root, PathId.parse(podId).parent(), g -> g.removePod(podId));
+  }
+
+  /** Every pod of the tree by absolute id (pod ids are resolved against their group's id). */
+  public static Map<String, io.mezzo.marathon.model.PodDefinition> pods(Group root) {
+    Map<String, io.mezzo.marathon.model.PodDefinition> out = new java.util.TreeMap<>();
+    collectPods(root, PathId.ROOT, out);
+    return out;
+  }
+
+  private static void collectPods(Group g, PathId parent, Map<String, io.mezzo.marathon.model.PodDefinition> out) {
+    PathId id = PathId.parse(g.id() == null ? "/" : g.id()).resolve(parent);
+    for (io.mezzo.marathon.model.PodDefinition p : g.pods()) {
+      String podId = PathId.canonical(p.id(), id);
+      out.put(podId, new io.mezzo.marathon.model.PodDefinition(podId, p.labels(), p.user(), p.containers(),
+          p.networks(), p.scaling(), p.version()));
+    }
+    for (Group child : g.groups()) {
+      collectPods(child, id, out);
+    }
+  }
+
   public static Group removeApp(Group root, String appId) {
     PathId parent = PathId.parse(appId).parent();
     return update(root, parent, g -> g.removeApp(appId));

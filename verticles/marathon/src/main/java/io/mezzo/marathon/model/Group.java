@@ -42,6 +42,20 @@ public record Group(String id, List<AppDefinition> apps, List<PodDefinition> pod
     return withApps(out);
   }
 
+  /** Replaces the pod with the same id in this group (not in subgroups), or adds it. */
+  public Group putPod(PodDefinition pod) {
+    List<PodDefinition> out = new ArrayList<>(pods);
+    out.removeIf(p -> p.id().equals(pod.id()));
+    out.add(pod);
+    return new Group(id, apps, out, groups, dependencies, enforceRole, version);
+  }
+
+  public Group removePod(String podId) {
+    List<PodDefinition> out = new ArrayList<>(pods);
+    out.removeIf(p -> p.id().equals(podId));
+    return new Group(id, apps, out, groups, dependencies, enforceRole, version);
+  }
+
   public Group removeApp(String appId) {
     List<AppDefinition> out = new ArrayList<>(apps);
     out.removeIf(a -> a.id().equals(appId));

@@ -34,6 +34,11 @@ final class StoredGroups {
     for (AppDefinition app : g.apps()) {
       apps.addObject().put("id", app.id()).put("version", app.version());
     }
+    if (!g.pods().isEmpty()) {
+      // pods are stored inline (they are small and, without task groups on the agents, never launched)
+      ArrayNode pods = out.putArray("pods");
+      g.pods().forEach(p -> pods.add(MarathonJson.mapper().valueToTree(p)));
+    }
     ArrayNode groups = out.putArray("groups");
     g.groups().forEach(child -> groups.add(write(child)));
     return out;
@@ -56,7 +61,9 @@ final class StoredGroups {
     node.path("groups").forEach(child -> groups.add(read(child, apps)));
     List<String> deps = new ArrayList<>();
     node.path("dependencies").forEach(d -> deps.add(d.asText()));
-    return new Group(node.path("id").asText("/"), list, null, groups, deps, node.path("enforceRole").asBoolean(false),
+    List<io.mezzo.marathon.model.PodDefinition> pods = new ArrayList<>();
+    node.path("pods").forEach(p -> pods.add(MarathonJson.mapper().convertValue(p, io.mezzo.marathon.model.PodDefinition.class)));
+    return new Group(node.path("id").asText("/"), list, pods, groups, deps, node.path("enforceRole").asBoolean(false),
         node.hasNonNull("version") ? node.get("version").asText() : null);
   }
 }

@@ -13,30 +13,14 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import org.apache.curator.framework.CuratorFramework;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Mutated app, group and pod definitions sent to the API: wrong types, huge numbers, invalid ids, deep nesting,
  * broken JSON. Every answer must be a 4xx in Marathon's error format, and nothing stored in ZooKeeper may change.
  */
-class ApiFuzzTest {
-  @TempDir
-  static Path dir;
+class ApiFuzzTest extends FixtureTest {
 
-  static MarathonFixture fx;
-
-  @BeforeAll
-  static void start() throws Exception {
-    fx = new MarathonFixture(dir);
-  }
-
-  @AfterAll
-  static void stop() {
-    fx.close();
-  }
 
   private static final String APP = """
       {"id":"/fuzz/app","cmd":"sleep 100","cpus":0.5,"mem":64,"disk":0,"instances":2,

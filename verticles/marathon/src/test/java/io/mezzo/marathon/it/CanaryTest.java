@@ -5,31 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Canary deployments over the API ({@code ?canary=N}, {@code POST /v2/deployments/{id}/promote}). */
-class CanaryTest {
-  @TempDir
-  static Path dir;
+class CanaryTest extends FixtureTest {
 
-  static MarathonFixture fx;
-
-  @BeforeAll
-  static void start() throws Exception {
-    fx = new MarathonFixture(dir);
-  }
-
-  @AfterAll
-  static void stop() {
-    fx.close();
-  }
 
   private static Set<String> taskIds(MarathonFixture.Node m) throws Exception {
     Set<String> ids = new HashSet<>();

@@ -9,41 +9,29 @@ import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * HTTP and TCP health checks run by Marathon itself against a real server whose answer the test controls:
  * results in the tasks, health counts, events, and kills of failing instances held back by the rate limiter.
  */
-class HealthCheckTest {
-  @TempDir
-  static Path dir;
-
-  static MarathonFixture fx;
+class HealthCheckTest extends FixtureTest {
   static HttpServer server;
   static final AtomicInteger status = new AtomicInteger(200);
 
   @BeforeAll
   static void start() throws Exception {
-    fx = new MarathonFixture(dir);
     server = fx.vertx.createHttpServer().requestHandler(req -> req.response().setStatusCode(status.get()).end("x"))
         .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
-  @AfterAll
-  static void stop() {
-    fx.close();
-  }
 
   /** Event frames of the given types, read on a background thread. */
   static final class Events implements AutoCloseable {

@@ -6,30 +6,13 @@ import static org.awaitility.Awaitility.await;
 import io.mezzo.marathon.core.Condition;
 import io.mezzo.marathon.core.Instance;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Instances whose agent became unreachable: replaced after inactiveAfterSeconds, forgotten after expungeAfterSeconds. */
-class UnreachableStrategyTest {
-  @TempDir
-  static Path dir;
+class UnreachableStrategyTest extends FixtureTest {
 
-  static MarathonFixture fx;
-
-  @BeforeAll
-  static void start() throws Exception {
-    fx = new MarathonFixture(dir);
-  }
-
-  @AfterAll
-  static void stop() {
-    fx.close();
-  }
 
   private static List<JsonObject> tasks(MarathonFixture.Node m, String app) throws Exception {
     return fx.get(m.url("/v2/apps" + app + "/tasks")).getJsonArray("tasks").stream().map(JsonObject.class::cast).toList();

@@ -393,7 +393,7 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
             agentInfo(body), body.getString("version"),
             body.getValue(AgentProtocol.TASKS_PROTOBUF) != null ? AgentProtocol.decodeTasks(body.getString(AgentProtocol.TASKS_PROTOBUF))
                 : AgentMessages.list(body.getJsonArray("tasks"), Task.getDefaultInstance()),
-            AgentMessages.list(body.getJsonArray("frameworks"), FrameworkInfo.getDefaultInstance()),
+            unknownFrameworks(m, body.getJsonArray("frameworks")),
             AgentMessages.list(body.getJsonArray(AgentProtocol.COMPLETED_TASKS), Task.getDefaultInstance()));
         case AgentProtocol.STATUS_UPDATE -> m.agents().statusUpdate(body.getString("agent_id"), body.getString("framework_id"),
             AgentMessages.parse(body.getJsonObject("status"), TaskStatus.getDefaultInstance()));
@@ -410,6 +410,24 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
       message.reply(reply.body());
       allocateSoon();
     }
+  }
+
+  /**
+   * The reported frameworks the master does not know yet: only those are used (they come back as
+   * recovered), so the others are not parsed; 10,000 agents re-registering report the same few.
+   */
+  private static List<FrameworkInfo> unknownFrameworks(Master m, JsonArray frameworks) {
+    if (frameworks == null) {
+      return List.of();
+    }
+    JsonArray unknown = new JsonArray();
+    for (Object f : frameworks) {
+      JsonObject id = f instanceof JsonObject o ? o.getJsonObject("id") : null;
+      if (id == null || !(id.getValue("value") instanceof String value) || !m.knowsFramework(value)) {
+        unknown.add(f);
+      }
+    }
+    return AgentMessages.list(unknown, FrameworkInfo.getDefaultInstance());
   }
 
   /** The message's AgentInfo: {@code agent_info_protobuf} when present, else the JSON {@code agent_info}. */

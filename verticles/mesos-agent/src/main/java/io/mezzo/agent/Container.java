@@ -50,6 +50,10 @@ final class Container {
   Optional<Containerizer.User> user = Optional.empty();
   /** The running health checker, or null. */
   HealthChecker checker;
+  /** The running general check, or null. */
+  io.mezzo.agent.checks.GeneralChecker generalChecker;
+  /** The check's last result (reported in every later update), or null for a task without a check. */
+  org.apache.mesos.v1.Protos.CheckStatusInfo checkStatus;
   /** The health last reported, or null before the first report. */
   Boolean healthy;
   /** The kill came from failed health checks: the terminal update says {@code healthy: false}. */
@@ -72,6 +76,10 @@ final class Container {
     if (checker != null) {
       checker.stop();
       checker = null;
+    }
+    if (generalChecker != null) {
+      generalChecker.stop();
+      generalChecker = null;
     }
   }
 

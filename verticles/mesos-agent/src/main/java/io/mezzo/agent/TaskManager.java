@@ -284,11 +284,17 @@ final class TaskManager {
     if (c.killing) {
       signal(c);
     } else {
+      if (c.task.hasCheck() && c.checkStatus == null) {
+        c.checkStatus = io.mezzo.agent.checks.GeneralChecker.initial(c.task.getCheck());
+      }
       if (c.state != TaskState.TASK_RUNNING) {
         update(c, TaskState.TASK_RUNNING, TaskStatus.Source.SOURCE_EXECUTOR, null, null);
       }
       if (c.task.hasHealthCheck()) {
         startHealthCheck(c);
+      }
+      if (c.task.hasCheck()) {
+        startCheck(c);
       }
     }
   }
@@ -317,6 +323,12 @@ final class TaskManager {
       String check = Checks.invalid(task.getHealthCheck());
       if (check != null) {
         return "Task '" + task.getTaskId().getValue() + "' has an invalid health check: " + check;
+      }
+    }
+    if (task.hasCheck()) {
+      String check = io.mezzo.agent.checks.GeneralChecker.invalid(task.getCheck());
+      if (check != null) {
+        return "Task '" + task.getTaskId().getValue() + "' has an invalid check: " + check;
       }
     }
     return null;
@@ -978,6 +990,47 @@ final class TaskManager {
     c.checker.start();
   }
 
+  /**
+   * Starts the task's general check: each change of its result is a TASK_RUNNING update with
+   * {@code check_status} and REASON_TASK_CHECK_STATUS_UPDATED (the health, if any, as last reported).
+   */
+  private void startCheck(Container c) {
+    org.apache.mesos.v1.Protos.CheckInfo check = c.task.getCheck();
+    c.generalChecker = new io.mezzo.agent.checks.GeneralChecker(vertx, check, timeout -> switch (check.getType()) {
+      case COMMAND -> commandCheck(c, check.getCommand().getCommand(), timeout)
+          .map(code -> org.apache.mesos.v1.Protos.CheckStatusInfo.newBuilder().setType(check.getType())
+              .setCommand(org.apache.mesos.v1.Protos.CheckStatusInfo.Command.newBuilder().setExitCode(code)).build());
+      case HTTP -> {
+        String path = check.getHttp().getPath().startsWith("/") ? check.getHttp().getPath() : "/" + check.getHttp().getPath();
+        io.vertx.core.http.RequestOptions options = new io.vertx.core.http.RequestOptions().setHost("127.0.0.1")
+            .setPort(check.getHttp().getPort()).setURI(path).setFollowRedirects(false);
+        if (!timeout.isZero()) {
+          options.setTimeout(Math.max(1, timeout.toMillis()));
+        }
+        yield httpClient().request(options).compose(req -> req.send()).compose(resp -> resp.body().map(b -> resp.statusCode()))
+            .map(code -> org.apache.mesos.v1.Protos.CheckStatusInfo.newBuilder().setType(check.getType())
+                .setHttp(org.apache.mesos.v1.Protos.CheckStatusInfo.Http.newBuilder().setStatusCode(code)).build());
+      }
+      default -> {
+        Future<io.vertx.core.net.NetSocket> connect = tcpClient().connect(check.getTcp().getPort(), "127.0.0.1");
+        if (!timeout.isZero()) {
+          connect = connect.timeout(Math.max(1, timeout.toMillis()), java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+        yield connect.compose(socket -> socket.close().otherwiseEmpty()).map(true).otherwise(false)
+            .map(ok -> org.apache.mesos.v1.Protos.CheckStatusInfo.newBuilder().setType(check.getType())
+                .setTcp(org.apache.mesos.v1.Protos.CheckStatusInfo.Tcp.newBuilder().setSucceeded(ok)).build());
+      }
+    }, result -> {
+      if (c.terminal() || c.killing || closed) {
+        return;
+      }
+      c.checkStatus = result;
+      update(c, TaskState.TASK_RUNNING, TaskStatus.Source.SOURCE_EXECUTOR, TaskStatus.Reason.REASON_TASK_CHECK_STATUS_UPDATED,
+          null, c.healthy);
+    });
+    c.generalChecker.start();
+  }
+
   private HttpClient httpClient() {
     if (checkHttp == null) {
       checkHttp = vertx.createHttpClient(new HttpClientOptions().setTrustAll(true).setVerifyHost(false).setKeepAlive(false));
@@ -994,18 +1047,24 @@ final class TaskManager {
 
   /** Runs the check's command in the task's box with the task's environment (then the check's own); exit 0 is healthy. */
   private Future<Void> commandCheck(Container c, HealthCheck check, Duration timeout) {
+    return commandCheck(c, check.getCommand(), timeout).compose(code -> code == 0 ? Future.<Void>succeededFuture()
+        : Future.failedFuture("Command exited with status " + code));
+  }
+
+  /** Runs a check command in the task's box with the task's environment (then the command's own); yields its exit code. */
+  private Future<Integer> commandCheck(Container c, org.apache.mesos.v1.Protos.CommandInfo command, Duration timeout) {
     Map<String, String> env = new LinkedHashMap<>(c.environment);
-    if (check.getCommand().hasEnvironment()) {
-      for (Environment.Variable v : check.getCommand().getEnvironment().getVariablesList()) {
+    if (command.hasEnvironment()) {
+      for (Environment.Variable v : command.getEnvironment().getVariablesList()) {
         if (v.getType() != Environment.Variable.Type.SECRET) {
           env.put(v.getName(), v.getValue());
         }
       }
     }
     var context = vertx.getOrCreateContext();
-    return vertx.executeBlocking(() -> containerizer.exec(c.containerId, c.directory, check.getCommand(), env, c.user), false)
+    return vertx.executeBlocking(() -> containerizer.exec(c.containerId, c.directory, command, env, c.user), false)
         .compose(process -> {
-          Promise<Void> done = Promise.promise();
+          Promise<Integer> done = Promise.promise();
           long timer = timeout.isZero() ? -1 : vertx.setTimer(Math.max(1, timeout.toMillis()), id -> {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
@@ -1013,12 +1072,7 @@ final class TaskManager {
           });
           process.onExit().thenAccept(p -> context.runOnContext(v -> {
             vertx.cancelTimer(timer);
-            int code = p.exitValue();
-            if (code == 0) {
-              done.tryComplete();
-            } else {
-              done.tryFail("Command exited with status " + code);
-            }
+            done.tryComplete(p.exitValue());
           }));
           return done.future();
         });
@@ -1085,6 +1139,9 @@ final class TaskManager {
       s.setMessage(message);
     }
     if (c != null) {
+      if (c.checkStatus != null) {
+        s.setCheckStatus(c.checkStatus);
+      }
       s.setExecutorId(ExecutorID.newBuilder().setValue(c.executorId));
       ContainerStatus.Builder cs = ContainerStatus.newBuilder().setContainerId(ContainerID.newBuilder().setValue(c.containerId));
       if (c.pid > 0) {

@@ -86,6 +86,11 @@ class AgentEndToEndTest {
 
   private void launch(String taskId, String resources, CommandInfo command, KillPolicy killPolicy, HealthCheck check)
       throws Exception {
+    launch(taskId, resources, command, killPolicy, check, null);
+  }
+
+  private void launch(String taskId, String resources, CommandInfo command, KillPolicy killPolicy, HealthCheck check,
+                      org.apache.mesos.v1.Protos.CheckInfo general) throws Exception {
     ResourceBag wanted = ResourceBag.parse(resources, "*");
     Offer offer = framework.next(e -> e.getType() == Event.Type.OFFERS, WAIT).getOffers().getOffers(0);
     while (!ResourceBag.of(offer.getResourcesList()).contains(wanted) || rescinded(offer)) {
@@ -100,6 +105,9 @@ class AgentEndToEndTest {
     }
     if (check != null) {
       task.setHealthCheck(check);
+    }
+    if (general != null) {
+      task.setCheck(general);
     }
     assertThat(framework.call(Call.newBuilder().setType(Call.Type.ACCEPT).setAccept(Call.Accept.newBuilder()
         .addOfferIds(offer.getId()).addOperations(Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH)
@@ -299,6 +307,26 @@ class AgentEndToEndTest {
     assertThat(killed.getReason()).isEqualTo(TaskStatus.Reason.REASON_TASK_HEALTH_CHECK_STATUS_UPDATED);
     assertThat(new JsonObject(read(executor("sick-1").getString("directory") + "/check-ran", "&offset=0")).getString("data"))
         .isEqualTo("checked\nchecked\n");
+  }
+
+  @Test
+  @Order(8)
+  void generalCommandCheck_reportsEachChangeOfItsExitCode_inCheckStatus() throws Exception {
+    launch("checked-1", "cpus:0.1;mem:32", shell("sleep 600"), null, null,
+        org.apache.mesos.v1.Protos.CheckInfo.newBuilder().setType(org.apache.mesos.v1.Protos.CheckInfo.Type.COMMAND)
+            .setCommand(org.apache.mesos.v1.Protos.CheckInfo.Command.newBuilder().setCommand(shell("test -e \"$MESOS_SANDBOX/ready\"")))
+            .setDelaySeconds(0).setIntervalSeconds(0.2).setTimeoutSeconds(10).build());
+    TaskStatus running = framework.update("checked-1", TaskState.TASK_RUNNING, WAIT);
+    assertThat(running.getCheckStatus().getType()).isEqualTo(org.apache.mesos.v1.Protos.CheckInfo.Type.COMMAND);
+    assertThat(running.getCheckStatus().getCommand().hasExitCode()).isFalse();
+    TaskStatus notReady = framework.update("checked-1", TaskState.TASK_RUNNING, WAIT);
+    assertThat(notReady.getReason()).isEqualTo(TaskStatus.Reason.REASON_TASK_CHECK_STATUS_UPDATED);
+    assertThat(notReady.getCheckStatus().getCommand().getExitCode()).isEqualTo(1);
+    Files.writeString(Path.of(executor("checked-1").getString("directory"), "ready"), "");
+    TaskStatus ready = framework.update("checked-1", TaskState.TASK_RUNNING, WAIT);
+    assertThat(ready.getCheckStatus().getCommand().getExitCode()).isZero();
+    killTask("checked-1");
+    assertThat(framework.drainStates("checked-1")).as("one update per change, not per attempt").doesNotContain(TaskState.TASK_RUNNING);
   }
 
   @Test

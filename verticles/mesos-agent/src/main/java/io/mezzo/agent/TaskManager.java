@@ -503,14 +503,20 @@ final class TaskManager {
     c.exited = true;
     vertx.cancelTimer(c.killTimer);
     c.stopChecker();
-    vertx.executeBlocking(() -> containerizer.isolator().oomKilled(c.containerId))
+    String[] notFound = new String[1];
+    vertx.executeBlocking(() -> {
+      if (exitValue == 127) {
+        notFound[0] = lastLine(c.directory.resolve("stderr"));
+      }
+      return containerizer.isolator().oomKilled(c.containerId);
+    }, false)
         .otherwise(false)
         .compose(oom -> cleanup(c).map(oom))
         .onComplete(ar -> {
           boolean oom = c.memoryLimited || Boolean.TRUE.equals(ar.result());
           String how = exitValue < 0 ? "The task's supervisor process ended without recording the command's exit status"
               : exitValue > 128 ? "Command terminated with signal " + signalName(exitValue - 128)
-              : "Command exited with status " + exitValue;
+              : "Command exited with status " + exitValue + (notFound[0] == null ? "" : " (" + notFound[0] + ")");
           if (oom) {
             long limitMb = (long) ResourceBag.of(c.task.getResourcesList()).scalar("mem");
             finish(c, TaskState.TASK_FAILED, TaskStatus.Source.SOURCE_AGENT, TaskStatus.Reason.REASON_CONTAINER_LIMITATION_MEMORY,
@@ -542,6 +548,24 @@ final class TaskManager {
     }, false).onFailure(e -> LOG.log(Level.WARNING, "Failed to destroy container '" + c.containerId + "'", e))
         .otherwiseEmpty()
         .onComplete(v -> c.destroyed = true);
+  }
+
+  /** The last non-empty line of a file's last KiB (the shell's "not found" for status 127), or null. Blocks. */
+  static String lastLine(Path file) {
+    try (var ch = java.nio.channels.FileChannel.open(file)) {
+      long size = ch.size();
+      java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) Math.min(1024, size));
+      ch.read(buf, size - buf.capacity());
+      String[] lines = new String(buf.array(), java.nio.charset.StandardCharsets.UTF_8).split("\n");
+      for (int i = lines.length - 1; i >= 0; i--) {
+        if (!lines[i].isBlank()) {
+          return lines[i].trim();
+        }
+      }
+    } catch (IOException e) {
+      return null;
+    }
+    return null;
   }
 
   static String signalName(int signal) {

@@ -247,6 +247,9 @@ class AgentEndToEndTest {
   void failingCommand_reportsExitStatus_andUnknownUserFails() throws Exception {
     launch("fail-1", "cpus:0.1;mem:32", shell("exit 7"), null);
     assertThat(framework.update("fail-1", TaskState.TASK_FAILED, WAIT).getMessage()).isEqualTo("Command exited with status 7");
+    launch("missing-1", "cpus:0.1;mem:32", shell("no-such-command-xyz --flag"), null);
+    assertThat(framework.update("missing-1", TaskState.TASK_FAILED, WAIT).getMessage())
+        .startsWith("Command exited with status 127").contains("no-such-command-xyz").contains("not found");
 
     launch("user-1", "cpus:0.1;mem:32", CommandInfo.newBuilder().setValue("id -u > uid").setUser("nobody").build(), null);
     framework.update("user-1", TaskState.TASK_FINISHED, WAIT);

@@ -261,17 +261,22 @@ public final class MesosRunLauncher implements RunLauncher {
     return !now.isBefore(at.minus(settings.offerHold())) && !now.isAfter(at.plus(settings.offerHold()));
   }
 
-  /** Declines the kept offers that a trial placement of the upcoming fire time's jobs does not need. */
+  /**
+   * Declines the kept offers that a trial placement of the upcoming fire time's jobs does not need, with a filter
+   * that lasts past the fire time, so they are not offered again (and tried again) while it is near.
+   */
   private void keepOnlyNeeded() {
     List<Waiting> expected = new ArrayList<>(queue.values());
     int n = 0;
     for (JobSpec job : next.jobs()) {
       expected.add(new Waiting(JobRun.manual("trial" + n++, job.id(), next.at()), job));
     }
-    Plan trial = OfferPlanner.plan(List.copyOf(held.values()), expected);
-    if (!trial.declines().isEmpty()) {
-      trial.declines().forEach(id -> held.remove(id.getValue()));
-      send(client.decline(trial.declines(), filters(DECLINE_SECONDS)), "DECLINE");
+    Set<OfferID> needed = OfferPlanner.used(List.copyOf(held.values()), expected);
+    List<OfferID> spare = held.values().stream().map(Offer::getId).filter(id -> !needed.contains(id)).toList();
+    if (!spare.isEmpty()) {
+      spare.forEach(id -> held.remove(id.getValue()));
+      double untilPast = Duration.between(clock.instant(), next.at().plus(settings.offerHold())).toMillis() / 1000.0;
+      send(client.decline(spare, filters(Math.max(DECLINE_SECONDS, untilPast))), "DECLINE");
     }
   }
 

@@ -7,7 +7,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import org.apache.mesos.v1.Protos.Offer;
 import org.apache.mesos.v1.Protos.OfferID;
 import org.apache.mesos.v1.Protos.TaskInfo;
@@ -34,6 +36,27 @@ public final class OfferPlanner {
   }
 
   private OfferPlanner() {
+  }
+
+  /**
+   * The offers a placement of {@code waiting} would use (as {@link #plan} places them), without building the
+   * tasks: which offers to keep for runs that are about to be created.
+   */
+  public static Set<OfferID> used(List<Offer> offers, Collection<Waiting> waiting) {
+    List<ResourcePool> pools = offers.stream().map(ResourcePool::new).toList();
+    Set<OfferID> used = new LinkedHashSet<>();
+    for (Waiting w : waiting) {
+      JobRunSpec spec = w.job().run();
+      Map<String, Double> wanted = ResourcePool.wanted(spec.cpus(), spec.mem(), spec.disk(), spec.gpus());
+      for (int i = 0; i < offers.size(); i++) {
+        if (pools.get(i).fits(wanted) && Constraints.matches(offers.get(i), spec.placement().constraints())) {
+          pools.get(i).take(wanted);
+          used.add(offers.get(i).getId());
+          break;
+        }
+      }
+    }
+    return used;
   }
 
   public static Plan plan(List<Offer> offers, Collection<Waiting> waiting) {

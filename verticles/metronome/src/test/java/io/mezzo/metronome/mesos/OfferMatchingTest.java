@@ -91,6 +91,26 @@ class OfferMatchingTest {
   }
 
   @Test
+  void used_trialPlacement_namesTheOffersPlanWouldFill() {
+    Offer small = offer("1", "a", "cpus:1;mem:256;disk:100");
+    Offer big = offer("2", "b", "cpus:4;mem:4096;disk:1000");
+    Offer spare = offer("3", "c", "cpus:4;mem:4096;disk:1000");
+    JobSpec two = job("two", "{\"cmd\":\"x\",\"cpus\":0.5,\"mem\":128}");
+    JobSpec onC = job("onc", "{\"cmd\":\"x\",\"cpus\":0.1,\"mem\":32,"
+        + "\"placement\":{\"constraints\":[{\"attribute\":\"hostname\",\"operator\":\"IS\",\"value\":\"c\"}]}}");
+    List<OfferPlanner.Waiting> waiting = List.of(
+        new OfferPlanner.Waiting(run("two", "20260301100000AAAAA"), two),
+        new OfferPlanner.Waiting(run("two", "20260301100000BBBBB"), two),
+        new OfferPlanner.Waiting(run("two", "20260301100000CCCCC"), two));
+
+    assertThat(OfferPlanner.used(List.of(small, big, spare), waiting)).containsExactly(small.getId(), big.getId());
+    assertThat(OfferPlanner.used(List.of(small, big, spare), List.of(waiting.get(0),
+        new OfferPlanner.Waiting(run("onc", "20260301100000DDDDD"), onC)))).containsExactly(small.getId(), spare.getId());
+    assertThat(OfferPlanner.plan(List.of(small, big, spare), waiting).launches().keySet())
+        .containsExactlyElementsOf(OfferPlanner.used(List.of(small, big, spare), waiting));
+  }
+
+  @Test
   void resourcePool_takesReservedThenUnreservedPieces_keepingTheirRoles() {
     Offer o = offer("1", "a", "cpus(jobs):1;cpus:2;mem:512");
     ResourcePool pool = new ResourcePool(o);

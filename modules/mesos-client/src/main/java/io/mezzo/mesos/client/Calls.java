@@ -20,6 +20,11 @@ final class Calls {
   }
 
   static <T> Single<T> single(Exchange<T> exchange) {
+    return single(Schedulers.io(), exchange);
+  }
+
+  /** As {@link #single(Exchange)}, on {@code scheduler} (e.g. a bounded pool, so bursts queue instead of spawning). */
+  static <T> Single<T> single(io.reactivex.rxjava3.core.Scheduler scheduler, Exchange<T> exchange) {
     return Single.<T>create(emitter -> {
       AtomicReference<okhttp3.Call> current = new AtomicReference<>();
       emitter.setCancellable(() -> {
@@ -38,11 +43,15 @@ final class Calls {
       } catch (Exception e) {
         emitter.tryOnError(e);
       }
-    }).subscribeOn(Schedulers.io());
+    }).subscribeOn(scheduler);
   }
 
   static Completable completable(VoidExchange exchange) {
-    return single(cancel -> {
+    return completable(Schedulers.io(), exchange);
+  }
+
+  static Completable completable(io.reactivex.rxjava3.core.Scheduler scheduler, VoidExchange exchange) {
+    return single(scheduler, cancel -> {
       exchange.run(cancel);
       return Boolean.TRUE;
     }).ignoreElement();

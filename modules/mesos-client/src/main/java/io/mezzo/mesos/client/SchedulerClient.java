@@ -57,6 +57,28 @@ public final class SchedulerClient implements AutoCloseable {
   private volatile List<String> suppressedRoles;
   private volatile FrameworkID frameworkId;
   private volatile Connection connection;
+  /**
+   * Calls run on at most this many threads per client: a burst (thousands of ACKNOWLEDGEs) queues instead of
+   * opening a thread and a connection per call, which made every call slower (the connection pool is scanned per
+   * call) than the calls themselves. Idle threads end after 10 s, so a closed client leaves none behind (and a
+   * call made after close still runs and fails as before, instead of being refused by a shut-down pool).
+   */
+  static final int CALL_THREADS = 8;
+  private final java.util.concurrent.ThreadPoolExecutor callThreads = callThreads();
+
+  private static java.util.concurrent.ThreadPoolExecutor callThreads() {
+    java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(CALL_THREADS,
+        CALL_THREADS, 10, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+          Thread t = new Thread(r, "mesos-scheduler-call");
+          t.setDaemon(true);
+          return t;
+        });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
+  }
+
+  private final io.reactivex.rxjava3.core.Scheduler callScheduler =
+      io.reactivex.rxjava3.schedulers.Schedulers.from(callThreads);
   private volatile boolean tearingDown;
   private volatile boolean closed;
 
@@ -113,7 +135,7 @@ public final class SchedulerClient implements AutoCloseable {
     if (call.getType() == Call.Type.SUBSCRIBE) {
       return Completable.error(new IllegalArgumentException("SUBSCRIBE is sent by events(), not call()"));
     }
-    return Calls.completable(cancel -> {
+    return Calls.completable(callScheduler, cancel -> {
       Connection c = connection;
       FrameworkID id = frameworkId;
       if (c == null || id == null) {

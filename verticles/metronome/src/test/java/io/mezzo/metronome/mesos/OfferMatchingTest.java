@@ -46,6 +46,10 @@ class OfferMatchingTest {
     return JobRun.manual(runId, jobId, T);
   }
 
+  static final Offer SMALL = offer("1", "a", "cpus:1;mem:256;disk:100");
+  static final Offer BIG = offer("2", "b", "cpus:4;mem:4096;disk:1000");
+  static final JobSpec TWO = job("two", "{\"cmd\":\"x\",\"cpus\":0.5,\"mem\":128}");
+
   @Test
   void constraints_isEqLikeUnlike_onHostnameAndAttributes() {
     Offer o = offer("1", "node-7.dc1", "cpus:1", text("rack", "r-12"), scalar("gen", 3.0));
@@ -65,10 +69,10 @@ class OfferMatchingTest {
 
   @Test
   void plan_firstComeFirstServed_packsOffersAndDeclinesTheRest() {
-    Offer small = offer("1", "a", "cpus:1;mem:256;disk:100");
-    Offer big = offer("2", "b", "cpus:4;mem:4096;disk:1000");
+    Offer small = SMALL;
+    Offer big = BIG;
     Offer unused = offer("3", "c", "cpus:0.1;mem:32");
-    JobSpec two = job("two", "{\"cmd\":\"x\",\"cpus\":0.5,\"mem\":128}");
+    JobSpec two = TWO;
     JobSpec huge = job("huge", "{\"cmd\":\"x\",\"cpus\":3,\"mem\":1024}");
     JobSpec never = job("never", "{\"cmd\":\"x\",\"cpus\":8,\"mem\":32}");
     List<OfferPlanner.Waiting> waiting = List.of(
@@ -92,10 +96,10 @@ class OfferMatchingTest {
 
   @Test
   void used_trialPlacement_namesTheOffersPlanWouldFill() {
-    Offer small = offer("1", "a", "cpus:1;mem:256;disk:100");
-    Offer big = offer("2", "b", "cpus:4;mem:4096;disk:1000");
+    Offer small = SMALL;
+    Offer big = BIG;
     Offer spare = offer("3", "c", "cpus:4;mem:4096;disk:1000");
-    JobSpec two = job("two", "{\"cmd\":\"x\",\"cpus\":0.5,\"mem\":128}");
+    JobSpec two = TWO;
     JobSpec onC = job("onc", "{\"cmd\":\"x\",\"cpus\":0.1,\"mem\":32,"
         + "\"placement\":{\"constraints\":[{\"attribute\":\"hostname\",\"operator\":\"IS\",\"value\":\"c\"}]}}");
     List<OfferPlanner.Waiting> waiting = List.of(

@@ -33,6 +33,8 @@ import io.mezzo.common.config.Checks;
  *                                 within any {@code health_kill_window_seconds}
  * @param healthKillsTotal         the same over all apps together
  * @param healthKillWindowSeconds  the sliding window of both health kill limits
+ * @param maxInstancesPerOffer     at most this many instances are put on one offer ({@code --max_instances_per_offer}),
+ *                                 so a burst of launches spreads over the agents
  */
 public record MarathonConfig(boolean enabled, int port, String hostname, String zkPath, int eventBufferSize,
                              int eventStreamMaxOutstanding, int zkMaxVersions, int progressDeadlineSeconds,
@@ -41,11 +43,11 @@ public record MarathonConfig(boolean enabled, int port, String hostname, String 
                              String mesosUser, String frameworkName, int failoverTimeoutSeconds,
                              int declineOfferSeconds, int minReviveIntervalMs, int reconciliationIntervalSeconds,
                              int reconciliationTimeoutSeconds, int healthKillsPerApp, int healthKillsTotal,
-                             int healthKillWindowSeconds) implements ComponentConfig {
+                             int healthKillWindowSeconds, int maxInstancesPerOffer) implements ComponentConfig {
 
   public static final MarathonConfig DEFAULTS = new MarathonConfig(true, 8080, "", "/marathon", 10_000,
       4 * 1024 * 1024, 50, 600, 100, 1024 * 1024, 1_000, 30_000, "zk", "/mesos", "*", "", "marathon",
-      7 * 86_400, 120, 5_000, 600, 30, 1, 10, 30);
+      7 * 86_400, 120, 5_000, 600, 30, 1, 10, 30, 5);
 
   /** {@code master} value for ZooKeeper detection. */
   public static final String MASTER_ZK = "zk";
@@ -79,7 +81,8 @@ public record MarathonConfig(boolean enabled, int port, String hostname, String 
         .range("reconciliation_timeout_seconds", reconciliationTimeoutSeconds, 1, 3_600)
         .range("health_kills_per_app", healthKillsPerApp, 1, 100_000)
         .range("health_kills_total", healthKillsTotal, 1, 1_000_000)
-        .range("health_kill_window_seconds", healthKillWindowSeconds, 1, 86_400);
+        .range("health_kill_window_seconds", healthKillWindowSeconds, 1, 86_400)
+        .range("max_instances_per_offer", maxInstancesPerOffer, 1, 1_000_000);
   }
 
   /** The master URLs when {@code master} lists them; empty for {@code zk} and {@code none}. */

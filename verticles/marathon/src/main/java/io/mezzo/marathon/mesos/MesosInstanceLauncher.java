@@ -434,11 +434,14 @@ public final class MesosInstanceLauncher implements InstanceLauncher {
     Offer offer = resources.offer();
     List<TaskInfo> tasks = new ArrayList<>();
     for (Map<String, Pending> queuedOfApp : List.copyOf(queuedByApp.values())) {
+      if (tasks.size() >= config.maxInstancesPerOffer()) {
+        break;
+      }
       AppDefinition app = queuedOfApp.values().iterator().next().app();
       List<PlacedInstance> placed = placed(app, resources.view());
       boolean first = true;
       // each placed instance leaves the queue, so the next one is always the first left
-      while (!queuedOfApp.isEmpty()) {
+      while (!queuedOfApp.isEmpty() && tasks.size() < config.maxInstancesPerOffer()) {
         Pending p = queuedOfApp.values().iterator().next();
         OfferView view = resources.view();
         OfferMatcher.Result result = OfferMatcher.match(p.app(), view, placed, random);

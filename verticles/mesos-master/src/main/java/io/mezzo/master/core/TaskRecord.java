@@ -82,10 +82,27 @@ final class TaskRecord {
   /** The task's resources as a bag (its TaskInfo never changes). */
   ResourceBag resources() {
     if (resources == null) {
-      resources = ResourceBag.of(info.getResourcesList());
+      List<org.apache.mesos.v1.Protos.Resource> list = info.getResourcesList();
+      LastBag last = lastBag;
+      if (last != null && last.resources.equals(list)) {
+        resources = last.bag;
+      } else {
+        resources = ResourceBag.of(list);
+        lastBag = new LastBag(list, resources);
+      }
     }
     return resources;
   }
+
+  /**
+   * The last resources turned into a bag, and the bag: tasks of one application ask for the same
+   * resources, and comparing the lists is much cheaper than building a bag (100,000 tasks come back at
+   * once after a failover). Both are immutable, so masters on other threads may share it.
+   */
+  private record LastBag(List<org.apache.mesos.v1.Protos.Resource> resources, ResourceBag bag) {
+  }
+
+  private static volatile LastBag lastBag;
 
   String id() {
     return info.getTaskId().getValue();

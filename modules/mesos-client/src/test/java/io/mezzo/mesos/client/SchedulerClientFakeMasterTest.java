@@ -171,6 +171,32 @@ class SchedulerClientFakeMasterTest {
   }
 
   @Test
+  void burstOfCalls_allAnswered_atMostCallThreadsAtOnce() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+    fake.then(fake.stream(Encoding.JSON, "s-1", false, subscribed(15)));
+    for (int i = 0; i < 100; i++) {
+      fake.then((req, resp) -> {
+        most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        vertx.setTimer(20, t -> {
+          inFlight.decrementAndGet();
+          resp.setStatusCode(202).end();
+        });
+      });
+    }
+    try (SchedulerClient c = client().build()) {
+      c.events().test().awaitCount(1);
+      List<io.reactivex.rxjava3.core.Completable> acks = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        acks.add(c.acknowledge(update("t-" + i, true).getUpdate().getStatus()));
+      }
+      assertThat(io.reactivex.rxjava3.core.Completable.merge(acks).blockingAwait(30, TimeUnit.SECONDS)).isTrue();
+    }
+    assertThat(fake.count.get()).isEqualTo(101);
+    assertThat(most.get()).isBetween(2, SchedulerClient.CALL_THREADS);
+  }
+
+  @Test
   void subscribe_503NoLeaderThenSuccess_retriesAndStreams() throws Exception {
     List<Duration> delays = Collections.synchronizedList(new ArrayList<>());
     fake.then(FakeMaster.status(503, "No leader elected")).then(FakeMaster.status(503, "Master has not finished recovery"))

@@ -144,6 +144,16 @@ class TaskInfosTest {
   }
 
   @Test
+  void marathonRunChecks_stayWithMarathon_theFirstMesosCheckGoesToTheAgent() {
+    TaskInfo onlyMarathon = build("{\"id\":\"/prod/web\",\"cmd\":\"run\",\"healthChecks\":[{\"protocol\":\"HTTP\"},"
+        + "{\"protocol\":\"TCP\"}]}", List.of(31001));
+    assertThat(onlyMarathon.hasHealthCheck()).isFalse();
+    TaskInfo mixed = build("{\"id\":\"/prod/web\",\"cmd\":\"run\",\"healthChecks\":[{\"protocol\":\"HTTP\"},"
+        + "{\"protocol\":\"MESOS_TCP\"}]}", List.of(31001));
+    assertThat(mixed.getHealthCheck().getType()).isEqualTo(HealthCheck.Type.TCP);
+  }
+
+  @Test
   void taskName_isTheAppIdReversed() {
     assertThat(TaskInfos.taskName("/prod/eu/web")).isEqualTo("web.eu.prod");
     assertThat(TaskInfos.taskName("/web")).isEqualTo("web");

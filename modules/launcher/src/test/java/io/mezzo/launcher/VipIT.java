@@ -186,6 +186,9 @@ class VipIT {
         assertThat(d.status()).as(d.raw()).isEqualTo("NOERROR");
         assertThat(d.values()).as(d.raw()).containsExactly(address);
       });
+      // and under dcos-net's alias zone
+      Dig alias = dig("l4lbtest.marathon.dclb.thisdcos.directory", "A");
+      assertThat(alias.values()).as(alias.raw()).containsExactly(address);
 
       // 25 connections through the VIP, held open, reach all five apps
       List<Conn> held = new ArrayList<>();

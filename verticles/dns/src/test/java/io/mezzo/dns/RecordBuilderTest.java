@@ -134,10 +134,12 @@ class RecordBuilderTest {
   }
 
   @Test
-  void vips_namedVipMap_servedUnderL4lb() throws Exception {
+  void vips_namedVipMap_servedUnderL4lb_andTheDclbAlias() throws Exception {
     DnsRecords withVips = new RecordBuilder(RecordsOptions.defaults(), Fixtures.CLOCK).build(Fixtures.state(),
         Map.of("/MyGroup/MyApp.marathon", List.of(InetAddress.getByName("11.0.0.3"))));
     assertThat(withVips.records("mygroupmyapp.marathon.l4lb.thisdcos.directory.")).singleElement()
+        .extracting(r -> r.data().toString()).isEqualTo("11.0.0.3");
+    assertThat(withVips.records("mygroupmyapp.marathon.dclb.thisdcos.directory.")).singleElement()
         .extracting(r -> r.data().toString()).isEqualTo("11.0.0.3");
   }
 

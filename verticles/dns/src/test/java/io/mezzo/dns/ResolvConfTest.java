@@ -67,9 +67,15 @@ class ResolvConfTest {
   void dnsComponent_listsItselfOnceItAnswers() throws Exception {
     Vertx vertx = Vertx.vertx();
     try {
-      int port;
-      try (java.net.DatagramSocket probe = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
-        port = probe.getLocalPort();
+      // a port free for both UDP and TCP (the server binds both); a UDP-only pick raced with TCP users
+      int port = -1;
+      while (port < 0) {
+        try (java.net.DatagramSocket probe = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress());
+             java.net.ServerSocket tcp = new java.net.ServerSocket(probe.getLocalPort(), 1, java.net.InetAddress.getLoopbackAddress())) {
+          port = tcp.getLocalPort();
+        } catch (java.io.IOException taken) {
+          // TCP side in use: draw again
+        }
       }
       Path target = dir.resolve("resolv.conf");
       io.vertx.core.json.JsonObject config = new io.vertx.core.json.JsonObject().put("dns_host", "127.0.0.1").put("dns_port", port)

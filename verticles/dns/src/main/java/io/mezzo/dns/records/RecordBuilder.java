@@ -27,6 +27,8 @@ public final class RecordBuilder {
   public static final String DCOS_ORIGIN = "thisdcos.directory.";
   static final String DCOS_TASKS = "dcos." + DCOS_ORIGIN;
   static final String L4LB = "l4lb." + DCOS_ORIGIN;
+  /** dcos-net's alias zone of the named VIPs. */
+  static final String DCLB = "dclb." + DCOS_ORIGIN;
   private static final String DCOS_MNAME = "ns.spartan.";
   private static final String DCOS_RNAME = "support.thisdcos.directory.";
 
@@ -48,7 +50,7 @@ public final class RecordBuilder {
 
   /**
    * @param vips named VIPs, relative name (e.g. {@code myapp.marathon}) to addresses; each is served as
-   *             {@code <name>.l4lb.thisdcos.directory}. The extension point for the L4LB.
+   *             {@code <name>.l4lb.thisdcos.directory} and as {@code <name>.dclb.thisdcos.directory}. The extension point for the L4LB.
    */
   public DnsRecords build(ClusterState state, Map<String, List<InetAddress>> vips) {
     long serial = clock.instant().getEpochSecond();
@@ -216,7 +218,10 @@ public final class RecordBuilder {
     vips.forEach((name, ips) -> {
       String frag = labels.domainFrag(name);
       if (!frag.isEmpty()) {
-        ips.forEach(ip -> dcos.add(frag + "." + L4LB, new Rdata.Address(ip)));
+        ips.forEach(ip -> {
+          dcos.add(frag + "." + L4LB, new Rdata.Address(ip));
+          dcos.add(frag + "." + DCLB, new Rdata.Address(ip));
+        });
       }
     });
   }

@@ -136,6 +136,48 @@ class DnsServerIT {
     assertThat(full).contains("ADDITIONAL SECTION").containsPattern(canonical.replace(".", "\\.") + "\\s+60\\s+IN\\s+A\\s+9\\.0\\.0\\.5");
   }
 
+  /** {@code dig +short} of every other record kind the server makes, on the same fixture. */
+  @Test
+  void digEveryRecordKind_answersFromTheFixture() throws Exception {
+    String canonical = "nginx-" + ZBase32.hash5("nginx.8c0d9b3e-0000-11ef-a1b2-0242ac110002") + "-s1";
+    assertThat(lines(dig(main, "nginx.marathon.slave.mesos", "A", "+short"))).containsExactly("10.0.1.1");
+    assertThat(lines(dig(main, canonical + ".marathon.mesos", "A", "+short"))).containsExactly("9.0.0.5");
+    assertThat(lines(dig(main, canonical + ".marathon.slave.mesos", "A", "+short"))).containsExactly("10.0.1.1");
+    assertThat(lines(dig(main, "_nginx._udp.marathon.mesos", "SRV", "+short")))
+        .containsExactly("0 1 8125 " + canonical + ".marathon.mesos.");
+    assertThat(lines(dig(main, "_http._nginx._tcp.marathon.mesos", "SRV", "+short")))
+        .containsExactly("0 1 80 " + canonical + ".marathon.mesos.");
+    assertThat(lines(dig(main, "_nginx._tcp.marathon.slave.mesos", "SRV", "+short"))).containsExactlyInAnyOrder(
+        "0 1 31000 " + canonical + ".marathon.slave.mesos.", "0 1 31001 " + canonical + ".marathon.slave.mesos.");
+    assertThat(lines(dig(main, "_broker._broker-0._tcp.kafka.mesos", "SRV", "+short"))).hasSize(1);
+    assertThat(lines(dig(main, "broker-0.kafka.mesos", "AAAA", "+short"))).hasSize(1).allMatch(a -> a.contains(":"));
+    assertThat(lines(dig(main, "myapp.mygroup.marathon.mesos", "A", "+short"))).containsExactly("10.0.1.2");
+    assertThat(lines(dig(main, "chronos.prod.mesos", "A", "+short"))).containsExactly("10.0.1.2");
+    assertThat(lines(dig(main, "_framework._tcp.chronos.prod.mesos", "SRV", "+short"))).hasSize(1);
+    assertThat(lines(dig(main, "leader.mesos", "A", "+short"))).containsExactly("10.0.0.1");
+    assertThat(lines(dig(main, "_leader._tcp.mesos", "SRV", "+short"))).containsExactly("0 1 5050 leader.mesos.");
+    assertThat(lines(dig(main, "master.mesos", "A", "+short"))).containsExactly("10.0.0.1");
+    assertThat(lines(dig(main, "master0.mesos", "A", "+short"))).containsExactly("10.0.0.1");
+    assertThat(lines(dig(main, "slave.mesos", "A", "+short"))).containsExactlyInAnyOrder("10.0.1.1", "10.0.1.2", "10.0.1.3");
+    assertThat(lines(dig(main, "agent.mesos", "A", "+short"))).hasSize(3);
+    assertThat(lines(dig(main, "_slave._tcp.mesos", "SRV", "+short"))).containsExactly("0 1 5051 slave.mesos.");
+    assertThat(lines(dig(main, "mesos", "NS", "+short"))).containsExactly("ns1.mesos.");
+    assertThat(lines(dig(main, "ns1.mesos", "A", "+short"))).containsExactly("127.0.0.1");
+    String dcos = ".dcos.thisdcos.directory";
+    assertThat(lines(dig(main, "nginx.marathon.agentip" + dcos, "A", "+short"))).containsExactly("10.0.1.1");
+    assertThat(lines(dig(main, "nginx.marathon.containerip" + dcos, "A", "+short"))).containsExactly("9.0.0.5");
+    assertThat(lines(dig(main, "broker-0.kafka.autoip" + dcos, "A", "+short"))).containsExactly("9.0.1.7");
+    assertThat(lines(dig(main, "leader" + dcos, "A", "+short"))).containsExactly("10.0.0.1");
+    assertThat(lines(dig(main, "master" + dcos, "A", "+short"))).containsExactly("10.0.0.1");
+    assertThat(lines(dig(main, "thisdcos.directory", "SOA", "+short"))).singleElement().asString()
+        .startsWith("ns.spartan. support.thisdcos.directory.");
+    main.updateVips(Map.of("web.marathon", List.of(InetAddress.getByName("11.0.0.9"))));
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() -> {
+      assertThat(lines(dig(main, "web.marathon.l4lb.thisdcos.directory", "A", "+short"))).containsExactly("11.0.0.9");
+      assertThat(lines(dig(main, "web.marathon.dclb.thisdcos.directory", "A", "+short"))).containsExactly("11.0.0.9");
+    });
+  }
+
   @Test
   void digSoa_apex_mesosDnsSoaValues() throws Exception {
     assertThat(lines(dig(main, "mesos", "SOA", "+short"))).singleElement().asString()

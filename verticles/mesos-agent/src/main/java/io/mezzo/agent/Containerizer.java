@@ -205,10 +205,10 @@ final class Containerizer {
 
   /** SIGKILLs whatever is left in the box until it is empty, then removes the box. */
   void destroy(String containerId) throws IOException {
-    for (int round = 0; round < 100 && !isolator.pids(containerId).isEmpty(); round++) {
+    for (int round = 0; round < 500 && !isolator.pids(containerId).isEmpty(); round++) {
       signal(containerId, true);
       try {
-        Thread.sleep(10);
+        Thread.sleep(2);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;

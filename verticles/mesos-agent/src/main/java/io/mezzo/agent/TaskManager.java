@@ -487,6 +487,9 @@ final class TaskManager {
 
   /** The status a supervisor wrote, or null when there is none (yet). Blocks. */
   static Integer exitStatus(Path file) {
+    if (!file.toFile().exists()) {
+      return null; // java.io's stat: no exception for the common case of a command still running
+    }
     try {
       String text = java.nio.file.Files.readString(file).trim();
       return text.isEmpty() ? null : Integer.valueOf(text);

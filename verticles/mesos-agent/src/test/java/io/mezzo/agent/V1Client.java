@@ -115,6 +115,20 @@ final class V1Client implements AutoCloseable {
         HttpResponse.BodyHandlers.ofString()).thenApply(HttpResponse::statusCode);
   }
 
+  /** The earliest timestamp of an update in {@code state} (seconds since the epoch). */
+  double first(TaskState state) {
+    synchronized (history) {
+      return history.stream().filter(s -> s.getState() == state).mapToDouble(TaskStatus::getTimestamp).min().orElse(Double.NaN);
+    }
+  }
+
+  /** The latest timestamp of an update in {@code state}. */
+  double last(TaskState state) {
+    synchronized (history) {
+      return history.stream().filter(s -> s.getState() == state).mapToDouble(TaskStatus::getTimestamp).max().orElse(Double.NaN);
+    }
+  }
+
   /** How many different tasks had an update in {@code state} so far. */
   long tasksIn(TaskState state) {
     synchronized (history) {

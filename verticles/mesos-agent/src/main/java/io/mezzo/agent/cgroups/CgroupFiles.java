@@ -61,11 +61,11 @@ final class CgroupFiles {
       } catch (NoSuchFileException e) {
         return;
       } catch (IOException e) {
-        if (attempt >= 50) {
+        if (attempt >= 200) {
           throw e;
         }
         try {
-          Thread.sleep(20);
+          Thread.sleep(5);
         } catch (InterruptedException ie) {
           Thread.currentThread().interrupt();
           throw e;

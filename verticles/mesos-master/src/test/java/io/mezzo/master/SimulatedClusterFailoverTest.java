@@ -82,5 +82,18 @@ class SimulatedClusterFailoverTest {
     assertThat(state.getGetTasks().getTasksList()).extracting(t -> t.getTaskId().getValue() + " " + t.getState() + " "
             + io.mezzo.mesos.proto.Resources.format(t.getResourcesList()))
         .containsExactlyInAnyOrderElementsOf(tasks.stream().map(t -> t + " TASK_RUNNING cpus:0.5;mem:128").toList());
+
+    // GET_STATE in protobuf shows what the JSON answer shows
+    java.net.http.HttpResponse<byte[]> pb = fixture.send("POST", leader.url() + "/api/v1", "{\"type\":\"GET_STATE\"}".getBytes(),
+        "Content-Type", "application/json", "Accept", "application/x-protobuf");
+    assertThat(pb.statusCode()).isEqualTo(200);
+    Response.GetState proto = Response.parseFrom(pb.body()).getGetState();
+    Response.GetState json = fixture.operator(leader, "GET_STATE").getGetState();
+    assertThat(proto.getGetTasks().getTasksList()).extracting(t -> t.getTaskId().getValue() + " " + t.getState())
+        .containsExactlyInAnyOrderElementsOf(json.getGetTasks().getTasksList().stream().map(t -> t.getTaskId().getValue() + " " + t.getState()).toList())
+        .hasSize(tasks.size());
+    assertThat(proto.getGetAgents().getAgentsList()).extracting(a -> a.getAgentInfo().getId().getValue())
+        .containsExactlyInAnyOrderElementsOf(json.getGetAgents().getAgentsList().stream().map(a -> a.getAgentInfo().getId().getValue()).toList())
+        .hasSize(4);
   }
 }

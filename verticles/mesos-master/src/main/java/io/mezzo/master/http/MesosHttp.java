@@ -209,9 +209,11 @@ public final class MesosHttp {
     }
   }
 
-  /** Encodes a message for a response body. */
+  /** Encodes a message for a response body (protobuf bytes are wrapped, not copied: a GET_STATE is tens of MB). */
   public static Buffer encode(Message message, String encoding) {
-    return encoding.equals(PROTOBUF) ? Buffer.buffer(message.toByteArray()) : Buffer.buffer(MesosJson.print(message));
+    return encoding.equals(PROTOBUF)
+        ? io.vertx.core.internal.buffer.BufferInternal.buffer(io.netty.buffer.Unpooled.wrappedBuffer(message.toByteArray()))
+        : Buffer.buffer(MesosJson.print(message));
   }
 
   /** A body that does not parse into the expected message. */

@@ -192,6 +192,44 @@ class AgentRecoveryTest {
     }
   }
 
+  @Test
+  void simulatedReboot_processesGoneWorkDirKept_tasksReportedLost() throws Exception {
+    assumeTrue("root".equals(System.getProperty("user.name")), "needs root for cgroups");
+    assumeTrue(Files.isDirectory(ClusterFixture.CGROUPS.resolve("memory")), "needs cgroup v1 memory controller");
+    cluster = new ClusterFixture(dir, true);
+    Path workDir = dir.resolve("agent");
+    String agentId = startAgent(workDir);
+    framework = new V1Client(cluster.masterUrl());
+    framework.subscribe(FrameworkInfo.newBuilder().setUser("root").setName("reboot").setFailoverTimeout(60).build());
+    Offer offer = framework.next(e -> e.getType() == Event.Type.OFFERS, WAIT).getOffers().getOffers(0);
+    List<String> ids = List.of("r-0", "r-1", "r-2");
+    Offer.Operation.Launch.Builder launch = Offer.Operation.Launch.newBuilder();
+    ids.forEach(id -> launch.addTaskInfos(task(offer, id, "sleep 600")));
+    assertThat(framework.call(Call.newBuilder().setType(Call.Type.ACCEPT).setAccept(Call.Accept.newBuilder()
+        .addOfferIds(offer.getId()).addOperations(Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH)
+            .setLaunch(launch)).setFilters(Filters.newBuilder().setRefuseSeconds(3600))).build())).isEqualTo(202);
+    for (String id : ids) {
+      framework.update(id, TaskState.TASK_RUNNING, WAIT);
+    }
+    await().atMost(WAIT).until(() -> pendingUpdateFiles(workDir) == 0);
+
+    // the machine "reboots": the agent and every process of the tasks die at once; the work dir stays
+    Process first = agents.get(0);
+    new ProcessBuilder("kill", "-9", String.valueOf(first.pid())).start().waitFor();
+    assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    ClusterFixture.removeCgroups(cluster.cgroupsRoot);
+    assertThat(exitStatusFiles(workDir)).isZero();
+
+    assertThat(startAgent(workDir)).isEqualTo(agentId);
+    for (String id : ids) {
+      TaskStatus lost = framework.update(id, TaskState.TASK_LOST, WAIT);
+      assertThat(lost.getReason()).isEqualTo(TaskStatus.Reason.REASON_EXECUTOR_TERMINATED);
+      assertThat(lost.getMessage()).contains("gone when the agent recovered");
+      assertThat(framework.history(id)).containsExactly(TaskState.TASK_STARTING, TaskState.TASK_RUNNING, TaskState.TASK_LOST);
+    }
+    await().atMost(WAIT).until(() -> cluster.containerCgroups().isEmpty());
+  }
+
   private static TaskInfo task(Offer offer, String id, String command) {
     return TaskInfo.newBuilder().setName(id).setTaskId(TaskID.newBuilder().setValue(id)).setAgentId(offer.getAgentId())
         .setCommand(CommandInfo.newBuilder().setValue(command)).addAllResources(Resources.parse("cpus:0.05;mem:32", "*")).build();

@@ -42,6 +42,41 @@ final class AppInfo {
   static JsonObject render(MarathonCore core, AppDefinition app, Set<Embed> embeds) {
     JsonObject out = Views.app(app);
     List<Instance> instances = core.instances().ofApp(app.id());
+    out.mergeIn(beforeTasks(core, app, instances, embeds));
+    if (embeds.contains(Embed.TASKS)) {
+      out.put("tasks", tasks(core, instances, app));
+    }
+    return out.mergeIn(afterTasks(core, app, instances, embeds));
+  }
+
+  /**
+   * The same JSON as {@link #render} (same fields, same order), written as text from {@code cache}: a listing of
+   * thousands of apps and tasks costs copying the unchanged parts instead of building and encoding them again.
+   */
+  static void renderText(MarathonCore core, AppDefinition app, Set<Embed> embeds, JsonCache cache, StringBuilder out) {
+    String base = cache.app(app);
+    List<Instance> instances = core.instances().ofApp(app.id());
+    out.append(base, 0, base.length() - 1);
+    appendFields(out, beforeTasks(core, app, instances, embeds));
+    if (embeds.contains(Embed.TASKS)) {
+      out.append(",\"tasks\":[");
+      boolean first = true;
+      for (Instance i : instances) {
+        if (i.condition().isLaunched()) {
+          out.append(first ? "" : ",").append(cache.task(i, app, core.healthResults(i.instanceId())));
+          first = false;
+        }
+      }
+      out.append(']');
+    }
+    appendFields(out, afterTasks(core, app, instances, embeds));
+    out.append('}');
+  }
+
+  /** The embedded fields that come before {@code tasks}: counts, deployments, readiness. */
+  private static JsonObject beforeTasks(MarathonCore core, AppDefinition app, List<Instance> instances,
+                                        Set<Embed> embeds) {
+    JsonObject out = new JsonObject();
     if (embeds.contains(Embed.COUNTS)) {
       counts(out, instances);
     }
@@ -53,9 +88,13 @@ final class AppInfo {
     if (embeds.contains(Embed.READINESS)) {
       out.put("readinessCheckResults", new JsonArray());
     }
-    if (embeds.contains(Embed.TASKS)) {
-      out.put("tasks", tasks(core, instances, app));
-    }
+    return out;
+  }
+
+  /** The embedded fields that come after {@code tasks}: lastTaskFailure, tasksStats. */
+  private static JsonObject afterTasks(MarathonCore core, AppDefinition app, List<Instance> instances,
+                                       Set<Embed> embeds) {
+    JsonObject out = new JsonObject();
     if (embeds.contains(Embed.LAST_TASK_FAILURE)) {
       core.lastTaskFailure(app.id()).ifPresent(f -> out.put("lastTaskFailure", f));
     }
@@ -68,6 +107,14 @@ final class AppInfo {
       out.put("tasksStats", stats);
     }
     return out;
+  }
+
+  /** Appends the fields of {@code fields} to an object being written (after at least one field). */
+  private static void appendFields(StringBuilder out, JsonObject fields) {
+    if (!fields.isEmpty()) {
+      String text = fields.encode();
+      out.append(',').append(text, 1, text.length() - 1);
+    }
   }
 
   static JsonArray tasks(MarathonCore core, List<Instance> instances, AppDefinition app) {

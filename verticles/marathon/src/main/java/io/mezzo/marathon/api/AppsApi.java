@@ -20,6 +20,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -28,6 +29,7 @@ final class AppsApi {
   private static final String ID = "/v2/apps(?<id>/.+?)";
 
   private final MarathonNode node;
+  private final JsonCache cache = new JsonCache();
 
   AppsApi(MarathonNode node) {
     this.node = node;
@@ -68,13 +70,20 @@ final class AppsApi {
     String id = ctx.request().getParam("id");
     String label = ctx.request().getParam("label");
     LabelSelector selector = label == null ? null : LabelSelector.parse(label);
-    JsonArray apps = new JsonArray();
-    Groups.apps(core.root()).values().stream().sorted(Comparator.comparing(AppDefinition::id))
+    StringBuilder out = new StringBuilder(1024).append("{\"apps\":[");
+    boolean[] first = {true};
+    Map<String, AppDefinition> all = Groups.apps(core.root());
+    all.values().stream().sorted(Comparator.comparing(AppDefinition::id))
         .filter(a -> cmd == null || (a.cmd() != null && a.cmd().contains(cmd)))
         .filter(a -> id == null || a.id().contains(id))
         .filter(a -> selector == null || selector.matches(a.labels()))
-        .forEach(a -> apps.add(AppInfo.render(core, a, embeds)));
-    Http.ok(ctx, new JsonObject().put("apps", apps));
+        .forEach(a -> {
+          out.append(first[0] ? "" : ",");
+          first[0] = false;
+          AppInfo.renderText(core, a, embeds, cache, out);
+        });
+    cache.trim(all.size(), core.instances().all().size());
+    ctx.response().setStatusCode(200).putHeader("content-type", Http.JSON).end(out.append("]}").toString());
   }
 
   private void show(RoutingContext ctx) {

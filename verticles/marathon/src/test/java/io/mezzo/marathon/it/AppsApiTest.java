@@ -151,6 +151,13 @@ class AppsApiTest {
     assertThat(embedded.getJsonArray("tasks")).hasSize(1);
     assertThat(embedded.getJsonArray("tasks").getJsonObject(0).getString("state")).isEqualTo("TASK_RUNNING");
     assertThat(embedded.getJsonArray("deployments")).isEmpty();
+    // the listing (written from cached text) says exactly what the single app (built as a tree) says, twice
+    for (int round = 0; round < 2; round++) {
+      for (Object o : fx.get(m.url("/v2/apps?embed=apps.tasks&embed=apps.lastTaskFailure")).getJsonArray("apps")) {
+        JsonObject listed = (JsonObject) o;
+        assertThat(listed).isEqualTo(fx.app(m, listed.getString("id")));
+      }
+    }
   }
 
   @Test

@@ -695,8 +695,8 @@ final class TaskManager {
     String eid = info.getExecutorId().getValue();
     ExecutorRun run = executors.get(key(fid, eid));
     String containerId = run != null ? run.containerId : UUID.randomUUID().toString();
-    String safeEid = Sandboxes.safeSegment(eid) ? eid : taskId;
-    Path dir = sandboxes.run(identity.agentId(), fid, Sandboxes.safeSegment(safeEid) ? safeEid : "invalid", containerId);
+    // an executor id unusable as a directory name fails the task below; the path is never created then
+    Path dir = sandboxes.run(identity.agentId(), fid, Sandboxes.safeSegment(eid) ? eid : "invalid", containerId);
     Container c = new Container(fid, task, eid, containerId, dir, clock.instant());
     containers.put(key(fid, taskId), c);
     String invalid = invalid(task);

@@ -33,17 +33,11 @@ final class AgentHttp {
   }
 
   private void api(RoutingContext ctx) {
-    String[] encodings = MesosWire.admit(ctx);
-    if (encodings == null) {
+    MesosWire.Admitted<Call> admitted = MesosWire.call(ctx, Call.getDefaultInstance());
+    if (admitted == null) {
       return;
     }
-    Call call;
-    try {
-      call = MesosWire.parse(ctx.body().buffer(), encodings[0], Call.getDefaultInstance());
-    } catch (IllegalArgumentException e) {
-      MesosWire.text(ctx, 400, e.getMessage());
-      return;
-    }
+    Call call = admitted.call();
     if (!call.hasType() || call.getType() == Call.Type.UNKNOWN) {
       MesosWire.text(ctx, 400, "Failed to validate agent::Call: Expecting 'type' to be present");
       return;
@@ -69,6 +63,6 @@ final class AgentHttp {
         return;
       }
     }
-    ctx.response().putHeader("content-type", encodings[1]).end(MesosWire.encode(r.build(), encodings[1]));
+    ctx.response().putHeader("content-type", admitted.encoding()).end(MesosWire.encode(r.build(), admitted.encoding()));
   }
 }

@@ -28,17 +28,11 @@ final class ExecutorHttp {
   }
 
   private void handle(RoutingContext ctx) {
-    String[] encodings = MesosWire.admit(ctx);
-    if (encodings == null) {
+    MesosWire.Admitted<Call> admitted = MesosWire.call(ctx, Call.getDefaultInstance());
+    if (admitted == null) {
       return;
     }
-    Call call;
-    try {
-      call = MesosWire.parse(ctx.body().buffer(), encodings[0], Call.getDefaultInstance());
-    } catch (IllegalArgumentException e) {
-      MesosWire.text(ctx, 400, e.getMessage());
-      return;
-    }
+    Call call = admitted.call();
     String problem = validate(call);
     if (problem != null) {
       MesosWire.text(ctx, 400, "Failed to validate executor::Call: " + problem);
@@ -47,7 +41,7 @@ final class ExecutorHttp {
     String fid = call.getFrameworkId().getValue();
     String eid = call.getExecutorId().getValue();
     switch (call.getType()) {
-      case SUBSCRIBE -> subscribe(ctx, fid, eid, encodings[1]);
+      case SUBSCRIBE -> subscribe(ctx, fid, eid, admitted.encoding());
       case UPDATE -> answer(ctx, tasks.executorUpdate(fid, eid, call.getUpdate().getStatus()));
       case MESSAGE -> answer(ctx, tasks.executorMessage(fid, eid, call.getMessage().getData()));
       default -> answer(ctx, tasks.knownExecutor(fid, eid));

@@ -86,6 +86,24 @@ final class MesosWire {
     }
   }
 
+  /** A call admitted (405/400/415/406 ladder) and parsed, with the answer's encoding. */
+  record Admitted<M extends Message>(M call, String encoding) {
+  }
+
+  /** Admits and parses a v1 call, or answers the error (and returns null). */
+  static <M extends Message> Admitted<M> call(RoutingContext ctx, M prototype) {
+    String[] encodings = admit(ctx);
+    if (encodings == null) {
+      return null;
+    }
+    try {
+      return new Admitted<>(parse(ctx.body().buffer(), encodings[0], prototype), encodings[1]);
+    } catch (IllegalArgumentException e) {
+      text(ctx, 400, e.getMessage());
+      return null;
+    }
+  }
+
   static Buffer encode(Message m, String encoding) {
     return encoding.equals(PROTOBUF) ? Buffer.buffer(m.toByteArray()) : Buffer.buffer(MesosJson.print(m));
   }

@@ -2,7 +2,6 @@ package io.mezzo.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.mezzo.mesos.proto.ResourceBag;
 import io.mezzo.mesos.proto.Resources;
@@ -98,35 +97,17 @@ class AgentRecoveryTest {
 
   @Test
   void killDashNine_andRestart_keepsTasksRunning_reportsWhatEndedMeanwhile_noUpdateLostOrRepeated() throws Exception {
-    assumeTrue("root".equals(System.getProperty("user.name")), "needs root for cgroups");
-    assumeTrue(Files.isDirectory(ClusterFixture.CGROUPS.resolve("memory")), "needs cgroup v1 memory controller");
-    cluster = new ClusterFixture(dir, true);
     Path workDir = dir.resolve("agent");
-    String agentId = startAgent(workDir);
-    framework = new V1Client(cluster.masterUrl());
-    framework.subscribe(FrameworkInfo.newBuilder().setUser("root").setName("recovery").setFailoverTimeout(60).build());
-
+    String agentId = startWithFramework(workDir, "recovery");
     // 20 long tasks and one that ends when told to (it waits for a file in its sandbox)
-    Offer offer = framework.next(e -> e.getType() == Event.Type.OFFERS, WAIT).getOffers().getOffers(0);
-    assertThat(ResourceBag.of(offer.getResourcesList()).contains(ResourceBag.parse("cpus:1.05;mem:672", "*"))).isTrue();
-    Offer.Operation.Launch.Builder launch = Offer.Operation.Launch.newBuilder();
     List<String> ids = new ArrayList<>();
+    Map<String, String> commands = new LinkedHashMap<>();
     for (int i = 0; i < TASKS; i++) {
       ids.add("sleeper-" + i);
+      commands.put("sleeper-" + i, "sleep 600");
     }
-    for (String id : ids) {
-      launch.addTaskInfos(task(offer, id, "sleep 600"));
-    }
-    launch.addTaskInfos(task(offer, "ender", "while [ ! -e done ]; do sleep 0.1; done; exit 3"));
-    assertThat(framework.call(Call.newBuilder().setType(Call.Type.ACCEPT).setAccept(Call.Accept.newBuilder()
-        .addOfferIds(offer.getId()).addOperations(Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH)
-            .setLaunch(launch)).setFilters(Filters.newBuilder().setRefuseSeconds(3600))).build())).isEqualTo(202);
-    for (String id : ids) {
-      framework.update(id, TaskState.TASK_RUNNING, WAIT);
-    }
-    framework.update("ender", TaskState.TASK_RUNNING, WAIT);
-    // every update acknowledged on the agent: nothing pending when it dies
-    await().atMost(WAIT).until(() -> pendingUpdateFiles(workDir) == 0);
+    commands.put("ender", "while [ ! -e done ]; do sleep 0.1; done; exit 3");
+    Offer offer = launchAllRunning(workDir, commands);
 
     Path executors = workDir.resolve("slaves").resolve(agentId).resolve("frameworks").resolve(framework.frameworkId.getValue())
         .resolve("executors");
@@ -194,24 +175,12 @@ class AgentRecoveryTest {
 
   @Test
   void simulatedReboot_processesGoneWorkDirKept_tasksReportedLost() throws Exception {
-    assumeTrue("root".equals(System.getProperty("user.name")), "needs root for cgroups");
-    assumeTrue(Files.isDirectory(ClusterFixture.CGROUPS.resolve("memory")), "needs cgroup v1 memory controller");
-    cluster = new ClusterFixture(dir, true);
     Path workDir = dir.resolve("agent");
-    String agentId = startAgent(workDir);
-    framework = new V1Client(cluster.masterUrl());
-    framework.subscribe(FrameworkInfo.newBuilder().setUser("root").setName("reboot").setFailoverTimeout(60).build());
-    Offer offer = framework.next(e -> e.getType() == Event.Type.OFFERS, WAIT).getOffers().getOffers(0);
+    String agentId = startWithFramework(workDir, "reboot");
     List<String> ids = List.of("r-0", "r-1", "r-2");
-    Offer.Operation.Launch.Builder launch = Offer.Operation.Launch.newBuilder();
-    ids.forEach(id -> launch.addTaskInfos(task(offer, id, "sleep 600")));
-    assertThat(framework.call(Call.newBuilder().setType(Call.Type.ACCEPT).setAccept(Call.Accept.newBuilder()
-        .addOfferIds(offer.getId()).addOperations(Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH)
-            .setLaunch(launch)).setFilters(Filters.newBuilder().setRefuseSeconds(3600))).build())).isEqualTo(202);
-    for (String id : ids) {
-      framework.update(id, TaskState.TASK_RUNNING, WAIT);
-    }
-    await().atMost(WAIT).until(() -> pendingUpdateFiles(workDir) == 0);
+    Map<String, String> commands = new LinkedHashMap<>();
+    ids.forEach(id -> commands.put(id, "sleep 600"));
+    launchAllRunning(workDir, commands);
 
     // the machine "reboots": the agent and every process of the tasks die at once; the work dir stays
     Process first = agents.get(0);
@@ -228,6 +197,34 @@ class AgentRecoveryTest {
       assertThat(framework.history(id)).containsExactly(TaskState.TASK_STARTING, TaskState.TASK_RUNNING, TaskState.TASK_LOST);
     }
     await().atMost(WAIT).until(() -> cluster.containerCgroups().isEmpty());
+  }
+
+  /** A clustered master, an agent process and a subscribed framework; returns the agent id. */
+  private String startWithFramework(Path workDir, String name) throws Exception {
+    OneAgent.assumeRootAndCgroups();
+    cluster = new ClusterFixture(dir, true);
+    String agentId = startAgent(workDir);
+    framework = new V1Client(cluster.masterUrl());
+    framework.subscribe(FrameworkInfo.newBuilder().setUser("root").setName(name).setFailoverTimeout(60).build());
+    return agentId;
+  }
+
+  /** Launches the tasks in one ACCEPT and waits until all run and the agent has no update left to deliver. */
+  private Offer launchAllRunning(Path workDir, Map<String, String> commands) throws Exception {
+    Offer offer = framework.next(e -> e.getType() == Event.Type.OFFERS, WAIT).getOffers().getOffers(0);
+    assertThat(ResourceBag.of(offer.getResourcesList()).contains(ResourceBag.parse(
+        "cpus:" + 0.05 * commands.size() + ";mem:" + 32 * commands.size(), "*"))).isTrue();
+    Offer.Operation.Launch.Builder launch = Offer.Operation.Launch.newBuilder();
+    commands.forEach((id, command) -> launch.addTaskInfos(task(offer, id, command)));
+    assertThat(framework.call(Call.newBuilder().setType(Call.Type.ACCEPT).setAccept(Call.Accept.newBuilder()
+        .addOfferIds(offer.getId()).addOperations(Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH)
+            .setLaunch(launch)).setFilters(Filters.newBuilder().setRefuseSeconds(3600))).build())).isEqualTo(202);
+    for (String id : commands.keySet()) {
+      framework.update(id, TaskState.TASK_RUNNING, WAIT);
+    }
+    // every update acknowledged on the agent: nothing pending when it dies
+    await().atMost(WAIT).until(() -> pendingUpdateFiles(workDir) == 0);
+    return offer;
   }
 
   private static TaskInfo task(Offer offer, String id, String command) {

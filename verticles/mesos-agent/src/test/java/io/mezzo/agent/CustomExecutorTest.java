@@ -2,7 +2,6 @@ package io.mezzo.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.protobuf.ByteString;
 import io.mezzo.mesos.proto.Resources;
@@ -18,14 +17,12 @@ import org.apache.mesos.v1.Protos.CommandInfo;
 import org.apache.mesos.v1.Protos.ExecutorID;
 import org.apache.mesos.v1.Protos.ExecutorInfo;
 import org.apache.mesos.v1.Protos.Filters;
-import org.apache.mesos.v1.Protos.FrameworkInfo;
 import org.apache.mesos.v1.Protos.Offer;
 import org.apache.mesos.v1.Protos.TaskID;
 import org.apache.mesos.v1.Protos.TaskInfo;
 import org.apache.mesos.v1.Protos.TaskState;
 import org.apache.mesos.v1.Protos.TaskStatus;
 import org.apache.mesos.v1.scheduler.Protos.Call;
-import org.apache.mesos.v1.scheduler.Protos.Event;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,37 +34,27 @@ import org.junit.jupiter.api.io.TempDir;
  * executor: a task group shares one sandbox and one lifecycle.
  */
 class CustomExecutorTest {
-  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final Duration WAIT = OneAgent.WAIT;
 
   @TempDir
   Path dir;
 
-  private ClusterFixture cluster;
-  private V1Client framework;
+  private OneAgent one;
 
   @AfterEach
   void stop() throws Exception {
-    if (framework != null) {
-      framework.close();
-    }
-    if (cluster != null) {
-      cluster.close();
+    if (one != null) {
+      one.close();
     }
   }
 
   @Test
   void pythonExecutor_runsATask_throughTheExecutorApi() throws Exception {
-    assumeTrue("root".equals(System.getProperty("user.name")), "needs root for cgroups");
-    assumeTrue(Files.isDirectory(ClusterFixture.CGROUPS.resolve("memory")), "needs cgroup v1 memory controller");
     Path script = Path.of(getClass().getResource("/executor/test_executor.py").toURI());
-    cluster = new ClusterFixture(dir);
-    ClusterFixture.Agent agent = cluster.deployAgent(dir.resolve("agent"), new JsonObject().put("isolation", "cgroups")
-        .put("resources", "cpus:2;mem:2048;disk:1000;ports:[31000-31099]"));
-    await().atMost(WAIT).until(() -> agent.verticle().registered());
-    framework = new V1Client(cluster.masterUrl());
-    framework.subscribe(FrameworkInfo.newBuilder().setUser("root").setName("own-executor").build());
-
-    Offer offer = framework.next(e -> e.getType() == Event.Type.OFFERS, WAIT).getOffers().getOffers(0);
+    one = OneAgent.start(dir, new JsonObject(), "own-executor");
+    V1Client framework = one.framework();
+    ClusterFixture.Agent agent = one.agent();
+    Offer offer = one.offer();
     ExecutorInfo executor = ExecutorInfo.newBuilder().setExecutorId(ExecutorID.newBuilder().setValue("py-exec"))
         .setType(ExecutorInfo.Type.CUSTOM).setCommand(CommandInfo.newBuilder().setValue("exec python3 " + script))
         .addAllResources(Resources.parse("cpus:0.1;mem:64", "*")).build();
@@ -82,10 +69,9 @@ class CustomExecutorTest {
     assertThat(running.getMessage()).isEqualTo("running in the test executor");
     assertThat(running.getSource()).isEqualTo(TaskStatus.Source.SOURCE_EXECUTOR);
     assertThat(running.getExecutorId().getValue()).isEqualTo("py-exec");
-    Path sandbox = dir.resolve("agent").resolve("slaves").resolve(agent.verticle().agentId()).resolve("frameworks")
-        .resolve(framework.frameworkId.getValue()).resolve("executors").resolve("py-exec").resolve("runs").resolve("latest");
+    Path sandbox = one.executors().resolve("py-exec").resolve("runs").resolve("latest");
     String container = Files.readSymbolicLink(sandbox).toString();
-    Path cgroup = ClusterFixture.CGROUPS.resolve("memory").resolve(cluster.cgroupsRoot).resolve(container);
+    Path cgroup = ClusterFixture.CGROUPS.resolve("memory").resolve(one.cluster().cgroupsRoot).resolve(container);
     assertThat(Files.readString(cgroup.resolve("memory.limit_in_bytes")).trim()).isEqualTo(String.valueOf(96L << 20));
     assertThat(Files.readAllLines(cgroup.resolve("cgroup.procs"))).isNotEmpty();
 
@@ -116,15 +102,9 @@ class CustomExecutorTest {
 
   @Test
   void taskGroup_sharesTheExecutorSandbox_andOneFailingTaskKillsTheOthers() throws Exception {
-    assumeTrue("root".equals(System.getProperty("user.name")), "needs root for cgroups");
-    assumeTrue(Files.isDirectory(ClusterFixture.CGROUPS.resolve("memory")), "needs cgroup v1 memory controller");
-    cluster = new ClusterFixture(dir);
-    ClusterFixture.Agent agent = cluster.deployAgent(dir.resolve("agent"), new JsonObject().put("isolation", "cgroups")
-        .put("resources", "cpus:2;mem:2048;disk:1000;ports:[31000-31099]"));
-    await().atMost(WAIT).until(() -> agent.verticle().registered());
-    framework = new V1Client(cluster.masterUrl());
-    framework.subscribe(FrameworkInfo.newBuilder().setUser("root").setName("pods").build());
-    Offer offer = framework.next(e -> e.getType() == Event.Type.OFFERS, WAIT).getOffers().getOffers(0);
+    one = OneAgent.start(dir, new JsonObject(), "pods");
+    V1Client framework = one.framework();
+    Offer offer = one.offer();
     ExecutorInfo executor = ExecutorInfo.newBuilder().setExecutorId(ExecutorID.newBuilder().setValue("pod-1"))
         .setType(ExecutorInfo.Type.DEFAULT).setFrameworkId(framework.frameworkId)
         .addAllResources(Resources.parse("cpus:0.1;mem:32", "*")).build();
@@ -144,11 +124,10 @@ class CustomExecutorTest {
     assertThat(failed.getMessage()).isEqualTo("Command exited with status 2");
     TaskStatus killed = framework.update("pod-1.web", TaskState.TASK_KILLED, WAIT);
     assertThat(killed.getExecutorId().getValue()).isEqualTo("pod-1");
-    Path run = dir.resolve("agent").resolve("slaves").resolve(agent.verticle().agentId()).resolve("frameworks")
-        .resolve(framework.frameworkId.getValue()).resolve("executors").resolve("pod-1").resolve("runs").resolve("latest");
+    Path run = one.executors().resolve("pod-1").resolve("runs").resolve("latest");
     assertThat(Files.readString(run.resolve("tasks").resolve("pod-1.web").resolve("stdout"))).isEqualTo("serving\n");
     assertThat(run.resolve("tasks").resolve("pod-1.sidecar").resolve("stderr")).exists();
-    await().atMost(WAIT).until(() -> cluster.containerCgroups().isEmpty());
+    await().atMost(WAIT).until(() -> one.cluster().containerCgroups().isEmpty());
     assertThat(framework.history("pod-1.web")).containsExactly(TaskState.TASK_STARTING, TaskState.TASK_RUNNING, TaskState.TASK_KILLED);
   }
 

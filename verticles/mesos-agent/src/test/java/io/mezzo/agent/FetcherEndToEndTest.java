@@ -2,7 +2,6 @@ package io.mezzo.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import io.mezzo.mesos.proto.Resources;
@@ -20,27 +19,24 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.apache.mesos.v1.Protos.CommandInfo;
 import org.apache.mesos.v1.Protos.Filters;
-import org.apache.mesos.v1.Protos.FrameworkInfo;
 import org.apache.mesos.v1.Protos.Offer;
 import org.apache.mesos.v1.Protos.TaskID;
 import org.apache.mesos.v1.Protos.TaskInfo;
 import org.apache.mesos.v1.Protos.TaskState;
 import org.apache.mesos.v1.Protos.TaskStatus;
 import org.apache.mesos.v1.scheduler.Protos.Call;
-import org.apache.mesos.v1.scheduler.Protos.Event;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** CommandInfo.uris fetched over HTTP into the sandbox: extraction of tar.gz and zip, the executable flag, the cache. */
 class FetcherEndToEndTest {
-  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final Duration WAIT = OneAgent.WAIT;
 
   @TempDir
   Path dir;
 
-  private ClusterFixture cluster;
-  private V1Client framework;
+  private OneAgent one;
   private HttpServer server;
   private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
 
@@ -49,18 +45,14 @@ class FetcherEndToEndTest {
     if (server != null) {
       server.stop(0);
     }
-    if (framework != null) {
-      framework.close();
-    }
-    if (cluster != null) {
-      cluster.close();
+    if (one != null) {
+      one.close();
     }
   }
 
   @Test
   void urisAreFetchedExtractedMadeExecutableAndCached() throws Exception {
-    assumeTrue("root".equals(System.getProperty("user.name")), "needs root for cgroups");
-    assumeTrue(Files.isDirectory(ClusterFixture.CGROUPS.resolve("memory")), "needs cgroup v1 memory controller");
+    OneAgent.assumeRootAndCgroups();
     Path files = Files.createDirectories(dir.resolve("files"));
     Path content = Files.createDirectories(dir.resolve("content").resolve("data"));
     Files.writeString(content.resolve("hello.txt"), "hello from tar\n");
@@ -91,13 +83,9 @@ class FetcherEndToEndTest {
     server.start();
     String base = "http://127.0.0.1:" + server.getAddress().getPort() + "/";
 
-    cluster = new ClusterFixture(dir);
-    ClusterFixture.Agent agent = cluster.deployAgent(dir.resolve("agent"), new JsonObject().put("isolation", "cgroups")
-        .put("resources", "cpus:2;mem:2048;disk:1000;ports:[31000-31099]"));
-    await().atMost(WAIT).until(() -> agent.verticle().registered());
-    framework = new V1Client(cluster.masterUrl());
-    framework.subscribe(FrameworkInfo.newBuilder().setUser("root").setName("fetching").build());
-    Offer offer = framework.next(e -> e.getType() == Event.Type.OFFERS, WAIT).getOffers().getOffers(0);
+    one = OneAgent.start(dir, new JsonObject(), "fetching");
+    V1Client framework = one.framework();
+    Offer offer = one.offer();
     CommandInfo.URI script = CommandInfo.URI.newBuilder().setValue(base + "run.sh").setExecutable(true).setCache(true).build();
     CommandInfo fetching = CommandInfo.newBuilder().setValue("./run.sh")
         .addUris(CommandInfo.URI.newBuilder().setValue(base + "bundle.tgz"))
@@ -112,8 +100,7 @@ class FetcherEndToEndTest {
         .setFilters(Filters.newBuilder().setRefuseSeconds(0))).build())).isEqualTo(202);
 
     framework.update("fetch-1", TaskState.TASK_FINISHED, WAIT);
-    Path executors = dir.resolve("agent").resolve("slaves").resolve(agent.verticle().agentId()).resolve("frameworks")
-        .resolve(framework.frameworkId.getValue()).resolve("executors");
+    Path executors = one.executors();
     Path sandbox = executors.resolve("fetch-1").resolve("runs").resolve("latest");
     assertThat(Files.readString(sandbox.resolve("stdout"))).isEqualTo("hello from tar\nhello from zip\n");
     assertThat(sandbox.resolve("bundle.tgz")).exists();
@@ -124,7 +111,7 @@ class FetcherEndToEndTest {
     assertThat(missing.getMessage()).contains("Failed to fetch '" + base + "missing.tgz': HTTP 404");
 
     // the second task takes run.sh from the cache
-    Offer again = framework.next(e -> e.getType() == Event.Type.OFFERS, WAIT).getOffers().getOffers(0);
+    Offer again = one.offer();
     assertThat(framework.call(Call.newBuilder().setType(Call.Type.ACCEPT).setAccept(Call.Accept.newBuilder()
         .addOfferIds(again.getId()).addOperations(Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH)
             .setLaunch(Offer.Operation.Launch.newBuilder().addTaskInfos(task(again, "fetch-2", fetching)))))
@@ -134,7 +121,7 @@ class FetcherEndToEndTest {
     assertThat(hits.get("bundle.tgz").get()).isEqualTo(2);
     assertThat(Files.readString(executors.resolve("fetch-2").resolve("runs").resolve("latest").resolve("stderr")))
         .contains("Using the cached copy of '" + base + "run.sh'");
-    await().atMost(WAIT).until(() -> cluster.containerCgroups().isEmpty());
+    await().atMost(WAIT).until(() -> one.cluster().containerCgroups().isEmpty());
   }
 
   private static TaskInfo task(Offer offer, String id, CommandInfo command) {

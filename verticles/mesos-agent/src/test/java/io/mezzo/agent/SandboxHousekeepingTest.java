@@ -2,7 +2,6 @@ package io.mezzo.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.mezzo.mesos.proto.Resources;
 import io.vertx.core.json.JsonObject;
@@ -11,49 +10,37 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.mesos.v1.Protos.CommandInfo;
 import org.apache.mesos.v1.Protos.Filters;
-import org.apache.mesos.v1.Protos.FrameworkInfo;
 import org.apache.mesos.v1.Protos.Offer;
 import org.apache.mesos.v1.Protos.TaskID;
 import org.apache.mesos.v1.Protos.TaskInfo;
 import org.apache.mesos.v1.Protos.TaskState;
 import org.apache.mesos.v1.scheduler.Protos.Call;
-import org.apache.mesos.v1.scheduler.Protos.Event;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Sandbox rotation of a chatty task's stdout, and garbage collection of finished sandboxes after gc_delay. */
 class SandboxHousekeepingTest {
-  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final Duration WAIT = OneAgent.WAIT;
 
   @TempDir
   Path dir;
 
-  private ClusterFixture cluster;
-  private V1Client framework;
+  private OneAgent one;
 
   @AfterEach
   void stop() throws Exception {
-    if (framework != null) {
-      framework.close();
-    }
-    if (cluster != null) {
-      cluster.close();
+    if (one != null) {
+      one.close();
     }
   }
 
   @Test
   void stdoutIsRotatedBySize_andFinishedSandboxesGoAfterGcDelay() throws Exception {
-    assumeTrue("root".equals(System.getProperty("user.name")), "needs root for cgroups");
-    assumeTrue(Files.isDirectory(ClusterFixture.CGROUPS.resolve("memory")), "needs cgroup v1 memory controller");
-    cluster = new ClusterFixture(dir);
-    ClusterFixture.Agent agent = cluster.deployAgent(dir.resolve("agent"), new JsonObject().put("isolation", "cgroups")
-        .put("resources", "cpus:2;mem:2048;disk:1000;ports:[31000-31099]").put("gc_delay_ms", 1500)
-        .put("log_max_bytes", 4096).put("log_files_kept", 2));
-    await().atMost(WAIT).until(() -> agent.verticle().registered());
-    framework = new V1Client(cluster.masterUrl());
-    framework.subscribe(FrameworkInfo.newBuilder().setUser("root").setName("housekeeping").build());
-    Offer offer = framework.next(e -> e.getType() == Event.Type.OFFERS, WAIT).getOffers().getOffers(0);
+    one = OneAgent.start(dir, new JsonObject().put("gc_delay_ms", 1500).put("log_max_bytes", 4096).put("log_files_kept", 2),
+        "housekeeping");
+    V1Client framework = one.framework();
+    Offer offer = one.offer();
     assertThat(framework.call(Call.newBuilder().setType(Call.Type.ACCEPT).setAccept(Call.Accept.newBuilder()
         .addOfferIds(offer.getId()).addOperations(Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH)
             .setLaunch(Offer.Operation.Launch.newBuilder()
@@ -61,8 +48,7 @@ class SandboxHousekeepingTest {
                 .addTaskInfos(task(offer, "brief", "echo bye"))))
         .setFilters(Filters.newBuilder().setRefuseSeconds(3600))).build())).isEqualTo(202);
 
-    Path executors = dir.resolve("agent").resolve("slaves").resolve(agent.verticle().agentId()).resolve("frameworks")
-        .resolve(framework.frameworkId.getValue()).resolve("executors");
+    Path executors = one.executors();
     framework.update("brief", TaskState.TASK_FINISHED, WAIT);
     framework.update("chatty", TaskState.TASK_RUNNING, WAIT);
     Path chatty = executors.resolve("chatty").resolve("runs").resolve("latest").toRealPath();

@@ -30,6 +30,7 @@ import org.apache.zookeeper.KeeperException;
  * &lt;zk_path&gt;/registry/frameworks/&lt;framework id&gt; FrameworkInfo
  * &lt;zk_path&gt;/registry/gone/&lt;agent id&gt;          agents marked gone
  * &lt;zk_path&gt;/registry/unreachable/&lt;agent id&gt;   agents that became unreachable, and when
+ * &lt;zk_path&gt;/registry/agent_state/&lt;agent id&gt;   agents that are deactivated or draining
  * &lt;zk_path&gt;/registry/maintenance/machines     maintenance schedule and machines that are down
  * &lt;zk_path&gt;/json.info_&lt;sequence&gt;             the leader's MasterInfo, ephemeral (Mesos's leader detection format)
  * </pre>
@@ -54,7 +55,7 @@ final class MasterRegistry {
   }
 
   record Contents(Map<String, FrameworkInfo> frameworks, Map<String, AgentInfo> agents, Set<String> gone, Set<String> unreachable,
-                  String maintenance) {
+                  String maintenance, Map<String, String> agentStates) {
   }
 
   /** Reads the whole registry (a new leader does this before it serves). */
@@ -63,7 +64,7 @@ final class MasterRegistry {
       // The parents exist before any write: a background create that first has to make its parents
       // retries later and may land after a newer write of the same record.
       for (String dir : List.of("/registry/frameworks", "/registry/agents", "/registry/gone", "/registry/unreachable",
-          "/registry/maintenance")) {
+          "/registry/maintenance", "/registry/agent_state")) {
         try {
           curator.create().creatingParentsIfNeeded().forPath(root + dir);
         } catch (KeeperException.NodeExistsException e) {
@@ -76,7 +77,8 @@ final class MasterRegistry {
       Set<String> gone = new HashSet<>(read(root + "/registry/gone").keySet());
       String maintenance = read(root + "/registry/maintenance").get("machines");
       Set<String> unreachable = new HashSet<>(read(root + "/registry/unreachable").keySet());
-      return new Contents(frameworks, agents, gone, unreachable, maintenance);
+      Map<String, String> agentStates = read(root + "/registry/agent_state");
+      return new Contents(frameworks, agents, gone, unreachable, maintenance, agentStates);
     }, true);
   }
 
@@ -194,6 +196,7 @@ final class MasterRegistry {
       case GONE_AGENT -> "/registry/gone/";
       case MAINTENANCE -> "/registry/maintenance/";
       case UNREACHABLE_AGENT -> "/registry/unreachable/";
+      case AGENT_STATE -> "/registry/agent_state/";
     };
     String path = root + dir + record.id();
     try {
@@ -208,7 +211,7 @@ final class MasterRegistry {
       curator.create().orSetData().creatingParentsIfNeeded().inBackground(this::checked)
           .forPath(path, record.json().getBytes(StandardCharsets.UTF_8));
       if (record.kind() == RegistryRecord.Kind.GONE_AGENT) {
-        for (String dir2 : List.of("/registry/agents/", "/registry/unreachable/")) {
+        for (String dir2 : List.of("/registry/agents/", "/registry/unreachable/", "/registry/agent_state/")) {
           written.remove(root + dir2 + record.id());
           curator.delete().quietly().inBackground(this::checked).forPath(root + dir2 + record.id());
         }

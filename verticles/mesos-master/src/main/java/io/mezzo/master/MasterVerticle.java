@@ -244,6 +244,7 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
       if (contents.maintenance() != null) {
         fresh.restoreMaintenance(contents.maintenance());
       }
+      fresh.agents().restoreStates(contents.agentStates());
       recoveryStartNanos = electedNanos;
       recoveryHoldoffEnds = contents.agents().isEmpty() ? 0 : electedNanos + RECOVERY_ALLOCATION_HOLDOFF.toNanos();
       LOG.info(String.format("Recovered registry: %d agents, %d frameworks, in %d ms", contents.agents().size(),

@@ -95,6 +95,46 @@ public final class MasterAgents {
   }
 
   /** A new agent: it gets an id {@code <master id>-S<n>} and its resources join the pool. */
+  /** Deactivated or draining agents from the registry (after a failover), applied when they re-register. */
+  private final Map<String, String> recoveredStates = new HashMap<>();
+
+  /** After a failover: the registry's records of deactivated and draining agents. */
+  public void restoreStates(Map<String, String> states) {
+    recoveredStates.putAll(states);
+  }
+
+  /** The registry keeps whether the agent is deactivated and its drain, so that a new leader keeps them too. */
+  private void saveState(AgentRecord agent) {
+    String json = null;
+    if (!agent.active || agent.drainInfo != null) {
+      JsonObject state = new JsonObject().put("deactivated", !agent.active);
+      if (agent.drainInfo != null) {
+        state.put("drain_info", new JsonObject(MesosJson.print(agent.drainInfo)));
+      }
+      json = state.encode();
+    }
+    master.outbox.registryChanged(new RegistryRecord(RegistryRecord.Kind.AGENT_STATE, agent.id, json));
+  }
+
+  /** A recovered agent takes back the state the registry kept for it (a bad record is ignored). */
+  private void applyRecoveredState(AgentRecord agent) {
+    String json = recoveredStates.remove(agent.id);
+    if (json == null) {
+      return;
+    }
+    try {
+      JsonObject state = new JsonObject(json);
+      agent.active = !state.getBoolean("deactivated", false);
+      JsonObject drain = state.getJsonObject("drain_info");
+      if (drain != null) {
+        agent.drainInfo = MesosJson.parse(drain.encode(), DrainInfo.getDefaultInstance());
+      }
+    } catch (RuntimeException e) {
+      java.util.logging.Logger.getLogger(MasterAgents.class.getName()).warning("Ignoring the registry's state of agent '"
+          + agent.id + "': " + e.getMessage());
+    }
+  }
+
   public Reply register(String pid, AgentInfo info, String version) {
     if (master.maintenance.isDown(info)) {
       return Reply.fail(AgentProtocol.MACHINE_DOWN, "Machine of agent '" + info.getHostname() + "' is down for maintenance");
@@ -147,6 +187,7 @@ public final class MasterAgents {
       agent = new AgentRecord(agentId, withId, pid, reservations(agentId).applyTo(ResourceBag.of(info.getResourcesList())));
       agent.registeredTime = now;
       agents.put(agentId, agent);
+      applyRecoveredState(agent);
     } else {
       for (String offerId : new ArrayList<>(agent.offered.keySet())) {
         master.rescind(offerId);
@@ -224,6 +265,7 @@ public final class MasterAgents {
     if (added) {
       master.agentAdded(agent);
     }
+    checkDrained(agent);
     return Reply.ok(new JsonObject().put("agent_id", agentId).put("master_id", master.info.getId()));
   }
 
@@ -244,6 +286,7 @@ public final class MasterAgents {
     }
     remove(agent, TaskState.TASK_GONE, TaskStatus.Reason.REASON_AGENT_REMOVED, "Agent shut down");
     master.outbox.registryChanged(new RegistryRecord(RegistryRecord.Kind.AGENT, agentId, null));
+    master.outbox.registryChanged(new RegistryRecord(RegistryRecord.Kind.AGENT_STATE, agentId, null));
     return Reply.ok(new JsonObject());
   }
 
@@ -281,6 +324,8 @@ public final class MasterAgents {
     agent.drainInfo = agent.drainInfo.toBuilder().setState(DrainState.DRAINED).build();
     if (agent.drainInfo.getConfig().getMarkGone()) {
       markGone(agent.id);
+    } else {
+      saveState(agent);
     }
   }
 
@@ -372,6 +417,7 @@ public final class MasterAgents {
     reservations.remove(agent.id);
     volumes.remove(agent.id);
     master.outbox.registryChanged(new RegistryRecord(RegistryRecord.Kind.AGENT, agent.id, null));
+    master.outbox.registryChanged(new RegistryRecord(RegistryRecord.Kind.AGENT_STATE, agent.id, null));
   }
 
   /** DEACTIVATE_AGENT / REACTIVATE_AGENT: a deactivated agent gets no new offers; outstanding ones are rescinded. */
@@ -390,6 +436,7 @@ public final class MasterAgents {
         master.rescind(offerId);
       }
     }
+    saveState(agent);
     return true;
   }
 
@@ -404,6 +451,7 @@ public final class MasterAgents {
     }
     setActive(agentId, false);
     agent.drainInfo = drain;
+    saveState(agent);
     for (TaskRecord task : agent.tasks.values()) {
       if (!task.terminal()) {
         JsonObject kill = new JsonObject().put(AgentProtocol.TYPE, AgentProtocol.KILL_TASK)

@@ -13,7 +13,8 @@ public record RegistryRecord(Kind kind, String id, String json) {
   /**
    * UNREACHABLE_AGENT: an agent (still in AGENT) that stopped answering pings, with the time it did;
    * removed when it re-registers. MAINTENANCE: the one record of the maintenance schedule and the
-   * machines that are down (id {@code machines}).
+   * machines that are down (id {@code machines}). AGENT_STATE: an agent that is deactivated or
+   * draining ({@code {"deactivated":true,"drain_info":...}}); removed when it is active again.
    */
-  public enum Kind { AGENT, FRAMEWORK, GONE_AGENT, MAINTENANCE, UNREACHABLE_AGENT }
+  public enum Kind { AGENT, FRAMEWORK, GONE_AGENT, MAINTENANCE, UNREACHABLE_AGENT, AGENT_STATE }
 }

@@ -6,6 +6,7 @@ import com.google.protobuf.ByteString;
 import io.mezzo.mesos.protocol.AgentProtocol;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Map;
 import org.apache.mesos.v1.Protos.DrainConfig;
 import org.apache.mesos.v1.Protos.DrainInfo;
 import org.apache.mesos.v1.Protos.DrainState;
@@ -80,5 +81,48 @@ class DrainTest {
     assertThat(c.master.agents().reregister(busy, "pid", c.master.agents().recovering().getOrDefault(busy,
         org.apache.mesos.v1.Protos.AgentInfo.newBuilder().setHostname("a1.local").build()), "1.11.0", List.of(), List.of())
         .failureCode()).as("a gone agent may not come back").isEqualTo(AgentProtocol.AGENT_GONE);
+  }
+
+  @Test
+  void drainingAndDeactivatedAgents_keepTheirStateAcrossFailover() {
+    CoreCluster c = new CoreCluster();
+    String fw = c.subscribe("web");
+    String draining = c.register("a1.local");
+    String deactivated = c.register("a2.local");
+    String task = c.launch(fw, draining, 1).get(0);
+    c.master.agents().drain(draining, draining(false), null);
+    c.master.agents().setActive(deactivated, false);
+    Map<String, String> states = new java.util.HashMap<>();
+    c.registry.stream().filter(r -> r.kind() == RegistryRecord.Kind.AGENT_STATE).forEach(r -> states.put(r.id(), r.json()));
+    assertThat(states).containsOnlyKeys(draining, deactivated);
+
+    // a new leader: both agents come back as they were
+    CoreCluster next = new CoreCluster();
+    Map<String, org.apache.mesos.v1.Protos.AgentInfo> registered = new java.util.HashMap<>();
+    c.master.agents().records().forEach(a -> registered.put(a.id, a.info));
+    next.master.recover(Map.of(fw, c.master.frameworks.get(fw).info), registered, java.util.Set.of());
+    next.master.agents().restoreStates(states);
+    next.master.subscribe(org.apache.mesos.v1.scheduler.Protos.Call.Subscribe.newBuilder()
+        .setFrameworkInfo(c.master.frameworks.get(fw).info).build(), next);
+    org.apache.mesos.v1.Protos.Task running = c.master.frameworks.get(fw).tasks.get(task).toTask();
+    for (String id : List.of(draining, deactivated)) {
+      assertThat(next.master.agents().reregister(id, "pid", registered.get(id).toBuilder().clearId().build(), "1.11.0",
+          id.equals(draining) ? List.of(running) : List.of(), List.of(c.master.frameworks.get(fw).info)).failure()).isNull();
+    }
+    assertThat(agent(next, draining).getDrainInfo().getState()).isEqualTo(DrainState.DRAINING);
+    assertThat(agent(next, draining).getDeactivated()).isTrue();
+    assertThat(agent(next, deactivated).getDeactivated()).isTrue();
+    assertThat(agent(next, deactivated).hasDrainInfo()).isFalse();
+    assertThat(next.offers()).as("no offers from deactivated agents").isEmpty();
+
+    // the drain goes on under the new leader
+    next.acknowledge(fw, draining, task, next.update(fw, draining, task, TaskState.TASK_KILLED));
+    assertThat(agent(next, draining).getDrainInfo().getState()).isEqualTo(DrainState.DRAINED);
+    next.master.agents().setActive(deactivated, true);
+    assertThat(next.registry).anySatisfy(r -> {
+      assertThat(r.kind()).isEqualTo(RegistryRecord.Kind.AGENT_STATE);
+      assertThat(r.id()).isEqualTo(deactivated);
+      assertThat(r.json()).isNull();
+    });
   }
 }

@@ -589,7 +589,13 @@ public final class Master {
 
   /** After a failover: the schedule and down machines from the registry. */
   public void restoreMaintenance(String json) {
-    maintenance.restore(json);
+    try {
+      maintenance.restore(json);
+    } catch (RuntimeException e) {
+      // a record this master cannot read must not stop it from leading: it starts without a schedule
+      java.util.logging.Logger.getLogger(Master.class.getName()).warning("Ignoring the registry's maintenance record: " + e);
+      maintenance.restore("{}");
+    }
   }
 
   // ---- weights and quota ------------------------------------------------------------------------

@@ -27,7 +27,7 @@ final class VolumeOps {
   static ResourceBag create(Master master, FrameworkRecord fw, Optional<AgentRecord> agent, ResourceBag remaining, List<Resource> volumes) {
     String problem = agent.isEmpty() ? "Agent is not registered" : validateCreate(master, agent.get(), volumes, fw.roles(),
         fw.info.hasPrincipal() ? fw.info.getPrincipal() : null);
-    if (problem == null && !remaining.contains(ResourceBag.of(volumes.stream().map(Volumes::plain).toList()))) {
+    if (problem == null && !holds(remaining, volumes)) {
       problem = "Invalid CREATE Operation: the volumes' disk is not among the offered resources " + remaining;
     }
     if (problem != null) {
@@ -42,7 +42,7 @@ final class VolumeOps {
   /** DESTROY inside an ACCEPT: the volumes become plain reserved disk again (none may be in use). */
   static ResourceBag destroy(Master master, FrameworkRecord fw, Optional<AgentRecord> agent, ResourceBag remaining, List<Resource> volumes) {
     String problem = agent.isEmpty() ? "Agent is not registered" : validateDestroy(master, agent.get(), volumes);
-    if (problem == null && !remaining.contains(ResourceBag.of(volumes.stream().map(Volumes::plain).toList()))) {
+    if (problem == null && !holds(remaining, volumes)) {
       problem = "Invalid DESTROY Operation: the volumes are not among the offered resources";
     }
     if (problem != null) {
@@ -105,7 +105,8 @@ final class VolumeOps {
     Volumes existing = master.agents.volumes(agent.id);
     Set<String> ids = new HashSet<>();
     for (Resource v : volumes) {
-      if (!v.getName().equals("disk") || v.getType() != Value.Type.SCALAR || v.getScalar().getValue() <= 0) {
+      if (!v.getName().equals("disk") || v.getType() != Value.Type.SCALAR || !(v.getScalar().getValue() > 0)
+          || v.getScalar().getValue() > 1e12) {
         return "A persistent volume must be a positive scalar 'disk' resource";
       }
       if (!Volumes.isVolume(v)) {
@@ -132,7 +133,7 @@ final class VolumeOps {
         return "Persistent volume '" + Volumes.id(v) + "' already exists on the agent";
       }
       ResourceBag disk = agent.total.forRole(role);
-      if (!disk.contains(ResourceBag.of(List.of(Volumes.plain(v))))) {
+      if (!holds(disk, List.of(v))) {
         return "The agent has no disk reserved for role '" + role + "' to hold persistent volume '" + Volumes.id(v) + "'";
       }
     }
@@ -239,6 +240,15 @@ final class VolumeOps {
       }
     }
     return diskOf(agent.total, role) - master.agents.volumes(agent.id).size(role) - plainUsed;
+  }
+
+  /** Whether {@code bag} holds the disk the volumes are made of (false for values a bag refuses). */
+  private static boolean holds(ResourceBag bag, List<Resource> volumes) {
+    try {
+      return bag.contains(ResourceBag.of(volumes.stream().map(Volumes::plain).toList()));
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   private static double diskOf(ResourceBag total, String role) {

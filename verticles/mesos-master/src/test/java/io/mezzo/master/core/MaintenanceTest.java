@@ -92,6 +92,10 @@ class MaintenanceTest {
     assertThat(MesosJson.print(next.master.maintenanceSchedule())).isEqualTo(MesosJson.print(c.master.maintenanceSchedule()));
     assertThat(next.master.agents().register("pid", agentInfo("a1.local"), "1.11.0").failureCode()).isEqualTo(AgentProtocol.MACHINE_DOWN);
 
+    CoreCluster broken = new CoreCluster();
+    broken.master.restoreMaintenance("{\"schedule\":[1,2]}");
+    assertThat(broken.master.maintenanceStatus()).as("an unreadable record is ignored").isEqualTo(ClusterStatus.getDefaultInstance());
+
     // STOP_MAINTENANCE: UP again, out of the schedule; the agent registers anew
     assertThat(c.master.stopMaintenance(List.of(host("a1.local"))).status()).isEqualTo(200);
     assertThat(c.master.maintenanceSchedule().getWindowsCount()).isZero();

@@ -119,6 +119,9 @@ class VolumeTest {
     assertThat(volumeIds(plain.getResourcesList())).isEmpty();
     assertThat(plainDisk(plain)).isEqualTo(1000 + 500);
     assertThat(next.master.createVolumes("unknown", List.of(volume("v2", 100, "db"))).status()).isEqualTo(400);
+    Resource nan = volume("v2", 100, "db").toBuilder().setScalar(org.apache.mesos.v1.Protos.Value.Scalar.newBuilder().setValue(Double.NaN)).build();
+    assertThat(next.master.createVolumes(agent, List.of(nan)).status()).as("not a number").isEqualTo(400);
+    assertThat(next.master.destroyVolumes(agent, List.of(nan)).status()).isEqualTo(409);
     assertThat(next.master.createVolumes(agent, List.of(volume("v2", 2000, "db"))).status()).as("more than reserved").isEqualTo(400);
     // a task holds 500 of the reserved disk as plain disk: 600 more does not fit
     next.accept(plain, launch("scratch", agent, Resources.parse("disk(db):500;cpus:1", "*")));

@@ -172,6 +172,31 @@ class L4lbIT {
     assertThat(seen).containsExactlyInAnyOrder("app-0", "app-1", "app-2", "app-3", "app-4");
   }
 
+  /** 16 MiB each way through the VIP at once: every byte comes back, in order (the relay's back-pressure holds). */
+  @Test
+  void largeTransferBothWays_arrivesWhole() throws Exception {
+    byte[] data = new byte[16 << 20];
+    new Random(7).nextBytes(data);
+    try (Conn c = new Conn(l4lbtest(), vipPort)) {
+      c.socket.setSoTimeout(10_000);
+      Thread writer = new Thread(() -> {
+        try {
+          for (int off = 0; off < data.length; off += 64 << 10) {
+            c.out.write(data, off, Math.min(64 << 10, data.length - off));
+          }
+          c.out.flush();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+      writer.start();
+      byte[] back = c.socket.getInputStream().readNBytes(data.length);
+      writer.join(10_000);
+      assertThat(back.length).isEqualTo(data.length);
+      assertThat(java.util.Arrays.equals(back, data)).as("echoed bytes equal the sent ones").isTrue();
+    }
+  }
+
   @Test
   void perAppVips_reachOnlyTheirApp() throws Exception {
     for (int i = 0; i < 5; i++) {

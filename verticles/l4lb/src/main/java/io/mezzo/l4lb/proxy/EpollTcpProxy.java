@@ -35,9 +35,14 @@ import java.util.logging.Logger;
  * event loop of {@code loops} with {@code SO_REUSEPORT}, so the kernel spreads new connections over
  * the loops and each connection, and its backend connection, stays on the loop that accepted it.
  * The same rules as {@link TcpProxy}: the balancer picks, a failed connect marks the backend down
- * and the next one is tried (up to {@code tries}), bytes are relayed with back-pressure (a side is
- * read again once the other side took the last read), and when either side closes the other is
- * closed after what it was sent is flushed. Closing the endpoint unbinds it; open connections go on.
+ * and the next one is tried (up to {@code tries}), bytes are relayed with back-pressure, and when
+ * either side closes the other is closed after what it was sent is flushed. Closing the endpoint
+ * unbinds it; open connections go on.
+ *
+ * <p>Both sides read on their own once the backend is connected, and a side stops reading only
+ * while the other side's outbound buffer is over its high-water mark: turning reading off and on
+ * for every read would cost two {@code epoll_ctl} calls a read, which shows with a new connection
+ * per request. Writes are flushed once per read burst, not once per read.
  */
 public final class EpollTcpProxy implements Proxy {
   private static final Logger LOG = Logger.getLogger(EpollTcpProxy.class.getName());
@@ -179,8 +184,8 @@ public final class EpollTcpProxy implements Proxy {
           }
           front.pipeline().addLast(new Relay(back));
           back.pipeline().addLast(new Relay(front));
-          front.read();
-          back.read();
+          front.config().setAutoRead(true);
+          back.config().setAutoRead(true);
         });
   }
 
@@ -192,7 +197,10 @@ public final class EpollTcpProxy implements Proxy {
     }
   }
 
-  /** Copies what one side reads to the other; reads again once the write is taken. */
+  /**
+   * Copies what one side reads to the other, flushing at the end of each read burst; pauses reading
+   * while the other side cannot take more and resumes when it drains.
+   */
   private static final class Relay extends ChannelInboundHandlerAdapter {
     private final Channel peer;
 
@@ -202,14 +210,25 @@ public final class EpollTcpProxy implements Proxy {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      peer.writeAndFlush(msg).addListener((ChannelFutureListener) f -> {
-        if (f.isSuccess()) {
-          ctx.channel().read();
-        } else {
-          f.channel().close();
-          ctx.channel().close();
-        }
-      });
+      peer.write(msg, peer.voidPromise());
+      if (!peer.isWritable()) {
+        // off before the flush: a flush that drains the peer turns reading back on at once
+        ctx.channel().config().setAutoRead(false);
+        peer.flush();
+      }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      peer.flush();
+    }
+
+    /** This side drained below its low-water mark: the peer may read again. */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+      if (ctx.channel().isWritable()) {
+        peer.config().setAutoRead(true);
+      }
     }
 
     @Override
@@ -220,6 +239,7 @@ public final class EpollTcpProxy implements Proxy {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
       ctx.channel().close();
+      peer.close();
     }
   }
 

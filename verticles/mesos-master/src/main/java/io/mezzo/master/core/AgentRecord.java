@@ -2,6 +2,7 @@ package io.mezzo.master.core;
 
 import io.mezzo.mesos.proto.ResourceBag;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.mesos.v1.Protos.AgentInfo;
@@ -23,6 +24,11 @@ final class AgentRecord {
   Instant reregisteredTime;
   /** Tasks on this agent, keyed by framework id + "/" + task id. */
   final CountedMap<String, TaskRecord> tasks = new CountedMap<>();
+  /**
+   * The tasks of {@link #tasks} that use persistent volumes, so that finding the volumes in use does
+   * not walk every task of the agent (launching N tasks would otherwise cost N squared).
+   */
+  private final Map<String, TaskRecord> volumeTasks = new HashMap<>();
   /** Resources held by offers, per offer id. */
   final CountedMap<String, ResourceBag> offered = new CountedMap<>();
   private final UsedSum used = new UsedSum(tasks);
@@ -44,6 +50,27 @@ final class AgentRecord {
 
   static String key(String frameworkId, String taskId) {
     return frameworkId + "/" + taskId;
+  }
+
+  /** Adds (or replaces) a task of this agent; use this rather than {@code tasks.put}. */
+  void putTask(String key, TaskRecord task) {
+    tasks.put(key, task);
+    if (task.usesVolumes()) {
+      volumeTasks.put(key, task);
+    } else {
+      volumeTasks.remove(key);
+    }
+  }
+
+  /** Removes a task of this agent; use this rather than {@code tasks.remove}. */
+  void removeTask(String key) {
+    tasks.remove(key);
+    volumeTasks.remove(key);
+  }
+
+  /** The agent's tasks (live or not yet forgotten) that use persistent volumes. */
+  Collection<TaskRecord> volumeTasks() {
+    return volumeTasks.values();
   }
 
   /** Resources of the agent's live tasks (kept until its tasks change). */

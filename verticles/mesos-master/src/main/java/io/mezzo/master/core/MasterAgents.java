@@ -234,7 +234,7 @@ public final class MasterAgents {
         master.tasks.addCompleted(TaskRecord.fromReport(task, agentId));
       } else if (known == null) {
         TaskRecord record = TaskRecord.fromReport(task, agentId);
-        agent.tasks.put(key, record);
+        agent.putTask(key, record);
         fw.tasks.put(record.id(), record);
         master.tasks.taskAdded(record);
       } else if (known.state != task.getState()) {

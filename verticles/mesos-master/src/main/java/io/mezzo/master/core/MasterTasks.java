@@ -111,7 +111,7 @@ public final class MasterTasks {
       fw.tasks.remove(task.id());
     }
     Optional<AgentRecord> agent = master.agents.find(task.agentId);
-    agent.ifPresent(a -> a.tasks.remove(AgentRecord.key(task.frameworkId, task.id())));
+    agent.ifPresent(a -> a.removeTask(AgentRecord.key(task.frameworkId, task.id())));
     keepCompleted(task);
     agent.ifPresent(master.agents::checkDrained);
   }

@@ -178,7 +178,7 @@ final class Offers {
     }
     TaskRecord record = new TaskRecord(fw.id, agentId, launched);
     fw.tasks.put(taskId, record);
-    agent.get().tasks.put(AgentRecord.key(fw.id, taskId), record);
+    agent.get().putTask(AgentRecord.key(fw.id, taskId), record);
     master.tasks.taskAdded(record);
     if (groupExecutor == null) {
       master.outbox.toAgent(agent.get().pid, new JsonObject().put(AgentProtocol.TYPE, AgentProtocol.RUN_TASK)

@@ -38,6 +38,14 @@ final class TaskRecord {
     this.info = info;
   }
 
+  /** Whether the task or its executor uses a persistent volume. */
+  boolean usesVolumes() {
+    if (info.getResourcesList().stream().anyMatch(Volumes::isVolume)) {
+      return true;
+    }
+    return info.hasExecutor() && info.getExecutor().getResourcesList().stream().anyMatch(Volumes::isVolume);
+  }
+
   /** Rebuilt from the agent's report when it re-registers. */
   static TaskRecord fromReport(Task task) {
     return fromReport(task, task.getAgentId().getValue());

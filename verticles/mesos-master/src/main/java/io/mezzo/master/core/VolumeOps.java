@@ -179,10 +179,10 @@ final class VolumeOps {
     return null;
   }
 
-  /** Ids of the volumes the agent's live tasks use. */
+  /** Ids of the volumes the agent's live tasks use (only the tasks that use volumes are looked at). */
   static Set<String> usedIds(AgentRecord agent) {
     Set<String> ids = new HashSet<>();
-    for (TaskRecord t : agent.tasks.values()) {
+    for (TaskRecord t : agent.volumeTasks()) {
       if (!t.terminal()) {
         t.info.getResourcesList().stream().filter(Volumes::isVolume).forEach(r -> ids.add(Volumes.id(r)));
         if (t.info.hasExecutor()) {
@@ -212,6 +212,9 @@ final class VolumeOps {
 
   /** Why a task's volumes cannot be used, or null: each must exist on the agent and not be used by another task. */
   static String checkTaskVolumes(Master master, AgentRecord agent, List<Resource> resources) {
+    if (resources.stream().noneMatch(Volumes::isVolume)) {
+      return null;
+    }
     Volumes volumes = master.agents.volumes(agent.id);
     Set<String> used = usedIds(agent);
     for (Resource r : resources) {

@@ -2,6 +2,7 @@ package io.mezzo.master.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
 import io.mezzo.mesos.proto.MesosJson;
 import io.mezzo.mesos.proto.Resources;
 import java.util.List;
@@ -128,5 +129,60 @@ class VolumeTest {
     assertThat(next.master.createVolumes(agent, List.of(volume("v2", 600, "db"))).status()).isEqualTo(409);
     assertThat(next.master.createVolumes(agent, List.of(volume("v2", 500, "db"))).status()).isEqualTo(202);
     assertThat(volumeIds(next.master.agents().totalResources(next.master.agents().find(agent).orElseThrow()))).containsExactly("v2:500");
+  }
+
+  private static TaskInfo plainTask(String taskId, String agentId) {
+    return TaskInfo.newBuilder().setName("web").setTaskId(TaskID.newBuilder().setValue(taskId))
+        .setAgentId(org.apache.mesos.v1.Protos.AgentID.newBuilder().setValue(agentId))
+        .setCommand(CommandInfo.newBuilder().setValue("sleep 100")).addAllResources(Resources.parse("cpus:0.001;mem:1", "*")).build();
+  }
+
+  @Test
+  void volumeInUseAmongManyTasks_isKeptThroughReregistrationAndFreedWhenItsTaskEnds() {
+    CoreCluster c = new CoreCluster();
+    String agent = c.register("a1.local", "cpus:4;mem:4096;disk(db):1000");
+    String fw = c.subscribeRole("store", "db");
+    assertThat(c.master.createVolumes(agent, List.of(volume("v1", 400, "db"))).status()).isEqualTo(202);
+    Offer offer = only(c.offers());
+    Resource v1 = offer.getResourcesList().stream().filter(Resource::hasDisk).findFirst().orElseThrow();
+
+    // one ACCEPT: 500 plain tasks, a task on the volume, then a second task on the same volume (refused)
+    Offer.Operation.Launch.Builder many = Offer.Operation.Launch.newBuilder();
+    for (int i = 0; i < 500; i++) {
+      many.addTaskInfos(plainTask("web-" + i, agent));
+    }
+    c.accept(offer, Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH).setLaunch(many).build(),
+        launch("db-1", agent, List.of(v1)), launch("db-2", agent, List.of(v1)));
+    assertThat(c.master.frameworks.get(fw).tasks).hasSize(501).containsKey("db-1").doesNotContainKey("db-2");
+    Offer inUse = only(c.offers());
+    assertThat(volumeIds(inUse.getResourcesList())).as("in use, not offered").isEmpty();
+    assertThat(c.master.destroyVolumes(agent, List.of(v1)).status()).isEqualTo(409);
+
+    // a new master learns the task on the volume from the agent's re-registration: still in use
+    String registered = c.registry.stream().filter(r -> r.kind() == RegistryRecord.Kind.AGENT && r.id().equals(agent))
+        .reduce((a, b) -> b).orElseThrow().json();
+    CoreCluster next = new CoreCluster();
+    next.master.recover(Map.of(fw, c.master.frameworks.get(fw).info), Map.of(agent, MesosJson.parse(registered, AgentInfo.getDefaultInstance())),
+        Set.of());
+    next.master.subscribe(org.apache.mesos.v1.scheduler.Protos.Call.Subscribe.newBuilder().setFrameworkInfo(c.master.frameworks.get(fw).info)
+        .build(), next);
+    List<org.apache.mesos.v1.Protos.Task> running = c.master.frameworks.get(fw).tasks.values().stream().map(t -> {
+      t.setState(TaskState.TASK_RUNNING);
+      return t.toTask();
+    }).toList();
+    assertThat(next.master.agents().reregister(agent, "pid", AgentInfo.newBuilder().setHostname("a1.local").setPort(5051)
+        .addAllResources(Resources.parse("cpus:4;mem:4096;disk(db):1000", "*")).build(), "1.11.0", running, List.of())
+        .failure()).isNull();
+    Offer afterFailover = only(next.offers());
+    assertThat(volumeIds(afterFailover.getResourcesList())).as("in use after failover").isEmpty();
+    next.accept(afterFailover);
+    assertThat(next.master.destroyVolumes(agent, List.of(v1)).status()).isEqualTo(409);
+
+    // the task on the volume finishes and is acknowledged: the volume is offered again and can be destroyed
+    ByteString uuid = next.update(fw, agent, "db-1", TaskState.TASK_FINISHED);
+    next.acknowledge(fw, agent, "db-1", uuid);
+    assertThat(next.master.frameworks.get(fw).tasks).hasSize(500).doesNotContainKey("db-1");
+    assertThat(volumeIds(only(next.offers()).getResourcesList())).containsExactly("v1:400");
+    assertThat(next.master.destroyVolumes(agent, List.of(v1)).status()).isEqualTo(202);
   }
 }

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Marathon on a real `mezzo up`: an app whose instances are real web servers with a health check the agent
  * runs, scaled, upgraded and restarted while the number of healthy instances is watched the whole time, then
- * destroyed; and an event-stream client that drops out and resumes with {@code Last-Event-ID}.
+ * destroyed; an event-stream client that drops out and resumes with {@code Last-Event-ID}; and a pod of two
+ * containers run as one task group.
  */
 class MarathonIT {
   private static final Duration WAIT = Duration.ofSeconds(90);
@@ -244,9 +245,90 @@ class MarathonIT {
         });
       }
 
+      podRunsAsTaskGroup();
+
       mezzo.sigterm();
       assertThat(mezzo.awaitExit(Duration.ofSeconds(30))).isZero();
     }
+  }
+
+  private static long processesWith(String needle) {
+    return ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(needle)).count();
+  }
+
+  /** The sidecar's own processes (not a shell wrapping it). */
+  private static java.util.List<ProcessHandle> sidecars() {
+    return ProcessHandle.allProcesses().filter(p -> p.info().command().orElse("").endsWith("/sleep")
+        && p.info().commandLine().orElse("").contains("31337")).toList();
+  }
+
+  private JsonObject podInstance() throws Exception {
+    JsonArray instances = get("/v2/pods/duo::status").getJsonArray("instances");
+    assertThat(instances).hasSize(1);
+    return instances.getJsonObject(0);
+  }
+
+  /** Waits until the pod's one instance is STABLE with both containers running; returns it. */
+  private JsonObject awaitStablePod() {
+    JsonObject[] out = new JsonObject[1];
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+      JsonObject status = get("/v2/pods/duo::status");
+      assertThat(status.getString("status")).as(status::encodePrettily).isEqualTo("STABLE");
+      JsonObject instance = podInstance();
+      assertThat(instance.getString("status")).isEqualTo("STABLE");
+      assertThat(instance.getJsonArray("containers").stream().map(c -> ((JsonObject) c).getString("status")))
+          .containsExactly("TASK_RUNNING", "TASK_RUNNING");
+      assertThat(instance.getBoolean("healthy")).isTrue();
+      assertThat(new JsonArray(send("GET", "/v2/deployments", null).body())).isEmpty();
+      out[0] = instance;
+    });
+    return out[0];
+  }
+
+  /**
+   * A pod of two containers runs as one task group on the agent: both are real processes, the web container
+   * answers on its allocated endpoint and passes its agent-run health check; when the sidecar dies the whole
+   * instance is replaced; destroying the pod ends both processes.
+   */
+  private void podRunsAsTaskGroup() throws Exception {
+    String pod = """
+        {"id":"/duo","scaling":{"kind":"fixed","instances":1},
+         "containers":[
+          {"name":"web","resources":{"cpus":0.1,"mem":48},
+           "exec":{"command":{"shell":"exec python3 -m http.server $ENDPOINT_HTTP --bind 127.0.0.1"}},
+           "endpoints":[{"name":"http","hostPort":0}],
+           "healthCheck":{"http":{"endpoint":"http","path":"/"},"gracePeriodSeconds":20,"intervalSeconds":1,
+             "timeoutSeconds":1,"maxConsecutiveFailures":3,"delaySeconds":0}},
+          {"name":"side","resources":{"cpus":0.1,"mem":16},
+           "exec":{"command":{"shell":"exec sleep 31337"}},"environment":{"ROLE":"sidecar"}}]}""";
+    HttpResponse<String> created = send("POST", "/v2/pods", pod);
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    JsonObject first = awaitStablePod();
+    JsonObject endpoint = first.getJsonArray("containers").getJsonObject(0).getJsonArray("endpoints").getJsonObject(0);
+    int port = endpoint.getInteger("allocatedHostPort");
+    assertThat(port).isBetween(31200, 31300);
+    assertThat(MezzoProcess.get("http://127.0.0.1:" + port + "/").status()).isEqualTo(200);
+    assertThat(sidecars()).hasSize(1);
+
+    // the sidecar dies: the agent kills the web container too and Marathon replaces the whole instance
+    sidecars().forEach(ProcessHandle::destroyForcibly);
+    await().atMost(WAIT).untilAsserted(() ->
+        assertThat(podInstance().getString("id")).isNotEqualTo(first.getString("id")));
+    JsonObject second = awaitStablePod();
+    int secondPort = second.getJsonArray("containers").getJsonObject(0).getJsonArray("endpoints").getJsonObject(0)
+        .getInteger("allocatedHostPort");
+    assertThat(MezzoProcess.get("http://127.0.0.1:" + secondPort + "/").status()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(20)).until(() -> processesWith("http.server " + port) == 0);
+    assertThat(sidecars()).hasSize(1);
+
+    // destroy: both processes end
+    assertThat(send("DELETE", "/v2/pods/duo", null).statusCode()).isEqualTo(202);
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(send("GET", "/v2/pods/duo", null).statusCode()).isEqualTo(404);
+      assertThat(get("/v2/tasks").getJsonArray("tasks")).isEmpty();
+      assertThat(processesWith("sleep 31337")).isZero();
+      assertThat(processesWith("http.server " + secondPort)).isZero();
+    });
   }
 
   record Frame(String id, String event, String data) {

@@ -70,8 +70,13 @@ public final class Views {
   /** An entry of {@code GET /v2/deployments}. */
   public static JsonObject deployment(RunningDeployment d) {
     DeploymentPlan plan = d.plan();
+    java.util.Set<String> pods = new java.util.HashSet<>(io.mezzo.marathon.core.Groups.pods(plan.original()).keySet());
+    pods.addAll(io.mezzo.marathon.core.Groups.pods(plan.target()).keySet());
+    JsonArray apps = new JsonArray();
+    JsonArray affectedPods = new JsonArray();
+    plan.affectedApps().forEach(id -> (pods.contains(id) ? affectedPods : apps).add(id));
     JsonObject out = new JsonObject().put("id", plan.id()).put("version", plan.version())
-        .put("affectedApps", new JsonArray(List.copyOf(plan.affectedApps()))).put("affectedPods", new JsonArray())
+        .put("affectedApps", apps).put("affectedPods", affectedPods)
         .put("steps", steps(plan.steps()))
         .put("currentActions", actions(d.currentActions(), true))
         .put("currentStep", Math.min(d.currentStep() + 1, plan.totalSteps()))

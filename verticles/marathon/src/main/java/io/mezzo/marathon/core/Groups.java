@@ -42,6 +42,15 @@ public final class Groups {
     return GroupTree.of(root).apps();
   }
 
+  /** Apps and pods (as {@link io.mezzo.marathon.model.PodRunSpec}s): what deployments and the tracker run. */
+  public static Map<String, AppDefinition> runSpecs(Group root) {
+    return GroupTree.of(root).runSpecs();
+  }
+
+  public static Optional<AppDefinition> findRunSpec(Group root, String id) {
+    return Optional.ofNullable(runSpecs(root).get(id));
+  }
+
   public static Optional<AppDefinition> findApp(Group root, String appId) {
     return Optional.ofNullable(apps(root).get(appId));
   }
@@ -84,8 +93,7 @@ public final class Groups {
     PathId id = PathId.parse(g.id() == null ? "/" : g.id()).resolve(parent);
     for (io.mezzo.marathon.model.PodDefinition p : g.pods()) {
       String podId = PathId.canonical(p.id(), id);
-      out.put(podId, new io.mezzo.marathon.model.PodDefinition(podId, p.labels(), p.user(), p.containers(),
-          p.networks(), p.scaling(), p.version()));
+      out.put(podId, p.withId(podId));
     }
     for (Group child : g.groups()) {
       collectPods(child, id, out);
@@ -135,7 +143,7 @@ public final class Groups {
    */
   public static Group stamp(Group original, Group target, String version) {
     Map<String, AppDefinition> before = apps(original);
-    return stampGroup(target, before, findGroupMap(original), version).group();
+    return stampGroup(target, before, pods(original), findGroupMap(original), version).group();
   }
 
   private record Stamped(Group group, boolean changed) {
@@ -152,8 +160,9 @@ public final class Groups {
     g.groups().forEach(c -> collect(c, out));
   }
 
-  private static Stamped stampGroup(Group g, Map<String, AppDefinition> before, Map<String, Group> oldGroups,
-                                    String version) {
+  private static Stamped stampGroup(Group g, Map<String, AppDefinition> before,
+                                    Map<String, io.mezzo.marathon.model.PodDefinition> podsBefore,
+                                    Map<String, Group> oldGroups, String version) {
     boolean changed = false;
     List<AppDefinition> apps = new ArrayList<>();
     for (AppDefinition app : g.apps()) {
@@ -164,17 +173,43 @@ public final class Groups {
     }
     List<Group> groups = new ArrayList<>();
     for (Group child : g.groups()) {
-      Stamped s = stampGroup(child, before, oldGroups, version);
+      Stamped s = stampGroup(child, before, podsBefore, oldGroups, version);
       changed |= s.changed();
       groups.add(s.group());
     }
+    List<io.mezzo.marathon.model.PodDefinition> pods = new ArrayList<>();
+    PathId groupId = PathId.parse(g.id() == null ? "/" : g.id()).resolve(PathId.ROOT);
+    for (io.mezzo.marathon.model.PodDefinition pod : g.pods()) {
+      io.mezzo.marathon.model.PodDefinition old = podsBefore.get(PathId.canonical(pod.id(), groupId));
+      io.mezzo.marathon.model.PodDefinition stamped = stampPod(old, pod, version);
+      changed |= old == null || !old.equals(stamped.withId(old.id()));
+      pods.add(stamped);
+    }
     Group old = oldGroups.get(g.id());
-    if (old == null || old.apps().size() != g.apps().size() || old.groups().size() != g.groups().size()
+    if (old == null || old.apps().size() != g.apps().size() || old.pods().size() != g.pods().size() || old.groups().size() != g.groups().size()
         || !old.dependencies().equals(g.dependencies())) {
       changed = true;
     }
     String v = changed || old == null ? version : old.version();
-    return new Stamped(new Group(g.id(), apps, g.pods(), groups, g.dependencies(), g.enforceRole(), v), changed);
+    return new Stamped(new Group(g.id(), apps, pods, groups, g.dependencies(), g.enforceRole(), v), changed);
+  }
+
+  /** As {@link #stampApp}: unchanged pods keep their versions, scaled ones keep their configuration version. */
+  static io.mezzo.marathon.model.PodDefinition stampPod(io.mezzo.marathon.model.PodDefinition old,
+                                                        io.mezzo.marathon.model.PodDefinition pod, String version) {
+    if (old == null) {
+      return pod.withVersion(version, new VersionInfo(version, version));
+    }
+    io.mezzo.marathon.model.PodDefinition withOld = pod.withId(old.id()).withVersion(old.version(), old.versionInfo());
+    if (withOld.equals(old)) {
+      return pod.withVersion(old.version(), old.versionInfo());
+    }
+    if (old.configKey().equals(pod.withId(old.id()).configKey())) {
+      String configAt = old.versionInfo() == null ? version : old.versionInfo().lastConfigChangeAt();
+      return pod.withVersion(version, new VersionInfo(version, configAt));
+    }
+    String configAt = pod.versionInfo() != null ? pod.versionInfo().lastConfigChangeAt() : version;
+    return pod.withVersion(version, new VersionInfo(version, configAt));
   }
 
   static AppDefinition stampApp(AppDefinition old, AppDefinition app, String version) {

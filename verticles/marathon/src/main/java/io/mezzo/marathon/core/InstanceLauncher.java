@@ -41,6 +41,11 @@ public interface InstanceLauncher {
 
     /** Stores a new framework id; completes once it is durable. */
     Future<Void> saveFrameworkId(String id);
+
+    /** The current definition of a pod, for launching and reconciling its task groups. */
+    default Optional<io.mezzo.marathon.model.PodDefinition> pod(String podId) {
+      return Optional.empty();
+    }
   }
 
   /** This Marathon now leads; completes when the state of the known instances is reconciled. */

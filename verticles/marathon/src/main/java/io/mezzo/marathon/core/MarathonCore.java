@@ -231,6 +231,11 @@ public final class MarathonCore implements InstanceTracker.Listener {
     public Future<Void> saveFrameworkId(String id) {
       return setFrameworkId(id);
     }
+
+    @Override
+    public Optional<io.mezzo.marathon.model.PodDefinition> pod(String podId) {
+      return Optional.ofNullable(Groups.pods(root).get(podId));
+    }
   }
 
   public void close() {
@@ -473,8 +478,15 @@ public final class MarathonCore implements InstanceTracker.Listener {
   /** {@code current} with every app {@code plan} touched put back as it was in the plan's original group. */
   static Group revert(Group current, DeploymentPlan plan) {
     Map<String, AppDefinition> before = Groups.apps(plan.original());
+    Map<String, io.mezzo.marathon.model.PodDefinition> podsBefore = Groups.pods(plan.original());
+    Map<String, io.mezzo.marathon.model.PodDefinition> podsNow = Groups.pods(current);
     Group out = current;
     for (String appId : plan.affectedApps()) {
+      if (podsBefore.containsKey(appId) || podsNow.containsKey(appId)) {
+        io.mezzo.marathon.model.PodDefinition old = podsBefore.get(appId);
+        out = old == null ? Groups.removePod(out, appId) : Groups.putPod(out, old);
+        continue;
+      }
       AppDefinition old = before.get(appId);
       out = old == null ? Groups.removeApp(out, appId) : Groups.putApp(out, old);
     }
@@ -583,12 +595,12 @@ public final class MarathonCore implements InstanceTracker.Listener {
   }
 
   private AppDefinition appFor(String appId, String configVersion) {
-    Optional<AppDefinition> current = Groups.findApp(root, appId);
+    Optional<AppDefinition> current = Groups.findRunSpec(root, appId);
     if (current.isPresent() && configVersion.equals(Groups.configVersion(current.get()))) {
       return current.get();
     }
     for (RunningDeployment d : deployments.values()) {
-      AppDefinition a = Groups.apps(d.plan().original()).get(appId);
+      AppDefinition a = Groups.runSpecs(d.plan().original()).get(appId);
       if (a != null && configVersion.equals(Groups.configVersion(a))) {
         return a;
       }
@@ -635,12 +647,12 @@ public final class MarathonCore implements InstanceTracker.Listener {
         finish(d, true, null);
       }
     }
-    for (AppDefinition app : Groups.apps(root).values()) {
+    for (AppDefinition app : Groups.runSpecs(root).values()) {
       if (!busy.contains(app.id())) {
         driver.keepCount(app);
       }
     }
-    Set<String> known = Groups.apps(root).keySet();
+    Set<String> known = Groups.runSpecs(root).keySet();
     for (String appId : List.copyOf(tracker.appIds())) {
       if (!known.contains(appId) && !busy.contains(appId)) {
         driver.kill(appId, tracker.ofApp(appId));
@@ -735,7 +747,7 @@ public final class MarathonCore implements InstanceTracker.Listener {
       flushPending = true;
       vertx.setTimer(FLUSH_DELAY_MS, id -> flushInstances());
     }
-    Optional<AppDefinition> app = Groups.findApp(root, after.appId());
+    Optional<AppDefinition> app = Groups.findRunSpec(root, after.appId());
     if (attached) {
       health.instanceChanged(after);
     }

@@ -24,7 +24,7 @@ public final class DependencyGraph {
 
   public static DependencyGraph of(GroupTree tree) {
     DependencyGraph graph = new DependencyGraph();
-    for (String id : tree.apps().keySet()) {
+    for (String id : tree.runSpecs().keySet()) {
       graph.edges.put(id, tree.dependenciesOf(id));
     }
     return graph;

@@ -48,15 +48,15 @@ public final class DeploymentPlanner {
     Map<String, Integer> depthAfter = DependencyGraph.of(after).depths();
 
     TreeMap<Integer, List<DeploymentAction>> stops = new TreeMap<>(Comparator.reverseOrder());
-    before.apps().forEach((id, app) -> {
-      if (!after.apps().containsKey(id)) {
+    before.runSpecs().forEach((id, app) -> {
+      if (!after.runSpecs().containsKey(id)) {
         stops.computeIfAbsent(depthBefore.get(id), d -> new ArrayList<>())
             .add(new DeploymentAction.StopApplication(app));
       }
     });
     TreeMap<Integer, List<DeploymentAction>> changes = new TreeMap<>();
-    after.apps().forEach((id, app) -> {
-      AppDefinition old = before.apps().get(id);
+    after.runSpecs().forEach((id, app) -> {
+      AppDefinition old = before.runSpecs().get(id);
       DeploymentAction action = null;
       if (old == null) {
         action = new DeploymentAction.StartApplication(app, app.instances());
@@ -77,7 +77,7 @@ public final class DeploymentPlanner {
 
   /** The plan for {@code POST /v2/apps/{id}/restart}: one step restarting the app, group unchanged. */
   public DeploymentPlan restart(Group root, String appId) {
-    AppDefinition app = GroupTree.of(root).apps().get(appId);
+    AppDefinition app = GroupTree.of(root).runSpecs().get(appId);
     if (app == null) {
       throw new IllegalArgumentException("App '" + appId + "' does not exist");
     }

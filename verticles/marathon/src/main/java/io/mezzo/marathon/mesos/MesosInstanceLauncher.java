@@ -3,6 +3,8 @@ package io.mezzo.marathon.mesos;
 import io.mezzo.marathon.MarathonConfig;
 import io.mezzo.marathon.core.Condition;
 import io.mezzo.marathon.core.Instance;
+import io.mezzo.marathon.model.PodDefinition;
+import io.mezzo.marathon.model.PodRunSpec;
 import io.mezzo.marathon.core.InstanceLauncher;
 import io.mezzo.marathon.core.OfferSummary;
 import io.mezzo.marathon.core.StatusUpdate;
@@ -83,6 +85,8 @@ public final class MesosInstanceLauncher implements InstanceLauncher {
   private final Map<String, KillPolicy> killPolicies = new HashMap<>();
   private final Map<String, OfferStats> stats = new HashMap<>();
   private final Set<String> awaiting = new HashSet<>();
+  /** Pod instances: the task ids of their containers and the last state of each, to report one instance state. */
+  private final Map<String, Map<String, PodTask>> podTasks = new HashMap<>();
   private final List<Long> timers = new ArrayList<>();
   private Context context;
   private Scheduler loop;
@@ -102,6 +106,10 @@ public final class MesosInstanceLauncher implements InstanceLauncher {
   private boolean reviveScheduled;
 
   private record Pending(AppDefinition app, Instance instance) {
+  }
+
+  /** The last known state of one container task of a pod instance. */
+  private record PodTask(Condition condition, Boolean healthy, boolean checked) {
   }
 
   /** Where this term launched a task, reported with its first updates. */
@@ -270,8 +278,10 @@ public final class MesosInstanceLauncher implements InstanceLauncher {
     List<Call.Reconcile.Task> tasks = new ArrayList<>();
     for (Instance i : leader.instances()) {
       if (i.condition().isLaunched() || (i.condition() == Condition.PROVISIONED && !queue.containsKey(i.instanceId()))) {
-        awaiting.add(i.taskId());
-        tasks.add(reconcileTask(i));
+        for (String taskId : taskIds(i)) {
+          awaiting.add(taskId);
+          tasks.add(reconcileTask(i, taskId));
+        }
       }
     }
     if (tasks.isEmpty()) {
@@ -288,7 +298,7 @@ public final class MesosInstanceLauncher implements InstanceLauncher {
     }
     List<Call.Reconcile.Task> tasks = new ArrayList<>();
     for (String taskId : awaiting) {
-      leader.instance(taskId).ifPresent(i -> tasks.add(reconcileTask(i)));
+      leader.instance(taskId).ifPresent(i -> tasks.add(reconcileTask(i, taskId)));
     }
     awaiting.retainAll(tasks.stream().map(t -> t.getTaskId().getValue()).toList());
     if (tasks.isEmpty()) {
@@ -300,8 +310,24 @@ public final class MesosInstanceLauncher implements InstanceLauncher {
     timers.add(vertx.setTimer(next, id -> retryReconciliation(myConnection, next)));
   }
 
-  private static Call.Reconcile.Task reconcileTask(Instance i) {
-    Call.Reconcile.Task.Builder t = Call.Reconcile.Task.newBuilder().setTaskId(TaskID.newBuilder().setValue(i.taskId()));
+  /**
+   * The Mesos task ids of an instance: its task id, or for a pod instance one per container (as launched, else as
+   * the pod defines them now).
+   */
+  private List<String> taskIds(Instance i) {
+    Map<String, PodTask> known = podTasks.get(i.instanceId());
+    if (known != null && !known.isEmpty()) {
+      return List.copyOf(known.keySet());
+    }
+    Optional<PodDefinition> pod = leader.pod(i.appId());
+    if (pod.isPresent()) {
+      return pod.get().containers().stream().map(c -> PodTaskGroups.taskId(i, c.name())).toList();
+    }
+    return List.of(i.taskId());
+  }
+
+  private static Call.Reconcile.Task reconcileTask(Instance i, String taskId) {
+    Call.Reconcile.Task.Builder t = Call.Reconcile.Task.newBuilder().setTaskId(TaskID.newBuilder().setValue(taskId));
     if (i.agentId() != null) {
       t.setAgentId(AgentID.newBuilder().setValue(i.agentId()));
     }
@@ -324,7 +350,8 @@ public final class MesosInstanceLauncher implements InstanceLauncher {
   private void onUpdate(TaskStatus status) {
     String taskId = status.getTaskId().getValue();
     Condition condition = TaskStates.condition(status.getState());
-    Optional<Instance> known = leader.instance(taskId).filter(i -> i.taskId().equals(taskId));
+    Optional<Instance> known = leader.instance(taskId)
+        .filter(i -> i.taskId().equals(taskId) || taskId.startsWith(i.taskId() + "."));
     boolean answer = awaiting.remove(taskId);
     if (known.isEmpty()) {
       if (!condition.isTerminal() && connected) {
@@ -349,11 +376,45 @@ public final class MesosInstanceLauncher implements InstanceLauncher {
     if (instance.condition() == Condition.KILLING && !condition.isTerminal()) {
       return; // still being killed, whatever state it was in before the kill reached it
     }
-    Placement p = placements.get(status.getTaskId().getValue());
-    if (condition.isTerminal()) {
-      placements.remove(status.getTaskId().getValue());
-    }
+    String taskId = status.getTaskId().getValue();
+    Placement p = placements.get(instance.taskId());
     Boolean healthy = status.hasHealthy() ? status.getHealthy() : null;
+    if (!taskId.equals(instance.taskId())) {
+      // a container of a pod instance: the instance is as far as its least advanced container, and ends with the first
+      Map<String, PodTask> tasks = podTasks.computeIfAbsent(instance.instanceId(), k -> new LinkedHashMap<>());
+      PodTask before = tasks.get(taskId);
+      tasks.put(taskId, new PodTask(condition, healthy, before != null && before.checked() || status.hasHealthy()));
+      if (!condition.isTerminal()) {
+        for (PodTask t : tasks.values()) {
+          if (t.condition().ordinal() < condition.ordinal() || t.condition() == Condition.UNREACHABLE) {
+            condition = t.condition();
+          }
+        }
+        if (tasks.values().stream().anyMatch(t -> t.condition().isTerminal())) {
+          return; // the group is ending; its first terminal update was reported
+        }
+        Optional<PodDefinition> pod = leader.pod(instance.appId());
+        boolean anyChecked = tasks.values().stream().anyMatch(PodTask::checked);
+        boolean wantsChecks = pod.map(d -> d.containers().stream().anyMatch(c -> c.healthCheck() != null))
+            .orElse(anyChecked);
+        if (!wantsChecks) {
+          healthy = null;
+        } else if (tasks.values().stream().anyMatch(t -> Boolean.FALSE.equals(t.healthy()))) {
+          healthy = false;
+        } else {
+          long checked = pod.map(d -> d.containers().stream().filter(c -> c.healthCheck() != null).count())
+              .orElse(tasks.values().stream().filter(PodTask::checked).count());
+          healthy = tasks.values().stream().filter(t -> Boolean.TRUE.equals(t.healthy())).count() >= checked
+              ? Boolean.TRUE : null;
+        }
+      } else if (tasks.values().stream().filter(t -> t.condition().isTerminal()).count() > 1) {
+        return; // a later container of a group that already ended
+      }
+    }
+    if (condition.isTerminal()) {
+      placements.remove(instance.taskId());
+      podTasks.remove(instance.instanceId());
+    }
     String agentId = status.hasAgentId() ? status.getAgentId().getValue() : p == null ? null : p.agentId();
     leader.statusUpdate(new StatusUpdate(instance.instanceId(), condition, healthy, agentId,
         p == null ? null : p.host(), p == null ? null : p.ports(), status.hasMessage() ? status.getMessage() : null));
@@ -392,15 +453,14 @@ public final class MesosInstanceLauncher implements InstanceLauncher {
     }
     List<Offer> unused = new ArrayList<>();
     for (Offer offer : offers) {
-      List<TaskInfo> tasks = place(new OfferResources(offer));
+      List<Offer.Operation> ops = new ArrayList<>();
+      List<TaskInfo> tasks = place(new OfferResources(offer), ops);
       if (tasks.isEmpty()) {
         unused.add(offer);
       } else {
-        Offer.Operation launch = Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH)
-            .setLaunch(Offer.Operation.Launch.newBuilder().addAllTaskInfos(tasks)).build();
         List<Call.Reconcile.Task> launched = tasks.stream().map(t -> Call.Reconcile.Task.newBuilder()
             .setTaskId(t.getTaskId()).setAgentId(t.getAgentId()).build()).toList();
-        Completable accept = client.accept(List.of(offer.getId()), List.of(launch),
+        Completable accept = client.accept(List.of(offer.getId()), ops,
             Filters.newBuilder().setRefuseSeconds(0).build());
         accept.observeOn(loop).subscribe(() -> { }, e -> {
           LOG.warning("ACCEPT of offer '" + offer.getId().getValue() + "' failed: " + e + "; reconciling its "
@@ -429,19 +489,24 @@ public final class MesosInstanceLauncher implements InstanceLauncher {
     return p;
   }
 
-  /** Places as many queued instances on the offer as fit, app by app in queue order. */
-  private List<TaskInfo> place(OfferResources resources) {
+  /**
+   * Places as many queued instances on the offer as fit, app by app in queue order; adds their operations to
+   * {@code ops} (one LAUNCH for app tasks, one LAUNCH_GROUP per pod instance) and returns every task launched.
+   */
+  private List<TaskInfo> place(OfferResources resources, List<Offer.Operation> ops) {
     Offer offer = resources.offer();
     List<TaskInfo> tasks = new ArrayList<>();
+    List<TaskInfo> appTasks = new ArrayList<>();
+    int placedCount = 0;
     for (Map<String, Pending> queuedOfApp : List.copyOf(queuedByApp.values())) {
-      if (tasks.size() >= config.maxInstancesPerOffer()) {
+      if (placedCount >= config.maxInstancesPerOffer()) {
         break;
       }
       AppDefinition app = queuedOfApp.values().iterator().next().app();
       List<PlacedInstance> placed = placed(app, resources.view());
       boolean first = true;
       // each placed instance leaves the queue, so the next one is always the first left
-      while (!queuedOfApp.isEmpty() && tasks.size() < config.maxInstancesPerOffer()) {
+      while (!queuedOfApp.isEmpty() && placedCount < config.maxInstancesPerOffer()) {
         Pending p = queuedOfApp.values().iterator().next();
         OfferView view = resources.view();
         OfferMatcher.Result result = OfferMatcher.match(p.app(), view, placed, random);
@@ -457,9 +522,34 @@ public final class MesosInstanceLauncher implements InstanceLauncher {
         }
         first = false;
         List<Integer> ports = ((OfferMatcher.Match) result).hostPorts();
-        List<Resource> taken = resources.take(p.app().cpus(), p.app().mem(), p.app().disk(), p.app().gpus(), ports);
-        tasks.add(TaskInfos.build(p.app(), p.instance(), offer.getAgentId().getValue(), offer.getHostname(), taken,
-            ports, config.mesosUser()));
+        Optional<PodDefinition> pod = PodRunSpec.isPod(p.app()) ? leader.pod(p.app().id()) : Optional.empty();
+        if (PodRunSpec.isPod(p.app()) && pod.isEmpty()) {
+          dequeue(p.instance().instanceId()); // the pod is gone; the leader kills what is left of it
+          continue;
+        }
+        placedCount++;
+        if (pod.isPresent()) {
+          List<List<Integer>> portsOf = PodTaskGroups.portsPerContainer(pod.get(), ports);
+          List<List<Resource>> perContainer = new ArrayList<>();
+          for (int c = 0; c < pod.get().containers().size(); c++) {
+            PodDefinition.Resources r = pod.get().containers().get(c).resources();
+            perContainer.add(resources.take(r.cpus(), r.mem(), r.disk(), r.gpus(), portsOf.get(c)));
+          }
+          Offer.Operation group = PodTaskGroups.launch(pod.get(), p.instance(), leader.frameworkId().orElse(null),
+              offer.getAgentId().getValue(), offer.getHostname(), perContainer, ports, config.mesosUser());
+          ops.add(group);
+          List<TaskInfo> groupTasks = group.getLaunchGroup().getTaskGroup().getTasksList();
+          tasks.addAll(groupTasks);
+          Map<String, PodTask> known = new LinkedHashMap<>();
+          groupTasks.forEach(t -> known.put(t.getTaskId().getValue(), new PodTask(Condition.STAGING, null, false)));
+          podTasks.put(p.instance().instanceId(), known);
+        } else {
+          List<Resource> taken = resources.take(p.app().cpus(), p.app().mem(), p.app().disk(), p.app().gpus(), ports);
+          TaskInfo task = TaskInfos.build(p.app(), p.instance(), offer.getAgentId().getValue(), offer.getHostname(),
+              taken, ports, config.mesosUser());
+          tasks.add(task);
+          appTasks.add(task);
+        }
         dequeue(p.instance().instanceId());
         placed.add(PlacedInstance.on(p.instance().instanceId(), view));
         Placement placement = new Placement(offer.getAgentId().getValue(), offer.getHostname(), ports);
@@ -467,6 +557,10 @@ public final class MesosInstanceLauncher implements InstanceLauncher {
         leader.statusUpdate(new StatusUpdate(p.instance().instanceId(), Condition.STAGING, null, placement.agentId(),
             placement.host(), ports, null));
       }
+    }
+    if (!appTasks.isEmpty()) {
+      ops.add(0, Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH)
+          .setLaunch(Offer.Operation.Launch.newBuilder().addAllTaskInfos(appTasks)).build());
     }
     return tasks;
   }
@@ -566,15 +660,17 @@ public final class MesosInstanceLauncher implements InstanceLauncher {
     if (!connected || reconciling || client == null) {
       return;
     }
-    Call.Kill.Builder kill = Call.Kill.newBuilder().setTaskId(TaskID.newBuilder().setValue(i.taskId()));
-    if (i.agentId() != null) {
-      kill.setAgentId(AgentID.newBuilder().setValue(i.agentId()));
+    for (String taskId : taskIds(i)) {
+      Call.Kill.Builder kill = Call.Kill.newBuilder().setTaskId(TaskID.newBuilder().setValue(taskId));
+      if (i.agentId() != null) {
+        kill.setAgentId(AgentID.newBuilder().setValue(i.agentId()));
+      }
+      KillPolicy policy = killPolicies.get(appId);
+      if (policy != null) {
+        kill.setKillPolicy(policy);
+      }
+      send(client.call(Call.newBuilder().setType(Call.Type.KILL).setKill(kill).build()), "KILL of '" + taskId + "'");
     }
-    KillPolicy policy = killPolicies.get(appId);
-    if (policy != null) {
-      kill.setKillPolicy(policy);
-    }
-    send(client.call(Call.newBuilder().setType(Call.Type.KILL).setKill(kill).build()), "KILL of '" + i.taskId() + "'");
   }
 
   /** Sends KILL again for every instance still being killed (lost calls, kills from before a reconnect). */

@@ -14,6 +14,8 @@ import java.util.Set;
 public final class GroupTree {
 
   private final Map<String, AppDefinition> apps = new LinkedHashMap<>();
+  /** Apps and the run specs of pods ({@link PodRunSpec}). */
+  private final Map<String, AppDefinition> runSpecs = new LinkedHashMap<>();
   private final Map<String, List<String>> appsUnderGroup = new LinkedHashMap<>();
   private final Map<String, List<String>> rawDependencies = new LinkedHashMap<>();
 
@@ -50,8 +52,16 @@ public final class GroupTree {
       for (String dep : app.dependencies()) {
         appDeps.add(PathId.canonical(dep, PathId.parse(id).parent()));
       }
-      apps.put(id, app.toBuilder().id(id).build());
+      AppDefinition resolved = app.toBuilder().id(id).build();
+      apps.put(id, resolved);
+      runSpecs.put(id, resolved);
       rawDependencies.put(id, appDeps);
+      under.add(id);
+    }
+    for (PodDefinition pod : group.pods()) {
+      String id = PathId.canonical(pod.id(), groupId);
+      runSpecs.put(id, PodRunSpec.of(pod.withId(id)));
+      rawDependencies.put(id, deps);
       under.add(id);
     }
     for (Group child : group.groups()) {
@@ -66,6 +76,11 @@ public final class GroupTree {
     return java.util.Collections.unmodifiableMap(apps);
   }
 
+  /** Apps and pods (as {@link PodRunSpec}s) by absolute id: everything deployments start, scale and stop. */
+  public Map<String, AppDefinition> runSpecs() {
+    return java.util.Collections.unmodifiableMap(runSpecs);
+  }
+
   /**
    * The apps {@code appId} depends on. A dependency naming a group stands for every app under that group;
    * one naming nothing known is dropped, as Marathon drops it when ordering.
@@ -73,7 +88,7 @@ public final class GroupTree {
   public Set<String> dependenciesOf(String appId) {
     Set<String> out = new LinkedHashSet<>();
     for (String dep : rawDependencies.getOrDefault(appId, List.of())) {
-      if (apps.containsKey(dep)) {
+      if (runSpecs.containsKey(dep)) {
         out.add(dep);
       } else {
         out.addAll(appsUnderGroup.getOrDefault(dep, List.of()));

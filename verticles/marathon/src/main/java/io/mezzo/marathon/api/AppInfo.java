@@ -86,7 +86,7 @@ final class AppInfo {
       out.put("deployments", ids);
     }
     if (embeds.contains(Embed.READINESS)) {
-      out.put("readinessCheckResults", new JsonArray());
+      out.put("readinessCheckResults", core.readinessResults(app.id()));
     }
     return out;
   }

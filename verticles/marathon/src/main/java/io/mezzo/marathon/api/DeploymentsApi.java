@@ -35,7 +35,7 @@ final class DeploymentsApi {
   void mount(Router router) {
     router.get("/v2/deployments").handler(ctx -> {
       JsonArray out = new JsonArray();
-      node.core().deployments().forEach(d -> out.add(Views.deployment(d)));
+      node.core().deployments().forEach(d -> out.add(Views.deployment(d, node.core()::readinessResults)));
       Http.ok(ctx, out);
     });
     router.delete("/v2/deployments/:id").handler(this::cancel);

@@ -46,11 +46,17 @@ public final class Views {
   }
 
   public static JsonArray actions(List<DeploymentAction> actions, boolean withReadiness) {
+    return actions(actions, withReadiness ? appId -> new JsonArray() : null);
+  }
+
+  /** The actions, each with its app's {@code readinessCheckResults} when {@code readiness} is given. */
+  public static JsonArray actions(List<DeploymentAction> actions,
+                                  java.util.function.Function<String, JsonArray> readiness) {
     JsonArray out = new JsonArray();
     for (DeploymentAction a : actions) {
       JsonObject action = new JsonObject().put("action", a.action()).put("app", a.appId());
-      if (withReadiness) {
-        action.put("readinessCheckResults", new JsonArray());
+      if (readiness != null) {
+        action.put("readinessCheckResults", readiness.apply(a.appId()));
       }
       out.add(action);
     }
@@ -69,6 +75,11 @@ public final class Views {
 
   /** An entry of {@code GET /v2/deployments}. */
   public static JsonObject deployment(RunningDeployment d) {
+    return deployment(d, appId -> new JsonArray());
+  }
+
+  /** As {@link #deployment(RunningDeployment)}, with the readiness check results of the current actions' apps. */
+  public static JsonObject deployment(RunningDeployment d, java.util.function.Function<String, JsonArray> readiness) {
     DeploymentPlan plan = d.plan();
     java.util.Set<String> pods = new java.util.HashSet<>(io.mezzo.marathon.core.Groups.pods(plan.original()).keySet());
     pods.addAll(io.mezzo.marathon.core.Groups.pods(plan.target()).keySet());
@@ -78,7 +89,7 @@ public final class Views {
     JsonObject out = new JsonObject().put("id", plan.id()).put("version", plan.version())
         .put("affectedApps", apps).put("affectedPods", affectedPods)
         .put("steps", steps(plan.steps()))
-        .put("currentActions", actions(d.currentActions(), true))
+        .put("currentActions", actions(d.currentActions(), readiness))
         .put("currentStep", Math.min(d.currentStep() + 1, plan.totalSteps()))
         .put("totalSteps", plan.totalSteps());
     if (d.canary() != null) {

@@ -25,7 +25,7 @@ import java.util.function.BiFunction;
  *
  * "Alive" excludes instances being killed and instances unreachable for longer than the app's
  * {@code unreachableStrategy.inactiveAfterSeconds} (they are replaced; {@code "disabled"} never replaces them);
- * "ready" is running and healthy (when the app has health checks).
+ * "ready" is running, healthy (when the app has health checks) and past its readiness checks (when it has any).
  */
 final class DeploymentDriver {
 
@@ -33,12 +33,18 @@ final class DeploymentDriver {
   private final InstanceLauncher launcher;
   private final LaunchBackoff backoff;
   private final java.time.Clock clock;
+  /** Readiness checks of running, healthy instances (all pass by default). */
+  private java.util.function.BiPredicate<AppDefinition, Instance> readiness = (app, i) -> true;
 
   DeploymentDriver(InstanceTracker tracker, InstanceLauncher launcher, LaunchBackoff backoff, java.time.Clock clock) {
     this.tracker = tracker;
     this.launcher = launcher;
     this.backoff = backoff;
     this.clock = clock;
+  }
+
+  void readiness(java.util.function.BiPredicate<AppDefinition, Instance> check) {
+    this.readiness = check;
   }
 
   /** Counts towards the app's instances: not being killed, and not unreachable past its inactive time. */
@@ -115,8 +121,14 @@ final class DeploymentDriver {
     return decision.complete();
   }
 
-  static boolean ready(AppDefinition app, Instance i) {
+  /** Running, and healthy when the app has health checks. */
+  static boolean healthy(AppDefinition app, Instance i) {
     return i.isReady(!app.healthChecks().isEmpty());
+  }
+
+  /** Running, healthy when the app has health checks, and past its readiness checks when it has any. */
+  boolean ready(AppDefinition app, Instance i) {
+    return i.isReady(!app.healthChecks().isEmpty()) && readiness.test(app, i);
   }
 
   private static Instant started(Instance i) {

@@ -76,6 +76,7 @@ public final class MarathonCore implements InstanceTracker.Listener {
   private final ProgressDeadlines deadlines;
   private final InstanceTracker tracker;
   private final DeploymentDriver driver;
+  private final io.mezzo.marathon.health.ReadinessChecks readiness;
   private final MarathonHealthChecks health;
   private static final long RECONCILE_DELAY_MS = 5;
   private static final long FLUSH_DELAY_MS = 5;
@@ -111,6 +112,8 @@ public final class MarathonCore implements InstanceTracker.Listener {
     this.deadlines = new ProgressDeadlines(clock, planner);
     this.tracker = new InstanceTracker(clock, this);
     this.driver = new DeploymentDriver(tracker, launcher, backoff, clock);
+    this.readiness = new io.mezzo.marathon.health.ReadinessChecks(vertx, id -> tracker.get(id).orElse(null));
+    this.driver.readiness(readiness::ready);
     this.health = new MarathonHealthChecks(vertx, clock, new HealthHost(), new HealthKillLimiter(clock,
         options.healthKillsPerApp(), options.healthKillsTotal(), options.healthKillWindow()));
   }
@@ -242,6 +245,7 @@ public final class MarathonCore implements InstanceTracker.Listener {
     closed = true;
     vertx.cancelTimer(timer);
     health.close();
+    readiness.close();
     launcher.detach();
   }
 
@@ -257,6 +261,11 @@ public final class MarathonCore implements InstanceTracker.Listener {
 
   public InstanceTracker instances() {
     return tracker;
+  }
+
+  /** The readiness check results of an app's instances, for {@code readinessCheckResults}. */
+  public JsonArray readinessResults(String appId) {
+    return readiness.resultsOf(appId);
   }
 
   public LaunchBackoff backoff() {
@@ -680,7 +689,7 @@ public final class MarathonCore implements InstanceTracker.Listener {
     String config = Groups.configVersion(app);
     List<Instance> fresh = tracker.ofApp(app.id()).stream()
         .filter(i -> config.equals(i.runSpecVersion()) && i.condition() != Condition.KILLING).toList();
-    int healthy = (int) fresh.stream().filter(i -> DeploymentDriver.ready(app, i)).count();
+    int healthy = (int) fresh.stream().filter(i -> driver.ready(app, i)).count();
     int failures = canaryFailures.getOrDefault(d.id(), 0);
     canaryFailures.remove(d.id());
     CanaryDeployment after = before.onStatus(healthy, failures, clock.instant());
@@ -750,6 +759,9 @@ public final class MarathonCore implements InstanceTracker.Listener {
     Optional<AppDefinition> app = Groups.findRunSpec(root, after.appId());
     if (attached) {
       health.instanceChanged(after);
+      if (after.condition().isTerminal()) {
+        readiness.forget(after.instanceId());
+      }
     }
     if (before != null && after.healthy() != null && !after.healthy().equals(before.healthy())) {
       String now = versions.now();
@@ -760,8 +772,8 @@ public final class MarathonCore implements InstanceTracker.Listener {
           .put("instanceId", after.instanceId()).put("taskId", after.taskId()).put("version", after.appVersion())
           .put("alive", after.healthy()).put("timestamp", now));
     }
-    if (cause == null && before != null && app.isPresent() && DeploymentDriver.ready(app.get(), after)
-        && !DeploymentDriver.ready(app.get(), before)) {
+    if (cause == null && before != null && app.isPresent() && DeploymentDriver.healthy(app.get(), after)
+        && !DeploymentDriver.healthy(app.get(), before)) {
       deploymentsOf(after.appId()).forEach(d -> deadlines.progressed(d.id()));
       reconcileSoon();
     }
@@ -794,8 +806,8 @@ public final class MarathonCore implements InstanceTracker.Listener {
       if (after.condition() == Condition.RUNNING && app.isPresent()) {
         backoff.succeeded(app.get());
       }
-      if (app.isPresent() && DeploymentDriver.ready(app.get(), after)
-          && (before == null || !DeploymentDriver.ready(app.get(), before))) {
+      if (app.isPresent() && DeploymentDriver.healthy(app.get(), after)
+          && (before == null || !DeploymentDriver.healthy(app.get(), before))) {
         deploymentsOf(after.appId()).forEach(d -> deadlines.progressed(d.id()));
       }
       reconcileSoon();

@@ -44,6 +44,9 @@ final class SimulatedLauncher implements InstanceLauncher {
     later(1, () -> report(l, StatusUpdate.of(instanceId, condition)));
   }
 
+  /** Apps whose instances all report this host port (e.g. a real server of the test). */
+  final Map<String, Integer> hostPorts = new java.util.concurrent.ConcurrentHashMap<>();
+
   void behave(String appId, Behaviour b) {
     behaviours.put(appId, b);
   }
@@ -66,7 +69,7 @@ final class SimulatedLauncher implements InstanceLauncher {
       launches.incrementAndGet();
       appOf.put(i.instanceId(), app.id());
       later(10, () -> report(l, new StatusUpdate(i.instanceId(), Condition.STAGING, null, "agent-1", "127.0.0.1",
-          List.of(31000 + launches.get()), null)));
+          List.of(hostPorts.getOrDefault(app.id(), 31000 + launches.get())), null)));
       if (b != Behaviour.NEVER_RUNNING) {
         later(40, () -> {
           running.add(i.instanceId());

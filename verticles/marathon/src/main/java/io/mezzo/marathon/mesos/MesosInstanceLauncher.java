@@ -413,7 +413,20 @@ public final class MesosInstanceLauncher implements InstanceLauncher {
     }
     if (condition.isTerminal()) {
       placements.remove(instance.taskId());
-      podTasks.remove(instance.instanceId());
+      Map<String, PodTask> group = podTasks.remove(instance.instanceId());
+      if (group != null) {
+        // the agent ends the rest of the group itself; killing what is left makes sure, whatever the agent
+        group.forEach((id, t) -> {
+          if (!t.condition().isTerminal() && connected && !reconciling && client != null) {
+            Call.Kill.Builder kill = Call.Kill.newBuilder().setTaskId(TaskID.newBuilder().setValue(id));
+            if (instance.agentId() != null) {
+              kill.setAgentId(AgentID.newBuilder().setValue(instance.agentId()));
+            }
+            send(client.call(Call.newBuilder().setType(Call.Type.KILL).setKill(kill).build()),
+                "KILL of '" + id + "' (its task group ended)");
+          }
+        });
+      }
     }
     String agentId = status.hasAgentId() ? status.getAgentId().getValue() : p == null ? null : p.agentId();
     leader.statusUpdate(new StatusUpdate(instance.instanceId(), condition, healthy, agentId,

@@ -252,4 +252,72 @@ class MesosLaunchTest {
     assertThat(masterRunning(fw)).isEqualTo(before);
     assertThat(fx.deployments(second)).isEmpty();
   }
+
+  private static Set<String> podInstances(MarathonFixture.Node m, String podId) throws Exception {
+    Set<String> ids = new HashSet<>();
+    JsonObject status = fx.get(m.url("/v2/pods" + podId + "::status"));
+    for (Object o : status.getJsonArray("instances")) {
+      JsonObject i = (JsonObject) o;
+      if ("STABLE".equals(i.getString("status"))) {
+        ids.add(i.getString("id"));
+      }
+    }
+    return ids;
+  }
+
+  /**
+   * A pod of two containers: each instance is one task group (both tasks on one agent), a new leader keeps the
+   * same instances and tasks, scaling down kills whole instances, and a failed container ends its instance (the
+   * other container is killed) and a new instance replaces it.
+   */
+  @Test
+  void pod_runsAsTaskGroups_survivesFailover_scalesAndReplacesFailedInstances() throws Exception {
+    String root = MarathonFixture.newRoot();
+    MarathonFixture.Node first = leader(root);
+    MarathonFixture.Node second = fx.deployOnMesos(root, new JsonObject());
+    String pod = "{\"id\":\"/duo\",\"scaling\":{\"instances\":2},\"containers\":["
+        + "{\"name\":\"a\",\"resources\":{\"cpus\":0.1,\"mem\":16},\"exec\":{\"command\":{\"shell\":\"sleep 1000\"}},"
+        + "\"endpoints\":[{\"name\":\"http\",\"hostPort\":0}]},"
+        + "{\"name\":\"b\",\"resources\":{\"cpus\":0.1,\"mem\":16},\"exec\":{\"command\":{\"shell\":\"sleep 1000\"}}}]}";
+    assertThat(fx.send("POST", first.url("/v2/pods"), pod).statusCode()).isEqualTo(201);
+    await().atMost(WAIT).until(() -> podInstances(first, "/duo").size() == 2);
+    fx.awaitNoDeployments(first);
+    String fw = frameworkId(first);
+    Set<String> instances = podInstances(first, "/duo");
+    Set<String> onMaster = masterRunning(fw);
+    assertThat(onMaster).hasSize(4);
+    for (String instance : instances) {
+      List<JsonObject> group = mesos.tasks(fw).stream()
+          .filter(t -> Instance.instanceIdOf(t.getString("id")).equals(instance)).toList();
+      assertThat(group).extracting(t -> t.getString("name")).containsExactlyInAnyOrder("a", "b");
+      assertThat(group).extracting(t -> t.getString("slave_id")).containsOnly(group.get(0).getString("slave_id"));
+    }
+
+    fx.undeploy(first);
+    fx.awaitLeader(second);
+    await().atMost(WAIT).until(() -> podInstances(second, "/duo").size() == 2);
+    assertThat(podInstances(second, "/duo")).isEqualTo(instances);
+    assertThat(masterRunning(fw)).isEqualTo(onMaster);
+
+    // scale down: one whole instance goes
+    String scaled = pod.replace("\"instances\":2", "\"instances\":1");
+    assertThat(fx.send("PUT", second.url("/v2/pods/duo"), scaled).statusCode()).isEqualTo(200);
+    fx.awaitNoDeployments(second);
+    await().atMost(WAIT).until(() -> masterRunning(fw).size() == 2);
+    String kept = podInstances(second, "/duo").iterator().next();
+    assertThat(instances).contains(kept);
+    assertThat(masterRunning(fw)).allMatch(id -> Instance.instanceIdOf(id).equals(kept));
+
+    // one container fails: its sibling is killed and a new instance takes the place of the old one
+    String failing = masterRunning(fw).stream().filter(id -> id.endsWith(".b")).findFirst().orElseThrow();
+    mesos.finish(fw, failing, TaskState.TASK_FAILED);
+    await().atMost(WAIT).until(() -> {
+      Set<String> now = podInstances(second, "/duo");
+      return now.size() == 1 && !now.contains(kept);
+    });
+    await().atMost(WAIT).until(() -> masterRunning(fw).size() == 2
+        && masterRunning(fw).stream().noneMatch(id -> Instance.instanceIdOf(id).equals(kept)));
+    assertThat(fx.send("DELETE", second.url("/v2/pods/duo"), null).statusCode()).isEqualTo(202);
+    await().atMost(WAIT).until(() -> masterRunning(fw).isEmpty());
+  }
 }

@@ -244,14 +244,23 @@ public final class AgentVerticle extends VerticleBase {
         .put("agent_info", new JsonObject(MesosJson.print(currentInfo()))).put("version", AgentViews.VERSION);
   }
 
+  /**
+   * REREGISTER: the live tasks (and those whose last update is not acknowledged yet) in the compact
+   * protobuf form, the tasks that ended here (most recent last) so a new leading master lists them
+   * as completed, and the frameworks.
+   */
   private JsonObject reregisterMessage() {
-    JsonArray taskList = new JsonArray();
-    tasks.containers().forEach(c -> taskList.add(new JsonObject(MesosJson.print(c.toTask(link.agentId())))));
+    String agentId = link.agentId();
+    List<org.apache.mesos.v1.Protos.Task> live = new ArrayList<>();
+    tasks.containers().forEach(c -> live.add(c.toTask(agentId)));
+    JsonArray completed = new JsonArray();
+    tasks.completed().forEach(c -> completed.add(new JsonObject(MesosJson.print(c.toTask(agentId)))));
     JsonArray fws = new JsonArray();
     tasks.frameworks().values().forEach(f -> fws.add(new JsonObject(MesosJson.print(f))));
-    return new JsonObject().put(AgentProtocol.TYPE, AgentProtocol.REREGISTER).put("agent_id", link.agentId())
-        .put("agent_pid", pid).put("agent_info", new JsonObject(MesosJson.print(currentInfo())))
-        .put("version", AgentViews.VERSION).put("tasks", taskList).put("frameworks", fws);
+    return new JsonObject().put(AgentProtocol.TYPE, AgentProtocol.REREGISTER).put("agent_id", agentId)
+        .put("agent_pid", pid).put(AgentProtocol.AGENT_INFO_PROTOBUF, AgentProtocol.encodeAgentInfo(currentInfo()))
+        .put("version", AgentViews.VERSION).put(AgentProtocol.TASKS_PROTOBUF, AgentProtocol.encodeTasks(live))
+        .put(AgentProtocol.COMPLETED_TASKS, completed).put("frameworks", fws);
   }
 
   private final class Linked implements MasterLink.Listener {

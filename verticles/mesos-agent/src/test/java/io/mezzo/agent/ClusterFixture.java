@@ -41,6 +41,8 @@ final class ClusterFixture implements AutoCloseable {
   final EmbeddedZooKeeper zk;
   final CuratorFramework curator;
   final int masterPort;
+  private final Path dir;
+  private String masterDeployment;
   final String cgroupsRoot = "mezzo-test-" + Long.toHexString(System.nanoTime());
   private final HttpClient http = HttpClient.newHttpClient();
 
@@ -55,11 +57,22 @@ final class ClusterFixture implements AutoCloseable {
     vertx = clustered ? clusteredVertx(curator) : Vertx.vertx();
     Codecs.registerAll(vertx.eventBus());
     masterPort = freePort();
+    this.dir = dir;
+    deployMaster();
+  }
+
+  private void deployMaster() throws Exception {
     ComponentContext ctx = context("master", dir);
     JsonObject config = ConfigBinder.json(ConfigBinder.tree(MasterConfig.DEFAULTS)).put("port", masterPort)
         .put("allocation_interval_ms", 100);
-    vertx.deployVerticle(new MasterVerticle(ctx), new DeploymentOptions().setConfig(config))
+    masterDeployment = vertx.deployVerticle(new MasterVerticle(ctx), new DeploymentOptions().setConfig(config))
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  /** Stops the master and starts a new one on the same port and ZooKeeper: it is elected and recovers from the registry. */
+  void restartMaster() throws Exception {
+    vertx.undeploy(masterDeployment).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    deployMaster();
   }
 
   static Vertx clusteredVertx(CuratorFramework curator) throws Exception {

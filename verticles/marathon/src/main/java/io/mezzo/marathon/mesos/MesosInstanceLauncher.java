@@ -368,6 +368,15 @@ public final class MesosInstanceLauncher implements InstanceLauncher {
   }
 
   private void forward(Instance instance, TaskStatus status, Condition condition) {
+    String taskId = status.getTaskId().getValue();
+    Boolean healthy = status.hasHealthy() ? status.getHealthy() : null;
+    boolean podTask = !taskId.equals(instance.taskId());
+    if (podTask) {
+      // a container of a pod instance; known containers are what kills and reconciliations address
+      Map<String, PodTask> tasks = podTasks.computeIfAbsent(instance.instanceId(), k -> new LinkedHashMap<>());
+      PodTask before = tasks.get(taskId);
+      tasks.put(taskId, new PodTask(condition, healthy, before != null && before.checked() || status.hasHealthy()));
+    }
     boolean reconciliation = status.getReason() == TaskStatus.Reason.REASON_RECONCILIATION;
     if (instance.condition() == Condition.PROVISIONED && !queue.containsKey(instance.instanceId())
         && reconciliation && condition.isTerminal()) {
@@ -376,14 +385,10 @@ public final class MesosInstanceLauncher implements InstanceLauncher {
     if (instance.condition() == Condition.KILLING && !condition.isTerminal()) {
       return; // still being killed, whatever state it was in before the kill reached it
     }
-    String taskId = status.getTaskId().getValue();
     Placement p = placements.get(instance.taskId());
-    Boolean healthy = status.hasHealthy() ? status.getHealthy() : null;
-    if (!taskId.equals(instance.taskId())) {
-      // a container of a pod instance: the instance is as far as its least advanced container, and ends with the first
-      Map<String, PodTask> tasks = podTasks.computeIfAbsent(instance.instanceId(), k -> new LinkedHashMap<>());
-      PodTask before = tasks.get(taskId);
-      tasks.put(taskId, new PodTask(condition, healthy, before != null && before.checked() || status.hasHealthy()));
+    if (podTask) {
+      // the instance is as far as its least advanced container, and ends with the first that ends
+      Map<String, PodTask> tasks = podTasks.get(instance.instanceId());
       if (!condition.isTerminal()) {
         for (PodTask t : tasks.values()) {
           if (t.condition().ordinal() < condition.ordinal() || t.condition() == Condition.UNREACHABLE) {

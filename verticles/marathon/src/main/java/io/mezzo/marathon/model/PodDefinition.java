@@ -18,7 +18,7 @@ public record PodDefinition(String id, Map<String, String> labels, String user, 
     networks = networks == null || networks.isEmpty() ? List.of(Network.HOST) : List.copyOf(networks);
     scaling = scaling == null ? new Scaling("fixed", 1, null) : scaling;
     environment = Defaults.map(environment);
-    scheduling = scheduling == null ? new Scheduling(null, null) : scheduling;
+    scheduling = scheduling == null ? new Scheduling(null, null, null) : scheduling;
   }
 
   public PodDefinition(String id, Map<String, String> labels, String user, List<PodContainer> containers,
@@ -85,11 +85,27 @@ public record PodDefinition(String id, Map<String, String> labels, String user, 
     }
   }
 
-  /** {@code scheduling}: the upgrade strategy (Marathon's default 1 / 1) and the launch backoff. */
-  public record Scheduling(UpgradeStrategy upgrade, Backoff backoff) {
+  /** {@code scheduling}: the upgrade strategy (Marathon's default 1 / 1), the launch backoff and placement. */
+  public record Scheduling(UpgradeStrategy upgrade, Backoff backoff, Placement placement) {
     public Scheduling {
       upgrade = upgrade == null ? UpgradeStrategy.DEFAULT : upgrade;
       backoff = backoff == null ? new Backoff(null, null, null) : backoff;
+      placement = placement == null ? new Placement(null, null) : placement;
+    }
+  }
+
+  /** {@code scheduling.placement}: constraints as objects, and the roles whose resources may be used. */
+  public record Placement(List<PodConstraint> constraints, List<String> acceptedResourceRoles) {
+    public Placement {
+      constraints = Defaults.list(constraints);
+      acceptedResourceRoles = Defaults.list(acceptedResourceRoles);
+    }
+  }
+
+  /** A pod constraint, {@code {"fieldName": "hostname", "operator": "UNIQUE", "value": ...}}. */
+  public record PodConstraint(String fieldName, String operator, String value) {
+    public Constraint toConstraint() {
+      return new Constraint(fieldName, operator, value);
     }
   }
 

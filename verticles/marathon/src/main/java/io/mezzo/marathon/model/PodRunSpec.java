@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * A pod as the deployment machinery sees it: an app-shaped run spec with the pod's id, instance count, summed
- * resources, one port per endpoint (in container order), the pod's upgrade strategy and backoff, and a marker label,
+ * resources, one port per endpoint (in container order), the pod's upgrade strategy, backoff and placement
+ * (constraints, accepted roles), and a marker label,
  * so that planning, scaling, rolling upgrades, backoff and instance tracking treat pods and apps alike. Only the
  * launcher looks at the pod itself (one task group per instance). The marker label carries the pod's configuration,
  * so any change but the instance count restarts it. Never shown by {@code /v2/apps}.
@@ -58,7 +59,10 @@ public final class PodRunSpec {
     PodDefinition.Backoff backoff = pod.scheduling().backoff();
     return AppDefinition.builder(pod.id()).instances(pod.scaling().instances()).cpus(cpus).mem(mem).disk(disk)
         .gpus(gpus).user(pod.user()).portDefinitions(ports).requirePorts(true).healthChecks(checks)
-        .upgradeStrategy(pod.scheduling().upgrade()).labels(labels).backoffSeconds(backoff.backoff())
+        .upgradeStrategy(pod.scheduling().upgrade()).labels(labels)
+        .constraints(pod.scheduling().placement().constraints().stream().map(PodDefinition.PodConstraint::toConstraint)
+            .toList())
+        .acceptedResourceRoles(pod.scheduling().placement().acceptedResourceRoles()).backoffSeconds(backoff.backoff())
         .backoffFactor(backoff.backoffFactor()).maxLaunchDelaySeconds(backoff.maxLaunchDelay())
         .version(pod.version()).versionInfo(pod.versionInfo()).build();
   }

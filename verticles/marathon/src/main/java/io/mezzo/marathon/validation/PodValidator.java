@@ -31,6 +31,10 @@ public final class PodValidator {
       p.min(path + "/resources/gpus", c.resources().gpus(), 0);
     }
     p.min("/scaling/instances", pod.scaling().instances(), 0);
+    List<PodDefinition.PodConstraint> constraints = pod.scheduling().placement().constraints();
+    for (int i = 0; i < constraints.size(); i++) {
+      ConstraintRules.validate(p, "/scheduling/placement/constraints(" + i + ")", constraints.get(i).toConstraint());
+    }
     return p.toList();
   }
 }

@@ -275,7 +275,8 @@ class MesosLaunchTest {
     String root = MarathonFixture.newRoot();
     MarathonFixture.Node first = leader(root);
     MarathonFixture.Node second = fx.deployOnMesos(root, new JsonObject());
-    String pod = "{\"id\":\"/duo\",\"scaling\":{\"instances\":2},\"containers\":["
+    String pod = "{\"id\":\"/duo\",\"scaling\":{\"instances\":2},\"scheduling\":{\"placement\":{"
+        + "\"constraints\":[{\"fieldName\":\"hostname\",\"operator\":\"UNIQUE\"}]}},\"containers\":["
         + "{\"name\":\"a\",\"resources\":{\"cpus\":0.1,\"mem\":16},\"exec\":{\"command\":{\"shell\":\"sleep 1000\"}},"
         + "\"endpoints\":[{\"name\":\"http\",\"hostPort\":0}]},"
         + "{\"name\":\"b\",\"resources\":{\"cpus\":0.1,\"mem\":16},\"exec\":{\"command\":{\"shell\":\"sleep 1000\"}}}]}";
@@ -286,6 +287,8 @@ class MesosLaunchTest {
     Set<String> instances = podInstances(first, "/duo");
     Set<String> onMaster = masterRunning(fw);
     assertThat(onMaster).hasSize(4);
+    // UNIQUE hostname: one instance (both its tasks) per agent
+    assertThat(mesos.tasks(fw).stream().map(t -> t.getString("slave_id")).distinct().count()).isEqualTo(2);
     for (String instance : instances) {
       List<JsonObject> group = mesos.tasks(fw).stream()
           .filter(t -> Instance.instanceIdOf(t.getString("id")).equals(instance)).toList();

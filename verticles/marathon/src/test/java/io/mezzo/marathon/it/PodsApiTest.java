@@ -69,6 +69,11 @@ class PodsApiTest extends FixtureTest {
     // refused without a change
     assertThat(fx.send("POST", m.url("/v2/pods"), "{\"id\":\"/p\",\"containers\":[]}").statusCode()).isEqualTo(422);
     assertThat(fx.send("POST", m.url("/v2/pods"), "{\"id\":\"/p\",").statusCode()).isEqualTo(400);
+    HttpResponse<String> badConstraint = fx.send("POST", m.url("/v2/pods"), POD.replace("/shop/cart", "/p").replace(
+        "\"scaling\"", "\"scheduling\":{\"placement\":{\"constraints\":[{\"fieldName\":\"hostname\","
+            + "\"operator\":\"NEAR\"}]}},\"scaling\""));
+    assertThat(badConstraint.statusCode()).isEqualTo(422);
+    assertThat(badConstraint.body()).contains("/scheduling/placement/constraints(0)");
     assertThat(fx.send("PUT", m.url("/v2/pods/other"), POD).statusCode()).isEqualTo(422);
     assertThat(fx.send("GET", m.url("/v2/pods/nope"), null).statusCode()).isEqualTo(404);
 

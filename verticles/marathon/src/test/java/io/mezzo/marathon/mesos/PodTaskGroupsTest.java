@@ -26,7 +26,8 @@ class PodTaskGroupsTest {
 
   private static final String POD = """
       {"id":"/shop/cart","user":"nobody","environment":{"STAGE":"prod"},"scaling":{"instances":2},
-       "scheduling":{"upgrade":{"minimumHealthCapacity":0.5,"maximumOverCapacity":0}},
+       "scheduling":{"upgrade":{"minimumHealthCapacity":0.5,"maximumOverCapacity":0},
+        "placement":{"constraints":[{"fieldName":"hostname","operator":"UNIQUE"}],"acceptedResourceRoles":["*"]}},
        "containers":[
         {"name":"web","resources":{"cpus":0.5,"mem":64},"exec":{"command":{"shell":"serve $ENDPOINT_HTTP"}},
          "endpoints":[{"name":"http","hostPort":0},{"name":"admin","hostPort":0}],
@@ -84,6 +85,8 @@ class PodTaskGroupsTest {
     assertThat(spec.portDefinitions()).hasSize(2);
     assertThat(spec.upgradeStrategy().minimumHealthCapacity()).isEqualTo(0.5);
     assertThat(spec.healthChecks()).hasSize(1);
+    assertThat(spec.constraints()).containsExactly(new io.mezzo.marathon.model.Constraint("hostname", "UNIQUE", null));
+    assertThat(spec.acceptedResourceRoles()).containsExactly("*");
     PodDefinition scaled = MarathonJson.readPod(POD.replace("\"instances\":2", "\"instances\":5"));
     assertThat(PodRunSpec.of(scaled).isOnlyScaleChangeOf(spec)).isTrue();
     PodDefinition changed = MarathonJson.readPod(POD.replace("tail -F x", "tail -F y"));

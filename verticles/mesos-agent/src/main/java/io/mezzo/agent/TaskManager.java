@@ -90,6 +90,13 @@ final class TaskManager {
   private long reapRound;
   private HttpClient checkHttp;
   private NetClient checkTcp;
+  /**
+   * Threads for the containers' own file-system work (cgroups, sandboxes, starting supervisors,
+   * task checkpoints, destroying). Kept apart from Vert.x's worker pool so that a burst of launches
+   * (each waiting on cgroup directories and the spawner shell) does not hold back the status update
+   * checkpoints, or the cluster manager's look-ups that sending updates over the event bus needs.
+   */
+  private final io.vertx.core.WorkerExecutor containerWork;
 
   TaskManager(Vertx vertx, Clock clock, AgentConfig config, Containerizer containerizer, StatusUpdateManager updates,
               Checkpoints checkpoints, Sandboxes sandboxes, Identity identity) {
@@ -101,7 +108,11 @@ final class TaskManager {
     this.checkpoints = checkpoints;
     this.sandboxes = sandboxes;
     this.identity = identity;
+    this.containerWork = vertx.createSharedWorkerExecutor("mezzo-agent-containers", CONTAINER_THREADS);
   }
+
+  /** Threads of {@link #containerWork}: launches mostly wait on the spawner shell and on directory locks in the kernel, so a few suffice. */
+  static final int CONTAINER_THREADS = 8;
 
   private static String key(String frameworkId, String taskId) {
     return frameworkId + "\n" + taskId;
@@ -304,7 +315,7 @@ final class TaskManager {
    * (so its checkpoint writes keep their order) but in parallel with other containers.
    */
   private <T> Future<T> io(Container c, java.util.concurrent.Callable<T> work) {
-    Future<T> next = c.work.transform(ignored -> vertx.executeBlocking(work, false));
+    Future<T> next = c.work.transform(ignored -> containerWork.executeBlocking(work, false));
     c.work = next.map(x -> (Object) null).otherwiseEmpty();
     return next;
   }
@@ -418,7 +429,7 @@ final class TaskManager {
       Container box = new Container(e.frameworkId, TaskInfo.getDefaultInstance(), e.id(), e.containerId, e.directory, clock.instant());
       live.add(box);
     }
-    return vertx.executeBlocking(() -> {
+    return vertx.<Void>executeBlocking(() -> {
       containerizer.close();
       for (Container c : live) {
         try {
@@ -428,7 +439,7 @@ final class TaskManager {
         }
       }
       return null;
-    });
+    }).eventually(() -> containerWork.close());
   }
 
   /**
@@ -541,7 +552,7 @@ final class TaskManager {
   }
 
   private Future<Void> cleanup(Container c) {
-    return vertx.<Void>executeBlocking(() -> {
+    return containerWork.<Void>executeBlocking(() -> {
       containerizer.destroy(c.containerId);
       SandboxJanitor.finished(c.directory);
       if (c.group != null) {

@@ -70,6 +70,7 @@ public final class AgentBenchmark {
             .addAllResources(Resources.parse("cpus:0.01;mem:32", "*")));
       }
       long t0 = System.nanoTime();
+      double acceptEpoch = System.currentTimeMillis() / 1000.0;
       int accepted = framework.call(Call.newBuilder().setType(Call.Type.ACCEPT).setAccept(Call.Accept.newBuilder()
           .addOfferIds(offer.getId()).addOperations(Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH)
               .setLaunch(launch)).setFilters(Filters.newBuilder().setRefuseSeconds(3600))).build());
@@ -82,6 +83,9 @@ public final class AgentBenchmark {
       await(() -> fw.tasksIn(TaskState.TASK_RUNNING) + fw.tasksIn(TaskState.TASK_FAILED) >= n, Duration.ofMinutes(5));
       double running = (System.nanoTime() - t0) / 1e9;
       long failed = framework.tasksIn(TaskState.TASK_FAILED);
+      System.err.printf("launch timeline (agent's timestamps, s after ACCEPT): STARTING %.2f..%.2f, RUNNING %.2f..%.2f%n",
+          framework.first(TaskState.TASK_STARTING) - acceptEpoch, framework.last(TaskState.TASK_STARTING) - acceptEpoch,
+          framework.first(TaskState.TASK_RUNNING) - acceptEpoch, framework.last(TaskState.TASK_RUNNING) - acceptEpoch);
       Thread.sleep(2_000); // let the agent settle before reading its memory
       long agentRss = kb(agent.pid(), "VmRSS");
       long supervisorsPss = 0;

@@ -7,11 +7,15 @@ import java.io.IOException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -27,15 +31,37 @@ import org.apache.mesos.v1.Protos.TaskStatus;
  * <pre>
  * meta/agent_id                                           the id the master gave
  * meta/frameworks/&lt;fw&gt;/framework.json                       FrameworkInfo
- * meta/frameworks/&lt;fw&gt;/tasks/&lt;task&gt;/task.json              {task, task_info, container_id, directory, pid, start_ticks}
- * meta/frameworks/&lt;fw&gt;/tasks/&lt;task&gt;/updates.json           unacknowledged TaskStatus, oldest first
+ * meta/frameworks/&lt;fw&gt;/tasks/&lt;task&gt;/task.records           the task's record and its unacknowledged updates (below)
  * meta/frameworks/&lt;fw&gt;/tasks/&lt;task&gt;/exit_status            written by the container's supervisor when the command ends
  * </pre>
  *
- * Task ids are URL-encoded in paths. Files are replaced atomically (write, then rename). Every
- * method blocks: call it from a worker thread.
+ * <p>{@code task.records} only grows: each change appends one record, {@code [length: 4 bytes, big
+ * endian][kind: 1 byte][UTF-8 JSON: length - 1 bytes]}, kind {@code T} for the task
+ * ({task, task_info, container_id, directory, pid, start_ticks}) and {@code U} for the whole list of
+ * unacknowledged TaskStatus, oldest first. The last record of each kind counts; a record cut short
+ * by a crash is dropped when read. Appending creates no new directory entry (a rewrite through a
+ * temporary file creates one each time); once the file passes {@link #COMPACT_BYTES} it is
+ * rewritten with just the last record of each kind. Files of the earlier layout ({@code task.json},
+ * {@code updates.json}) are still read; records in {@code task.records} take precedence.
+ *
+ * <p>Task ids are URL-encoded in paths. Other files are replaced atomically (write, then rename).
+ * Nothing is fsynced: checkpoints survive the agent process's death, not necessarily a power loss.
+ * Every method blocks: call it from a worker thread.
  */
 final class Checkpoints {
+  static final String RECORDS = "task.records";
+  /** Past this size a task's records are rewritten with only the last task record and the last update list. */
+  static final long COMPACT_BYTES = 64 * 1024;
+  private static final byte TASK = 'T';
+  private static final byte UPDATES = 'U';
+  private static final Object[] LOCKS = new Object[64];
+
+  static {
+    for (int i = 0; i < LOCKS.length; i++) {
+      LOCKS[i] = new Object();
+    }
+  }
+
   private final Path meta;
 
   Checkpoints(Path workDir) {
@@ -79,7 +105,7 @@ final class Checkpoints {
     JsonObject json = new JsonObject().put("task", new JsonObject(MesosJson.print(task)))
         .put("task_info", new JsonObject(MesosJson.print(info)))
         .put("container_id", containerId).put("directory", directory).put("pid", pid).put("start_ticks", startTicks);
-    write(task(task.getFrameworkId().getValue(), task.getTaskId().getValue()).resolve("task.json"), json.encode());
+    append(task(task.getFrameworkId().getValue(), task.getTaskId().getValue()).resolve(RECORDS), TASK, json.encode(), true);
   }
 
   /** Where a custom executor's supervisor writes the executor's exit status. */
@@ -93,14 +119,10 @@ final class Checkpoints {
   }
 
   void updates(String frameworkId, String taskId, List<TaskStatus> pending) throws IOException {
-    Path file = task(frameworkId, taskId).resolve("updates.json");
-    if (pending.isEmpty()) {
-      Files.deleteIfExists(file);
-      return;
-    }
     JsonArray array = new JsonArray();
     pending.forEach(s -> array.add(new JsonObject(MesosJson.print(s))));
-    write(file, array.encode());
+    // an empty list never creates the file: the task may be removed already
+    append(task(frameworkId, taskId).resolve(RECORDS), UPDATES, array.encode(), !pending.isEmpty());
   }
 
   /**
@@ -108,7 +130,10 @@ final class Checkpoints {
    * writing into it on other threads); {@link #load} drops frameworks left without tasks.
    */
   void removeTask(String frameworkId, String taskId) throws IOException {
-    deleteTree(task(frameworkId, taskId));
+    Path dir = task(frameworkId, taskId);
+    synchronized (lock(dir.resolve(RECORDS))) {
+      deleteTree(dir);
+    }
   }
 
   /** Writes the framework's info unless it is there already. */
@@ -146,22 +171,19 @@ final class Checkpoints {
         if (Files.isDirectory(tasksDir)) {
           try (DirectoryStream<Path> ts = Files.newDirectoryStream(tasksDir)) {
             for (Path t : ts) {
-              Path taskFile = t.resolve("task.json");
-              if (!Files.exists(taskFile)) {
+              Stored stored = read(t, true);
+              if (stored.task == null) {
                 continue;
               }
-              JsonObject json = new JsonObject(Files.readString(taskFile));
+              JsonObject json = stored.task;
               JsonObject taskInfo = json.getJsonObject("task_info");
               tasks.add(new TaskCheckpoint(MesosJson.parse(json.getJsonObject("task").encode(), Task.getDefaultInstance()),
                   taskInfo == null ? null : MesosJson.parse(taskInfo.encode(), TaskInfo.getDefaultInstance()),
                   json.getString("container_id"), json.getString("directory"), json.getLong("pid", 0L),
                   json.getLong("start_ticks", -1L)));
               List<TaskStatus> pending = new ArrayList<>();
-              Path updatesFile = t.resolve("updates.json");
-              if (Files.exists(updatesFile)) {
-                for (Object o : new JsonArray(Files.readString(updatesFile))) {
-                  pending.add(MesosJson.parse(((JsonObject) o).encode(), TaskStatus.getDefaultInstance()));
-                }
+              for (Object o : stored.updates) {
+                pending.add(MesosJson.parse(((JsonObject) o).encode(), TaskStatus.getDefaultInstance()));
               }
               updates.add(pending);
             }
@@ -171,6 +193,134 @@ final class Checkpoints {
       }
     }
     return out;
+  }
+
+  /** What a task's directory holds: the last task record (null if none) and the last list of pending updates. */
+  private record Stored(JsonObject task, JsonArray updates) {
+  }
+
+  /** Reads a task's checkpoint directory: the earlier layout's files first, then {@code task.records}. */
+  private static Stored read(Path taskDir, boolean repair) throws IOException {
+    JsonObject task = null;
+    JsonArray updates = new JsonArray();
+    Path taskJson = taskDir.resolve("task.json");
+    if (Files.exists(taskJson)) {
+      task = new JsonObject(Files.readString(taskJson));
+    }
+    Path updatesJson = taskDir.resolve("updates.json");
+    if (Files.exists(updatesJson)) {
+      updates = new JsonArray(Files.readString(updatesJson));
+    }
+    Path file = taskDir.resolve(RECORDS);
+    synchronized (lock(file)) {
+      if (!Files.exists(file)) {
+        return new Stored(task, updates);
+      }
+      byte[] bytes = Files.readAllBytes(file);
+      int at = 0;
+      while (at + 5 <= bytes.length) {
+        int length = ByteBuffer.wrap(bytes, at, 4).getInt();
+        if (length < 1 || (long) at + 4 + length > bytes.length) {
+          break;
+        }
+        byte kind = bytes[at + 4];
+        String json = new String(bytes, at + 5, length - 1, StandardCharsets.UTF_8);
+        try {
+          if (kind == TASK) {
+            task = new JsonObject(json);
+          } else if (kind == UPDATES) {
+            updates = new JsonArray(json);
+          }
+        } catch (RuntimeException e) {
+          break; // not a whole record
+        }
+        at += 4 + length;
+      }
+      if (repair && at < bytes.length) {
+        // a record cut short (the machine went down mid-write): drop it so later records follow whole ones
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+          ch.truncate(at);
+        }
+      }
+    }
+    return new Stored(task, updates);
+  }
+
+  /**
+   * How many updates wait for an acknowledgement across every checkpointed task. Only reads, so
+   * another process may call it while the agent writes (a record being written is not counted).
+   */
+  static long pendingUpdates(Path workDir) throws IOException {
+    Path root = workDir.resolve("meta").resolve("frameworks");
+    if (!Files.isDirectory(root)) {
+      return 0;
+    }
+    long n = 0;
+    try (Stream<Path> files = Files.find(root, 4, (p, a) -> p.getFileName().toString().equals(RECORDS)
+        || p.getFileName().toString().equals("updates.json"))) {
+      for (Path dir : files.map(Path::getParent).distinct().toList()) {
+        try {
+          n += read(dir, false).updates.size();
+        } catch (java.nio.file.NoSuchFileException e) {
+          // removed meanwhile
+        }
+      }
+    }
+    return n;
+  }
+
+  private static Object lock(Path file) {
+    return LOCKS[Math.floorMod(file.hashCode(), LOCKS.length)];
+  }
+
+  /**
+   * Appends one record; {@code create} says whether a missing file (and its directory) may be
+   * created, else the record is dropped when there is no file. Compacts a file grown past
+   * {@link #COMPACT_BYTES}.
+   */
+  private static void append(Path file, byte kind, String json, boolean create) throws IOException {
+    ByteBuffer record = ByteBuffer.wrap(recordBytes(kind, json));
+    synchronized (lock(file)) {
+      FileChannel opened;
+      try {
+        opened = create ? FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND)
+            : FileChannel.open(file, StandardOpenOption.APPEND);
+      } catch (NoSuchFileException e) {
+        if (!create) {
+          return;
+        }
+        Files.createDirectories(file.getParent());
+        opened = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      }
+      long size;
+      try (FileChannel ch = opened) {
+        while (record.hasRemaining()) {
+          ch.write(record);
+        }
+        size = ch.size();
+      }
+      if (size > COMPACT_BYTES) {
+        compact(file);
+      }
+    }
+  }
+
+  /** Rewrites a task's records as its last task record and its last update list (write, then rename). */
+  private static void compact(Path file) throws IOException {
+    Stored stored = read(file.getParent(), true);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    if (stored.task != null) {
+      out.writeBytes(recordBytes(TASK, stored.task.encode()));
+    }
+    out.writeBytes(recordBytes(UPDATES, stored.updates.encode()));
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp" + Thread.currentThread().getId());
+    Files.write(tmp, out.toByteArray());
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static byte[] recordBytes(byte kind, String json) {
+    byte[] payload = json.getBytes(StandardCharsets.UTF_8);
+    return ByteBuffer.allocate(5 + payload.length).putInt(1 + payload.length).put(kind).put(payload).array();
   }
 
   private static boolean hasChild(Path dir) throws IOException {

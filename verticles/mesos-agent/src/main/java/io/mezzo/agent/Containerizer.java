@@ -81,8 +81,10 @@ final class Containerizer {
     Path stdout = l.sandbox().resolve("stdout");
     Path stderr = l.sandbox().resolve("stderr");
     for (Path p : List.of(stdout, stderr)) {
-      if (!Files.exists(p)) {
+      try {
         Files.createFile(p);
+      } catch (java.nio.file.FileAlreadyExistsException e) {
+        // a task of the same group, or a relaunch: keep appending
       }
     }
     if (l.user().isPresent()) {

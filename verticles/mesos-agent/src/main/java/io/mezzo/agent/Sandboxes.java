@@ -33,14 +33,24 @@ final class Sandboxes {
     return run;
   }
 
-  /** Points {@code link} at {@code target} atomically; safe when several launches relink at once. */
+  /**
+   * Points {@code link} at {@code target} atomically; safe when several launches relink at once. A
+   * missing link is created in place; an existing one is replaced through a temporary link and a
+   * rename.
+   */
   private static void link(Path link, String target) throws IOException {
     try {
       if (Files.readSymbolicLink(link).toString().equals(target)) {
         return;
       }
     } catch (IOException | UnsupportedOperationException e) {
-      // no link yet
+      // no link yet: most runs are the first of their executor, so try to create it in place
+      try {
+        Files.createSymbolicLink(link, Path.of(target));
+        return;
+      } catch (java.nio.file.FileAlreadyExistsException raced) {
+        // another launch made it meanwhile: replace it below
+      }
     }
     Path tmp = link.resolveSibling(".latest-" + java.util.UUID.randomUUID());
     Files.createSymbolicLink(tmp, Path.of(target));

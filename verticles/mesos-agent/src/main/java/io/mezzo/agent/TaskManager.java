@@ -1153,7 +1153,7 @@ final class TaskManager {
       }
       return;
     }
-    // The update is checkpointed (updates.json) before it is sent, then the task's state: after a
+    // The update is checkpointed (a U record in task.records) before it is sent, then the task's state: after a
     // crash in between, recovery takes the newer state from the pending updates.
     updates.update(c.frameworkId, status);
     Task snapshot = c.toTask(identity.agentId());

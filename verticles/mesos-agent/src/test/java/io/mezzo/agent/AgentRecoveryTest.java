@@ -157,7 +157,7 @@ class AgentRecoveryTest {
     for (String id : ids) {
       framework.update(id, TaskState.TASK_KILLED, WAIT);
     }
-    await().atMost(WAIT).until(() -> pendingUpdateFiles(workDir) == 0);
+    await().atMost(WAIT).until(() -> pendingUpdates(workDir) == 0);
     for (String id : ids) {
       assertThat(framework.history(id)).as(id).containsExactly(TaskState.TASK_STARTING, TaskState.TASK_RUNNING, TaskState.TASK_KILLED);
       assertThat(cgroups.get(id)).doesNotExist();
@@ -223,7 +223,7 @@ class AgentRecoveryTest {
       framework.update(id, TaskState.TASK_RUNNING, WAIT);
     }
     // every update acknowledged on the agent: nothing pending when it dies
-    await().atMost(WAIT).until(() -> pendingUpdateFiles(workDir) == 0);
+    await().atMost(WAIT).until(() -> pendingUpdates(workDir) == 0);
     return offer;
   }
 
@@ -232,8 +232,12 @@ class AgentRecoveryTest {
         .setCommand(CommandInfo.newBuilder().setValue(command)).addAllResources(Resources.parse("cpus:0.05;mem:32", "*")).build();
   }
 
-  private static long pendingUpdateFiles(Path workDir) throws Exception {
-    return countFiles(workDir, "updates.json");
+  private static long pendingUpdates(Path workDir) throws Exception {
+    try {
+      return Checkpoints.pendingUpdates(workDir);
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      return -1; // the agent removed a directory during the walk: look again
+    }
   }
 
   private static long exitStatusFiles(Path workDir) throws Exception {

@@ -1,0 +1,108 @@
+package io.mezzo.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import org.apache.mesos.v1.Protos.FrameworkID;
+import org.apache.mesos.v1.Protos.FrameworkInfo;
+import org.apache.mesos.v1.Protos.Task;
+import org.apache.mesos.v1.Protos.TaskID;
+import org.apache.mesos.v1.Protos.TaskInfo;
+import org.apache.mesos.v1.Protos.TaskState;
+import org.apache.mesos.v1.Protos.TaskStatus;
+import org.apache.mesos.v1.Protos.AgentID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The per-task record file on a real file system: what a restarted agent reads back. */
+class CheckpointsTest {
+  @TempDir
+  Path work;
+
+  private static final FrameworkInfo FW = FrameworkInfo.newBuilder().setUser("root").setName("fw")
+      .setId(FrameworkID.newBuilder().setValue("fw-1")).build();
+
+  private static final TaskInfo INFO = TaskInfo.newBuilder().setName("t").setTaskId(TaskID.newBuilder().setValue("t.1"))
+      .setAgentId(AgentID.newBuilder().setValue("a")).build();
+
+  private static Task task(TaskState state) {
+    return Task.newBuilder().setName("t").setTaskId(TaskID.newBuilder().setValue("t.1")).setFrameworkId(FW.getId())
+        .setAgentId(AgentID.newBuilder().setValue("a")).setState(state).build();
+  }
+
+  private static TaskStatus status(TaskState state, String uuid) {
+    return TaskStatus.newBuilder().setTaskId(TaskID.newBuilder().setValue("t.1")).setState(state)
+        .setUuid(ByteString.copyFromUtf8(uuid)).build();
+  }
+
+  private Path records() {
+    return work.resolve("meta/frameworks/fw-1/tasks/t%2E1").resolve(Checkpoints.RECORDS);
+  }
+
+  @Test
+  void lastTaskRecordAndLastUpdateListWinAndACutRecordIsDropped() throws Exception {
+    Checkpoints cp = new Checkpoints(work);
+    cp.framework(FW);
+    cp.updates("fw-1", "t.1", List.of(status(TaskState.TASK_STARTING, "1")));
+    cp.task(task(TaskState.TASK_STARTING), INFO, "c1", "/sandbox", 0, -1);
+    cp.task(task(TaskState.TASK_STARTING), INFO, "c1", "/sandbox", 42, 7);
+    cp.updates("fw-1", "t.1", List.of());
+    cp.updates("fw-1", "t.1", List.of(status(TaskState.TASK_RUNNING, "2")));
+    long whole = Files.size(records());
+    // a crash in the middle of the next append leaves half a record
+    cp.updates("fw-1", "t.1", List.of());
+    try (FileChannel ch = FileChannel.open(records(), StandardOpenOption.WRITE)) {
+      ch.truncate(whole + 3);
+    }
+    assertThat(Checkpoints.pendingUpdates(work)).isEqualTo(1);
+
+    var loaded = new Checkpoints(work).load();
+    assertThat(loaded).hasSize(1);
+    Checkpoints.TaskCheckpoint t = loaded.get(0).tasks().get(0);
+    assertThat(t.pid()).isEqualTo(42);
+    assertThat(t.startTicks()).isEqualTo(7);
+    assertThat(t.containerId()).isEqualTo("c1");
+    assertThat(loaded.get(0).updates().get(0)).extracting(TaskStatus::getState).containsExactly(TaskState.TASK_RUNNING);
+    // the cut record is gone, so what is appended next is read
+    assertThat(Files.size(records())).isEqualTo(whole);
+    cp.updates("fw-1", "t.1", List.of());
+    assertThat(Checkpoints.pendingUpdates(work)).isZero();
+  }
+
+  @Test
+  void aGrowingFileIsCompactedAndAnEmptyListDoesNotResurrectARemovedTask() throws Exception {
+    Checkpoints cp = new Checkpoints(work);
+    cp.framework(FW);
+    cp.task(task(TaskState.TASK_RUNNING), INFO, "c1", "/sandbox", 42, 7);
+    for (int i = 0; i < 2_000; i++) {
+      cp.updates("fw-1", "t.1", List.of(status(TaskState.TASK_RUNNING, "u" + i)));
+    }
+    assertThat(Files.size(records())).isLessThanOrEqualTo(Checkpoints.COMPACT_BYTES);
+    var loaded = cp.load();
+    assertThat(loaded.get(0).tasks().get(0).pid()).isEqualTo(42);
+    assertThat(loaded.get(0).updates().get(0)).extracting(s -> s.getUuid().toStringUtf8()).containsExactly("u1999");
+
+    cp.removeTask("fw-1", "t.1");
+    cp.updates("fw-1", "t.1", List.of());
+    assertThat(records().getParent()).doesNotExist();
+  }
+
+  @Test
+  void theEarlierLayoutIsStillRead() throws Exception {
+    Path dir = work.resolve("meta/frameworks/fw-1/tasks/t%2E1");
+    Files.createDirectories(dir);
+    new Checkpoints(work).framework(FW);
+    Files.writeString(dir.resolve("task.json"), "{\"task\":" + io.mezzo.mesos.proto.MesosJson.print(task(TaskState.TASK_RUNNING))
+        + ",\"container_id\":\"c0\",\"directory\":\"/s\",\"pid\":9,\"start_ticks\":3}");
+    Files.writeString(dir.resolve("updates.json"), "[" + io.mezzo.mesos.proto.MesosJson.print(status(TaskState.TASK_RUNNING, "x")) + "]");
+    var loaded = new Checkpoints(work).load();
+    assertThat(loaded.get(0).tasks().get(0).containerId()).isEqualTo("c0");
+    assertThat(loaded.get(0).updates().get(0)).hasSize(1);
+    assertThat(Checkpoints.pendingUpdates(work)).isEqualTo(1);
+  }
+}

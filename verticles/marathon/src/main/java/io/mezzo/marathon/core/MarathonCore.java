@@ -10,6 +10,7 @@ import io.mezzo.marathon.deploy.DeploymentPlanner;
 import io.mezzo.marathon.deploy.DeploymentStep;
 import io.mezzo.marathon.deploy.ProgressDeadlines;
 import io.mezzo.marathon.events.EventStream;
+import io.mezzo.marathon.health.HttpProbe;
 import io.mezzo.marathon.health.MarathonHealthChecks;
 import io.mezzo.marathon.launch.HealthKillLimiter;
 import io.mezzo.marathon.launch.LaunchBackoff;
@@ -78,6 +79,7 @@ public final class MarathonCore implements InstanceTracker.Listener {
   private final DeploymentDriver driver;
   private final io.mezzo.marathon.health.ReadinessChecks readiness;
   private final MarathonHealthChecks health;
+  private final HttpProbe probe;
   private static final long RECONCILE_DELAY_MS = 5;
   private static final long FLUSH_DELAY_MS = 5;
   private final Map<String, RunningDeployment> deployments = new LinkedHashMap<>();
@@ -112,9 +114,10 @@ public final class MarathonCore implements InstanceTracker.Listener {
     this.deadlines = new ProgressDeadlines(clock, planner);
     this.tracker = new InstanceTracker(clock, this);
     this.driver = new DeploymentDriver(tracker, launcher, backoff, clock);
-    this.readiness = new io.mezzo.marathon.health.ReadinessChecks(vertx, id -> tracker.get(id).orElse(null));
+    this.probe = new HttpProbe(vertx);
+    this.readiness = new io.mezzo.marathon.health.ReadinessChecks(vertx, probe, id -> tracker.get(id).orElse(null));
     this.driver.readiness(readiness::ready);
-    this.health = new MarathonHealthChecks(vertx, clock, new HealthHost(), new HealthKillLimiter(clock,
+    this.health = new MarathonHealthChecks(vertx, probe, clock, new HealthHost(), new HealthKillLimiter(clock,
         options.healthKillsPerApp(), options.healthKillsTotal(), options.healthKillWindow()));
   }
 
@@ -246,6 +249,7 @@ public final class MarathonCore implements InstanceTracker.Listener {
     vertx.cancelTimer(timer);
     health.close();
     readiness.close();
+    probe.close();
     launcher.detach();
   }
 

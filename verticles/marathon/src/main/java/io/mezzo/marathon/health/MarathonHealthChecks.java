@@ -8,10 +8,6 @@ import io.mezzo.marathon.model.AppDefinition;
 import io.mezzo.marathon.model.HealthCheck;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
@@ -99,21 +95,18 @@ public final class MarathonHealthChecks {
   private final Clock clock;
   private final Host host;
   private final HealthKillLimiter limiter;
-  private final HttpClient http;
-  private final HttpClient https;
+  private final HttpProbe probe;
   private final NetClient tcp;
   /** By instance id: one result per Marathon-side check of the instance's app, in the app's order. */
   private final Map<String, List<Result>> checked = new HashMap<>();
   private boolean closed;
 
-  public MarathonHealthChecks(Vertx vertx, Clock clock, Host host, HealthKillLimiter limiter) {
+  public MarathonHealthChecks(Vertx vertx, HttpProbe probe, Clock clock, Host host, HealthKillLimiter limiter) {
     this.vertx = vertx;
+    this.probe = probe;
     this.clock = clock;
     this.host = host;
     this.limiter = limiter;
-    this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false).setMaxRedirects(0));
-    this.https = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false).setSsl(true).setTrustAll(true)
-        .setVerifyHost(false));
     this.tcp = vertx.createNetClient(new NetClientOptions());
   }
 
@@ -198,8 +191,6 @@ public final class MarathonHealthChecks {
     closed = true;
     checked.values().forEach(rs -> rs.forEach(r -> vertx.cancelTimer(r.timer)));
     checked.clear();
-    http.close();
-    https.close();
     tcp.close();
   }
 
@@ -266,13 +257,9 @@ public final class MarathonHealthChecks {
         return Outcome.pass();
       }).timeout(timeoutMs, TimeUnit.MILLISECONDS);
     }
-    HttpClient client = check.protocol() == HealthCheck.Protocol.HTTPS ? https : http;
-    RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET).setHost(hostName).setPort(port)
-        .setURI(check.path() == null ? "/" : check.path()).setConnectTimeout(timeoutMs).setIdleTimeout(timeoutMs);
-    return client.request(request)
-        .compose(req -> req.send())
-        .compose(resp -> resp.body().map(body -> {
-          int status = resp.statusCode();
+    return probe.get(check.protocol() == HealthCheck.Protocol.HTTPS, hostName, port,
+        check.path() == null ? "/" : check.path(), timeoutMs).map(resp -> {
+          int status = resp.status();
           if (status >= 200 && status < 400) {
             return Outcome.pass();
           }
@@ -280,8 +267,7 @@ public final class MarathonHealthChecks {
             return Outcome.ignored();
           }
           return Outcome.fail("HTTP " + status);
-        }))
-        .timeout(timeoutMs, TimeUnit.MILLISECONDS);
+        });
   }
 
   private void record(Result r, Outcome outcome) {

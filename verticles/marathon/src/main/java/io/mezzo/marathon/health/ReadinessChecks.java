@@ -5,17 +5,12 @@ import io.mezzo.marathon.model.AppDefinition;
 import io.mezzo.marathon.model.PortDefinition;
 import io.mezzo.marathon.model.ReadinessCheck;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -57,19 +52,16 @@ public final class ReadinessChecks {
 
   private final Vertx vertx;
   private final Function<String, Instance> instances;
-  private final HttpClient http;
-  private final HttpClient https;
+  private final HttpProbe probe;
   /** By instance id, one result per readiness check of its app. */
   private final Map<String, List<Result>> results = new HashMap<>();
   private boolean closed;
 
   /** {@code instances}: the current instance by id, null when gone. */
-  public ReadinessChecks(Vertx vertx, Function<String, Instance> instances) {
+  public ReadinessChecks(Vertx vertx, HttpProbe probe, Function<String, Instance> instances) {
     this.vertx = vertx;
+    this.probe = probe;
     this.instances = instances;
-    this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false).setMaxRedirects(0));
-    this.https = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false).setSsl(true).setTrustAll(true)
-        .setVerifyHost(false));
   }
 
   /**
@@ -130,15 +122,10 @@ public final class ReadinessChecks {
       return;
     }
     long timeoutMs = r.check.timeoutSeconds() * 1000L;
-    HttpClient client = "HTTPS".equalsIgnoreCase(r.check.protocol()) ? https : http;
-    RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET).setHost(instance.host()).setPort(port)
-        .setURI(r.check.path()).setConnectTimeout(timeoutMs).setIdleTimeout(timeoutMs);
     r.inFlight = true;
-    client.request(request).compose(req -> req.send())
-        .compose(resp -> resp.body().map(body -> new JsonObject().put("status", resp.statusCode())
-            .put("contentType", resp.getHeader("Content-Type"))
-            .put("body", body.length() > MAX_BODY ? body.getString(0, MAX_BODY) : body.toString())))
-        .timeout(timeoutMs, TimeUnit.MILLISECONDS)
+    probe.get("HTTPS".equalsIgnoreCase(r.check.protocol()), instance.host(), port, r.check.path(), timeoutMs)
+        .map(resp -> new JsonObject().put("status", resp.status()).put("contentType", resp.contentType())
+            .put("body", resp.body().length() > MAX_BODY ? resp.body().getString(0, MAX_BODY) : resp.body().toString()))
         .onComplete(ar -> {
           r.inFlight = false;
           if (closed) {
@@ -182,7 +169,5 @@ public final class ReadinessChecks {
     closed = true;
     results.values().forEach(rs -> rs.forEach(r -> vertx.cancelTimer(r.timer)));
     results.clear();
-    http.close();
-    https.close();
   }
 }

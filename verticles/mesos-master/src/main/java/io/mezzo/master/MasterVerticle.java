@@ -76,6 +76,7 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
   private MessageConsumer<JsonObject> leaders;
   private final List<Long> leaderTimers = new ArrayList<>();
   private long followerTimer = -1;
+  private boolean stopping;
   private boolean allocationPending;
   /** How long allocation may wait for the registry's agents after a failover. */
   static final Duration RECOVERY_ALLOCATION_HOLDOFF = Duration.ofSeconds(10);
@@ -140,12 +141,14 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
               () -> new HealthReporter.Status(true, master != null ? "leading" : "following " + (leaderAddress == null ? "(no leader)" : leaderAddress)));
           followerTimer = vertx.setPeriodic(1, 500, id -> refreshLeader());
           leaders = vertx.eventBus().consumer(AgentProtocol.LEADER_ELECTED, this::otherLeader);
+          registry.follow();
           return leaders.completion().compose(v -> election.start());
         });
   }
 
   @Override
   public Future<?> stop() {
+    stopping = true;
     vertx.cancelTimer(followerTimer);
     if (leaders != null) {
       leaders.unregister();
@@ -153,6 +156,7 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
     if (health != null) {
       health.close();
     }
+    registry.stopFollowing();
     Future<Void> step = Future.succeededFuture();
     if (master != null) {
       step = abdicate();
@@ -171,6 +175,9 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
     return old.stop().compose(v -> {
       if (election != old) {
         return Future.succeededFuture();
+      }
+      if (!stopping) {
+        registry.follow();
       }
       election = newElection();
       return election.start();
@@ -247,8 +254,9 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
       fresh.agents().restoreStates(contents.agentStates());
       recoveryStartNanos = electedNanos;
       recoveryHoldoffEnds = contents.agents().isEmpty() ? 0 : electedNanos + RECOVERY_ALLOCATION_HOLDOFF.toNanos();
-      LOG.info(String.format("Recovered registry: %d agents, %d frameworks, in %d ms", contents.agents().size(),
-          contents.frameworks().size(), (System.nanoTime() - electedNanos) / 1_000_000));
+      LOG.info(String.format("Recovered registry: %d agents, %d frameworks, in %d ms (%s)", contents.agents().size(),
+          contents.frameworks().size(), (System.nanoTime() - electedNanos) / 1_000_000,
+          contents.standby() ? "standby copy brought up to date" : "read whole"));
       agentConsumer = vertx.eventBus().consumer(AgentProtocol.MASTER_ADDRESS, this::onAgentMessage);
       return agentConsumer.completion().compose(v -> registry.publishLeader(info)).onSuccess(v -> {
         recovering = false;
@@ -288,7 +296,11 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
   @Override
   public void revoked() {
     LOG.warning("Lost leadership; dropping the master state");
-    abdicate();
+    abdicate().onComplete(ar -> {
+      if (master == null && !stopping) {
+        registry.follow();
+      }
+    });
   }
 
   private Future<Void> abdicate() {

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.mezzo.agent.cgroups.Isolator;
 import io.mezzo.agent.cgroups.Isolators;
 import io.mezzo.agent.files.FilesHttp;
+import io.mezzo.agent.files.SandboxFiles;
 import io.mezzo.agent.files.SandboxPaths;
 import io.mezzo.agent.updates.StatusUpdateManager;
 import io.mezzo.common.component.ComponentContext;
@@ -65,6 +66,9 @@ public final class AgentVerticle extends VerticleBase {
   private HealthReporter health;
   private Isolator isolator;
   private Sandboxes sandboxes;
+  private NestedSessions sessions;
+  private ContainerApi containerApi;
+  private final AgentMetrics metrics = new AgentMetrics();
   private final Map<String, Future<Void>> saving = new java.util.HashMap<>();
   /** How often the supervisors' exit-status files are looked at. */
   static final long REAP_INTERVAL_MS = 100;
@@ -149,8 +153,13 @@ public final class AgentVerticle extends VerticleBase {
       tasks.recover(loaded.saved(), loaded.found());
 
       Router router = Routes.router(vertx);
-      new FilesHttp(vertx, new SandboxPaths(sandboxes.root(), link::agentId)).mount(router);
-      new AgentHttp(() -> snapshot(loaded.isolator())).mount(router);
+      SandboxPaths paths = new SandboxPaths(sandboxes.root(), link::agentId);
+      new FilesHttp(vertx, paths).mount(router);
+      sessions = new NestedSessions(vertx, tasks, loaded.isolator());
+      containerApi = new ContainerApi(vertx, clock, tasks, loaded.isolator(),
+          new ContainerStatistics(loaded.isolator().kind(), Isolators.CGROUP_BASE, config.cgroupsRoot()), checkpoints, sessions);
+      new AgentHttp(vertx, () -> snapshot(loaded.isolator()), this::metricsSnapshot, containerApi, new SandboxFiles(paths), sessions)
+          .mount(router);
       new ExecutorHttp(tasks).mount(router);
       return Routes.listen(vertx, router, "mesos-agent", node.cluster().host(), config.port()).map(s -> {
         server = s;
@@ -169,6 +178,7 @@ public final class AgentVerticle extends VerticleBase {
       long tick = Math.max(20, Math.min(1_000, config.statusUpdateRetryMs() / 4));
       timers.add(vertx.setPeriodic(tick, id -> updates.tick()));
       timers.add(vertx.setPeriodic(1_000, id -> tasks.checkMemory()));
+      timers.add(vertx.setPeriodic(1_000, id -> observeMetrics()));
       timers.add(vertx.setPeriodic(REAP_INTERVAL_MS, id -> tasks.reap()));
       SandboxJanitor janitor = new SandboxJanitor(sandboxes.root(), config.gcDelayMs(), config.logMaxBytes(),
           config.logFilesKept());
@@ -204,6 +214,10 @@ public final class AgentVerticle extends VerticleBase {
       link.stop();
     }
     List<Future<?>> closing = new ArrayList<>();
+    if (sessions != null) {
+      sessions.close();
+      containerApi.close();
+    }
     if (tasks != null) {
       Isolator box = isolator;
       closing.add(tasks.close().compose(v -> vertx.executeBlocking(() -> {
@@ -375,5 +389,15 @@ public final class AgentVerticle extends VerticleBase {
     flags.put("isolation", isolator.kind());
     return new AgentViews.Snapshot(currentInfo(), "slave(1)@" + node.cluster().host() + ":" + port(), link.masterId(), startTime,
         tasks.frameworks(), new ArrayList<>(tasks.containers()), new ArrayList<>(tasks.completed()), flags);
+  }
+
+  private void observeMetrics() {
+    metrics.observe(tasks.containers(), tasks.completed(), tasks.executorRuns());
+  }
+
+  private Map<String, Double> metricsSnapshot() {
+    observeMetrics();
+    return metrics.snapshot(new AgentMetrics.Inputs(currentInfo(), link.registered(), clock.millis() / 1000.0 - startTime,
+        tasks.frameworks().size(), tasks.containers(), tasks.executorRuns()));
   }
 }

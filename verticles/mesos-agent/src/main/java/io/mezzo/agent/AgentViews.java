@@ -92,7 +92,7 @@ final class AgentViews {
     return fi.getRolesCount() > 0 ? fi.getRoles(0) : fi.getRole();
   }
 
-  private static String executorName(Container c) {
+  static String executorName(Container c) {
     return "Command Executor (Task: " + c.taskId() + ") (Command: sh -c '" + c.task.getCommand().getValue() + "')";
   }
 

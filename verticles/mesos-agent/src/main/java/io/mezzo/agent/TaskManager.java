@@ -1350,4 +1350,11 @@ final class TaskManager {
     UUID u = UUID.randomUUID();
     return ByteString.copyFrom(ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits()).array());
   }
+
+  // ---- read-only views for the agent API ----
+
+  /** The custom executors the agent runs (started, subscribed or shutting down); read-only. */
+  Collection<ExecutorRun> executorRuns() {
+    return java.util.Collections.unmodifiableCollection(executors.values());
+  }
 }

@@ -7,16 +7,13 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Mesos's files API over the sandboxes: {@code /files/browse}, {@code /files/read} and
@@ -29,10 +26,12 @@ public final class FilesHttp {
 
   private final Vertx vertx;
   private final SandboxPaths paths;
+  private final SandboxFiles files;
 
   public FilesHttp(Vertx vertx, SandboxPaths paths) {
     this.vertx = vertx;
     this.paths = paths;
+    this.files = new SandboxFiles(paths);
   }
 
   public void mount(Router router) {
@@ -47,19 +46,9 @@ public final class FilesHttp {
   private void browse(RoutingContext ctx) {
     String requested = ctx.request().getParam("path");
     blocking(ctx, () -> {
-      Path dir = paths.resolve(requested);
-      if (!Files.isDirectory(dir)) {
-        throw new SandboxPaths.Refused(400, "Cannot browse a file");
-      }
       JsonArray out = new JsonArray();
-      List<Path> children = new ArrayList<>();
-      try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
-        s.forEach(children::add);
-      }
-      children.sort(null);
-      String prefix = requested.endsWith("/") ? requested : requested + "/";
-      for (Path child : children) {
-        out.add(entry(child, prefix + child.getFileName()));
+      for (Map.Entry<Path, String> child : files.children(requested).entrySet()) {
+        out.add(entry(child.getKey(), child.getValue()));
       }
       return out.encode();
     });
@@ -89,24 +78,11 @@ public final class FilesHttp {
       if (length < -1) {
         throw new SandboxPaths.Refused(400, "Negative length provided: " + length);
       }
-      Path file = paths.resolve(requested);
-      if (Files.isDirectory(file)) {
-        throw new SandboxPaths.Refused(400, "Cannot read a directory");
+      if (offset == -1) {
+        return new JsonObject().put("data", "").put("offset", files.read(requested, 0, 0).size()).encode();
       }
-      try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
-        long size = f.length();
-        if (offset == -1) {
-          return new JsonObject().put("data", "").put("offset", size).encode();
-        }
-        if (offset >= size) {
-          return new JsonObject().put("data", "").put("offset", offset).encode();
-        }
-        long want = length == -1 ? MAX_READ : Math.min(length, MAX_READ);
-        byte[] buf = new byte[(int) Math.min(want, size - offset)];
-        f.seek(offset);
-        f.readFully(buf);
-        return new JsonObject().put("data", new String(buf, StandardCharsets.UTF_8)).put("offset", offset).encode();
-      }
+      SandboxFiles.Read read = files.read(requested, offset, length);
+      return new JsonObject().put("data", read.data().toStringUtf8()).put("offset", offset).encode();
     });
   }
 

@@ -1,0 +1,167 @@
+package io.mezzo.agent;
+
+import io.mezzo.mesos.proto.ResourceBag;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.mesos.v1.Protos.AgentInfo;
+import org.apache.mesos.v1.Protos.TaskState;
+import org.apache.mesos.v1.Protos.TaskStatus;
+
+/**
+ * The agent's metrics under Mesos's names ({@code slave/tasks_running}, {@code slave/cpus_total},
+ * ...), for {@code /metrics/snapshot} and {@code GET_METRICS}. Gauges are computed from the live
+ * tasks when asked; the counters of ended tasks and executors are kept by {@link #observe}, which
+ * the agent calls every second (and before every snapshot) so that a task which ends and is
+ * acknowledged between two looks is still counted once. Only what the agent really tracks is
+ * listed. Used on the agent's event loop only.
+ */
+final class AgentMetrics {
+  private final Set<Container> countedTasks = Collections.newSetFromMap(new IdentityHashMap<>());
+  private final Set<Object> liveExecutors = Collections.newSetFromMap(new IdentityHashMap<>());
+  private final Map<TaskState, Long> ended = new LinkedHashMap<>();
+  private long launchErrors;
+  private long executorsTerminated;
+
+  /** Counts tasks that reached a terminal state and executors that ended since the last look. */
+  void observe(Collection<Container> live, Collection<Container> completed, Collection<ExecutorRun> runs) {
+    Set<Container> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    Set<Object> executorsNow = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Collection<Container> list : List.of(live, completed)) {
+      for (Container c : list) {
+        seen.add(c);
+        if (c.executor == null && !c.destroyed) {
+          executorsNow.add(c);
+        }
+        if (c.terminal() && countedTasks.add(c)) {
+          ended.merge(c.state, 1L, Long::sum);
+          TaskStatus last = c.statuses.isEmpty() ? null : c.statuses.get(c.statuses.size() - 1);
+          if (last != null && last.getReason() == TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED) {
+            launchErrors++;
+          }
+        }
+      }
+    }
+    countedTasks.retainAll(seen);
+    for (ExecutorRun run : runs) {
+      if (!run.exited) {
+        executorsNow.add(run);
+      }
+    }
+    for (Object before : liveExecutors) {
+      if (!executorsNow.contains(before)) {
+        executorsTerminated++;
+      }
+    }
+    liveExecutors.clear();
+    liveExecutors.addAll(executorsNow);
+  }
+
+  /** What the agent knows now, for one snapshot. */
+  record Inputs(AgentInfo info, boolean registered, double uptimeSecs, int frameworks, Collection<Container> live,
+                Collection<ExecutorRun> runs) {
+  }
+
+  /** Every metric by name, in a stable order. */
+  Map<String, Double> snapshot(Inputs in) {
+    Map<String, Double> m = new LinkedHashMap<>();
+    m.put("slave/uptime_secs", in.uptimeSecs());
+    m.put("slave/registered", in.registered() ? 1.0 : 0.0);
+    m.put("slave/frameworks_active", (double) in.frameworks());
+
+    Map<TaskState, Long> now = new LinkedHashMap<>();
+    ResourceBag used = ResourceBag.of(List.of());
+    for (Container c : in.live()) {
+      if (!c.terminal()) {
+        now.merge(c.state, 1L, Long::sum);
+        used = used.add(ResourceBag.of(c.task.getResourcesList()));
+      }
+    }
+    for (TaskState s : List.of(TaskState.TASK_STAGING, TaskState.TASK_STARTING, TaskState.TASK_RUNNING, TaskState.TASK_KILLING)) {
+      m.put("slave/" + name(s), (double) now.getOrDefault(s, 0L));
+    }
+    for (TaskState s : List.of(TaskState.TASK_FINISHED, TaskState.TASK_FAILED, TaskState.TASK_KILLED, TaskState.TASK_LOST,
+        TaskState.TASK_GONE)) {
+      m.put("slave/" + name(s), (double) ended.getOrDefault(s, 0L));
+    }
+
+    long commandExecutors = in.live().stream().filter(c -> c.executor == null && !c.destroyed && c.pid > 0).count();
+    long registering = 0;
+    long terminating = 0;
+    long running = commandExecutors;
+    for (ExecutorRun run : in.runs()) {
+      if (run.exited) {
+        continue;
+      }
+      if (run.shuttingDown) {
+        terminating++;
+      } else if (run.stream == null) {
+        registering++;
+      } else {
+        running++;
+      }
+    }
+    m.put("slave/executors_registering", (double) registering);
+    m.put("slave/executors_running", (double) running);
+    m.put("slave/executors_terminating", (double) terminating);
+    m.put("slave/executors_terminated", (double) executorsTerminated);
+    m.put("slave/container_launch_errors", (double) launchErrors);
+
+    ResourceBag total = ResourceBag.of(in.info().getResourcesList());
+    for (String r : List.of("cpus", "mem", "disk")) {
+      double t = total.scalar(r);
+      double u = used.scalar(r);
+      m.put("slave/" + r + "_total", t);
+      m.put("slave/" + r + "_used", u);
+      m.put("slave/" + r + "_percent", t > 0 ? u / t : 0.0);
+    }
+
+    m.put("system/cpus_total", (double) Runtime.getRuntime().availableProcessors());
+    String[] load = ContainerStatistics.read(Path.of("/proc/loadavg")).trim().split("\\s+");
+    if (load.length >= 3) {
+      m.put("system/load_1min", parse(load[0]));
+      m.put("system/load_5min", parse(load[1]));
+      m.put("system/load_15min", parse(load[2]));
+    }
+    Map<String, Long> mem = meminfo();
+    if (mem.containsKey("MemTotal")) {
+      m.put("system/mem_total_bytes", (double) (mem.get("MemTotal") * 1024));
+      m.put("system/mem_free_bytes", (double) (mem.getOrDefault("MemFree", 0L) * 1024));
+    }
+    return m;
+  }
+
+  private static String name(TaskState s) {
+    return "tasks_" + s.name().substring("TASK_".length()).toLowerCase();
+  }
+
+  private static double parse(String s) {
+    try {
+      return Double.parseDouble(s);
+    } catch (NumberFormatException e) {
+      return 0.0;
+    }
+  }
+
+  private static Map<String, Long> meminfo() {
+    Map<String, Long> out = new LinkedHashMap<>();
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+        String[] parts = line.split(":\\s*");
+        if (parts.length == 2) {
+          out.put(parts[0], ContainerStatistics.number(parts[1].replace("kB", "")));
+        }
+      }
+    } catch (IOException e) {
+      return out;
+    }
+    return out;
+  }
+}

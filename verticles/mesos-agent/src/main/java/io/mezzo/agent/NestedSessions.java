@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.apache.mesos.v1.Protos.CommandInfo;
 import org.apache.mesos.v1.Protos.ContainerID;
 import org.apache.mesos.v1.Protos.DurationInfo;
@@ -37,6 +39,8 @@ final class NestedSessions {
   static final long DRAIN_MS = 2_000;
   static final long HEARTBEAT_MS = 30_000;
   static final int ENDED_KEPT = 1000;
+  /** Output chunks (of up to 8 KiB) a session holds for slow readers before it stops reading the command's pipes. */
+  static final int CHUNKS_IN_FLIGHT = 16;
 
   private final Vertx vertx;
   private final TaskManager tasks;
@@ -64,6 +68,16 @@ final class NestedSessions {
     void send(ProcessIO record);
 
     void end();
+
+    /** Whether the sink holds as much unsent output as it should. */
+    default boolean full() {
+      return false;
+    }
+
+    /** Runs {@code then} once the sink is no longer full, or has gone away. */
+    default void whenWritable(Runnable then) {
+      then.run();
+    }
   }
 
   NestedSessions(Vertx vertx, TaskManager tasks, Isolator isolator) {
@@ -79,6 +93,9 @@ final class NestedSessions {
     private final List<Sink> sinks = new ArrayList<>();
     private final ExecutorService input;
     private final Promise<Integer> exit = Promise.promise();
+    /** Output chunks read from the pipes and not yet taken by every output stream. */
+    private final Semaphore chunks = new Semaphore(CHUNKS_IN_FLIGHT);
+    private volatile boolean finished;
     private int openStreams = 2;
     private Integer status;
     private long heartbeat = -1;
@@ -150,9 +167,20 @@ final class NestedSessions {
       }
     }
 
+    /** Sends a chunk; its permit goes back once no output stream is full, so a slow reader slows the command down. */
     private void output(ProcessIO.Data.Type type, byte[] bytes, int n) {
       send(ProcessIO.newBuilder().setType(ProcessIO.Type.DATA).setData(ProcessIO.Data.newBuilder().setType(type)
           .setData(ByteString.copyFrom(bytes, 0, n))).build());
+      releaseWhenWritable();
+    }
+
+    private void releaseWhenWritable() {
+      Sink full = sinks.stream().filter(Sink::full).findFirst().orElse(null);
+      if (full == null) {
+        chunks.release();
+      } else {
+        full.whenWritable(this::releaseWhenWritable);
+      }
     }
 
     private void streamEnded() {
@@ -178,6 +206,7 @@ final class NestedSessions {
       vertx.cancelTimer(heartbeat);
       vertx.cancelTimer(drainTimer);
       input.shutdownNow();
+      finished = true;
       process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
       ended.put(id.getValue(), status);
       for (Sink s : new ArrayList<>(sinks)) {
@@ -281,12 +310,19 @@ final class NestedSessions {
       try (in) {
         int n;
         while ((n = in.read(buf)) > 0) {
+          while (!s.chunks.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+            if (s.finished) {
+              return;
+            }
+          }
           byte[] copy = java.util.Arrays.copyOf(buf, n);
           int len = n;
           context.runOnContext(v -> s.output(type, copy, len));
         }
       } catch (IOException e) {
         // the pipe closed
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
       context.runOnContext(v -> s.streamEnded());
     }, "mezzo-agent-session-" + type.name().toLowerCase());

@@ -54,21 +54,7 @@ final class SessionHttp {
       return;
     }
     HttpServerResponse response = ctx.response();
-    NestedSessions.Sink sink = new NestedSessions.Sink() {
-      @Override
-      public void send(ProcessIO record) {
-        if (!response.closed() && !response.ended()) {
-          response.write(Buffer.buffer(RecordIO.encode(MesosWire.encode(record, messages).getBytes())));
-        }
-      }
-
-      @Override
-      public void end() {
-        if (!response.closed() && !response.ended()) {
-          response.end();
-        }
-      }
-    };
+    ResponseSink sink = new ResponseSink(response, messages);
     try {
       if (call.getType() == Call.Type.ATTACH_CONTAINER_OUTPUT) {
         if (!call.hasAttachContainerOutput()) {
@@ -80,7 +66,7 @@ final class SessionHttp {
         }
         start(response, messages);
         session.attach(sink);
-        response.closeHandler(v -> session.detach(sink));
+        sink.onClose = () -> session.detach(sink);
         return;
       }
       if (!call.hasLaunchNestedContainerSession()) {
@@ -101,10 +87,60 @@ final class SessionHttp {
         }
         start(response, messages);
         // the session's client went away: its command goes too, as Mesos destroys the nested container
-        response.closeHandler(v -> session.signal(9));
+        sink.onClose = () -> session.signal(9);
       });
     } catch (RuntimeException e) {
       AgentHttp.fail(ctx, e);
+    }
+  }
+
+  /** A session's output stream: RecordIO records on a chunked response, with the response's back-pressure. */
+  private static final class ResponseSink implements NestedSessions.Sink {
+    private final HttpServerResponse response;
+    private final String messages;
+    private final List<Runnable> waiting = new java.util.ArrayList<>();
+    /** Runs when the client goes away. */
+    Runnable onClose = () -> { };
+
+    ResponseSink(HttpServerResponse response, String messages) {
+      this.response = response;
+      this.messages = messages;
+      response.closeHandler(v -> {
+        onClose.run();
+        resume();
+      });
+      response.drainHandler(v -> resume());
+    }
+
+    private void resume() {
+      List<Runnable> now = new java.util.ArrayList<>(waiting);
+      waiting.clear();
+      now.forEach(Runnable::run);
+    }
+
+    @Override
+    public void send(ProcessIO record) {
+      if (!response.closed() && !response.ended()) {
+        response.write(Buffer.buffer(RecordIO.encode(MesosWire.encode(record, messages).getBytes())));
+      }
+    }
+
+    @Override
+    public void end() {
+      if (!response.closed() && !response.ended()) {
+        response.end();
+      }
+      resume();
+    }
+
+    @Override
+    public boolean full() {
+      return !response.closed() && !response.ended() && response.writeQueueFull();
+    }
+
+    @Override
+    public void whenWritable(Runnable then) {
+      waiting.add(then);
     }
   }
 

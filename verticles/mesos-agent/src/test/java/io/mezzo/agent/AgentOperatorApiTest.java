@@ -266,6 +266,18 @@ class AgentOperatorApiTest {
 
   @Test
   @Order(6)
+  void nestedSession_withASlowReader_holdsTheCommandBack_thenDeliversAllItsOutput() throws Exception {
+    Path written = Path.of(sandbox, "all-written");
+    HttpResponse<InputStream> output = openSession("exec-big", "head -c 32m /dev/zero; touch all-written")
+        .get(20, TimeUnit.SECONDS);
+    // nobody reads yet: the agent must stop taking the command's output instead of buffering 32 MiB
+    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> !Files.exists(written));
+    assertThat(drain(output)[0]).hasSize(32 << 20);
+    await().atMost(WAIT).until(() -> Files.exists(written));
+  }
+
+  @Test
+  @Order(7)
   void badCalls_get4xxWithAPlainTextReason() throws Exception {
     HttpResponse<String> noAccept = api(session("exec-3", "true"));
     assertThat(noAccept.statusCode()).isEqualTo(406);
@@ -295,7 +307,7 @@ class AgentOperatorApiTest {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void killContainer_endsTheTask_andWaitContainerReturnsItsStatus() throws Exception {
     CompletableFuture<HttpResponse<String>> waiting = http.sendAsync(HttpRequest.newBuilder(URI.create(agent.url() + "/api/v1"))
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(

@@ -16,7 +16,7 @@ import org.apache.mesos.v1.agent.Protos.Response;
 
 /**
  * The agent's own endpoints: legacy {@code /state}, {@code /flags}, {@code /health},
- * {@code /metrics/snapshot}, {@code /monitor/statistics} and the v1 operator API {@code /api/v1}.
+ * {@code /metrics/snapshot}, {@code /monitor/statistics}, {@code /containers} and the v1 operator API {@code /api/v1}.
  * Errors answer as Mesos does: plain text, 405/400/415/406 for the request's shape, 400 for a call
  * that does not validate, 404 for an unknown container or file.
  */
@@ -47,9 +47,8 @@ final class AgentHttp {
       router.get("/flags" + suffix).handler(ctx -> json(ctx, new JsonObject().put("flags", new JsonObject(
           new java.util.LinkedHashMap<>(snapshot.get().flags())))));
       for (String prefix : new String[] {"", "/slave(1)"}) {
-        router.get(prefix + "/monitor/statistics" + suffix).handler(ctx -> containers.monitorStatistics()
-            .onSuccess(stats -> ctx.response().putHeader("content-type", "application/json").end(stats.encode()))
-            .onFailure(e -> MesosWire.text(ctx, 500, "Failed to collect the containers' statistics: " + e.getMessage())));
+        router.get(prefix + "/monitor/statistics" + suffix).handler(ctx -> statistics(ctx, false));
+        router.get(prefix + "/containers" + suffix).handler(ctx -> statistics(ctx, true));
       }
     }
     router.get("/metrics/snapshot").handler(ctx -> json(ctx, new JsonObject(new java.util.LinkedHashMap<>(metrics.get()))));
@@ -57,6 +56,12 @@ final class AgentHttp {
     router.route("/api/v1").handler(this::streamingInput);
     router.route("/api/v1").handler(BodyHandler.create().setBodyLimit(1 << 20));
     router.route("/api/v1").handler(this::api);
+  }
+
+  private void statistics(RoutingContext ctx, boolean withStatus) {
+    containers.monitorStatistics(withStatus)
+        .onSuccess(stats -> ctx.response().putHeader("content-type", "application/json").end(stats.encode()))
+        .onFailure(e -> MesosWire.text(ctx, 500, "Failed to collect the containers' statistics: " + e.getMessage()));
   }
 
   private static void json(RoutingContext ctx, JsonObject body) {

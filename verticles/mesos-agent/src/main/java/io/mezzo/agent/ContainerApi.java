@@ -140,8 +140,11 @@ final class ContainerApi {
     }, false);
   }
 
-  /** {@code /monitor/statistics}: one object per running container, Mesos's legacy layout. */
-  Future<JsonArray> monitorStatistics() {
+  /**
+   * {@code /monitor/statistics} (and, with {@code withStatus}, {@code /containers}): one object per
+   * running container, Mesos's legacy layout.
+   */
+  Future<JsonArray> monitorStatistics(boolean withStatus) {
     List<Entry> entries = running();
     double now = clock.millis() / 1000.0;
     return vertx.executeBlocking(() -> {
@@ -151,9 +154,14 @@ final class ContainerApi {
         if (stats == null) {
           continue;
         }
-        out.add(new JsonObject().put("executor_id", e.executorId()).put("executor_name", e.executorName())
+        JsonObject entry = new JsonObject().put("executor_id", e.executorId()).put("executor_name", e.executorName())
             .put("framework_id", e.frameworkId()).put("source", e.source()).put("container_id", e.containerId())
-            .put("statistics", new JsonObject(MesosJson.print(stats))));
+            .put("statistics", new JsonObject(MesosJson.print(stats)));
+        if (withStatus) {
+          entry.put("status", new JsonObject().put("container_id", new JsonObject().put("value", e.containerId()))
+              .put("executor_pid", e.pid()));
+        }
+        out.add(entry);
       }
       return out;
     }, false);

@@ -143,6 +143,9 @@ class AgentOperatorApiTest {
     assertThat(entry.getString("framework_id")).isEqualTo(framework.frameworkId.getValue());
     assertThat(entry.getJsonObject("statistics").getLong("mem_rss_bytes")).isGreaterThan(30L << 20);
     assertThat(entry.getJsonObject("statistics").getLong("mem_limit_bytes")).isEqualTo(TASK_MEM_MB << 20);
+    JsonArray legacy = new JsonArray(cluster.get(agent.url() + "/containers").body());
+    assertThat(legacy).hasSize(1);
+    assertThat(legacy.getJsonObject(0).getJsonObject("status").getJsonObject("container_id").getString("value")).isEqualTo(containerId);
   }
 
   @Test

@@ -23,6 +23,7 @@ import org.apache.mesos.v1.Protos.CommandInfo;
 import org.apache.mesos.v1.Protos.ContainerID;
 import org.apache.mesos.v1.Protos.DurationInfo;
 import org.apache.mesos.v1.Protos.Environment;
+import org.apache.mesos.v1.Protos.TTYInfo;
 import org.apache.mesos.v1.agent.Protos.ProcessIO;
 
 /**
@@ -250,9 +251,11 @@ final class NestedSessions {
   /**
    * Starts a command session in a running container.
    *
-   * @throws Refused 400 for a container id without a parent, one in use, a TTY, a missing command; 404 for an unknown parent
+   * @param tty  a terminal for the command (its output then all comes as STDOUT, as from a terminal), or null
+   * @throws Refused 400 for a container id without a parent, one in use, a missing command, a TTY without
+   *                 {@code script}; 404 for an unknown parent
    */
-  Future<Session> launch(ContainerID id, CommandInfo command, boolean tty, Sink first) {
+  Future<Session> launch(ContainerID id, CommandInfo command, TTYInfo tty, Sink first) {
     if (!id.hasParent() || id.getValue().isEmpty()) {
       throw new Refused(400, "Expecting 'launch_nested_container_session.container_id.parent' to be present");
     }
@@ -262,8 +265,12 @@ final class NestedSessions {
     if (!command.hasValue() && command.getArgumentsCount() == 0) {
       throw new Refused(400, "Expecting 'launch_nested_container_session.command.value' to be present");
     }
-    if (tty) {
-      throw new Refused(400, "A TTY for nested containers is not supported by this agent");
+    Path script = null;
+    if (tty != null) {
+      script = onPath("script");
+      if (script == null) {
+        throw new Refused(400, "A TTY needs util-linux's 'script' on the agent's PATH");
+      }
     }
     if (id.getParent().hasParent()) {
       throw new Refused(400, "Sessions can be started only in a task's or executor's own container");
@@ -279,6 +286,15 @@ final class NestedSessions {
           env.put(v.getName(), v.getValue());
         }
       }
+    }
+    if (tty != null) {
+      env.putIfAbsent("TERM", "xterm");
+      env.put("SHELL", Containerizer.SH);
+      if (tty.hasWindowSize()) {
+        env.put("COLUMNS", String.valueOf(tty.getWindowSize().getColumns()));
+        env.put("LINES", String.valueOf(tty.getWindowSize().getRows()));
+      }
+      command = withTerminal(command, script);
     }
     List<String> argv = Containerizer.argv(isolator.joinFiles(p.containerId()), p.user(), command);
     Context context = vertx.getOrCreateContext();
@@ -296,6 +312,40 @@ final class NestedSessions {
       s.heartbeat = vertx.setPeriodic(HEARTBEAT_MS, t -> s.send(heartbeat()));
       return s;
     });
+  }
+
+  /**
+   * The command under util-linux's {@code script}, which gives it a pseudo-terminal fed by our stdin
+   * and copied to our stdout, and exits with the command's status ({@code -e}).
+   */
+  static CommandInfo withTerminal(CommandInfo command, Path script) {
+    String line;
+    if (!command.hasShell() || command.getShell()) {
+      line = command.getValue();
+    } else {
+      StringBuilder b = new StringBuilder(quote(command.getValue()));
+      for (int i = 1; i < command.getArgumentsCount(); i++) {
+        b.append(' ').append(quote(command.getArguments(i)));
+      }
+      line = b.toString();
+    }
+    return CommandInfo.newBuilder().setShell(false).setValue(script.toString())
+        .addAllArguments(List.of("script", "-qefc", line, "/dev/null")).build();
+  }
+
+  private static String quote(String word) {
+    return "'" + word.replace("'", "'\\''") + "'";
+  }
+
+  private static Path onPath(String name) {
+    String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
+    for (String dir : path.split(":")) {
+      Path candidate = Path.of(dir.isEmpty() ? "." : dir, name);
+      if (java.nio.file.Files.isExecutable(candidate)) {
+        return candidate;
+      }
+    }
+    return null;
   }
 
   static ProcessIO heartbeat() {

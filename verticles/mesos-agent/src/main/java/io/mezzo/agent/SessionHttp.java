@@ -74,7 +74,8 @@ final class SessionHttp {
             "Failed to validate agent::Call: Expecting 'launch_nested_container_session' to be present");
       }
       Call.LaunchNestedContainerSession launch = call.getLaunchNestedContainerSession();
-      boolean tty = launch.hasContainer() && launch.getContainer().hasTtyInfo();
+      org.apache.mesos.v1.Protos.TTYInfo tty = launch.hasContainer() && launch.getContainer().hasTtyInfo()
+          ? launch.getContainer().getTtyInfo() : null;
       sessions.launch(launch.getContainerId(), launch.getCommand(), tty, sink).onComplete(ar -> {
         if (ar.failed()) {
           AgentHttp.fail(ctx, ar.cause());

@@ -202,9 +202,29 @@ class AgentOperatorApiTest {
   }
 
   private CompletableFuture<HttpResponse<InputStream>> openSession(String id, String command) {
+    return openSession(session(id, command));
+  }
+
+  private CompletableFuture<HttpResponse<InputStream>> openSession(String call) {
     return http.sendAsync(HttpRequest.newBuilder(URI.create(agent.url() + "/api/v1")).header("Content-Type", "application/json")
         .header("Accept", "application/recordio").header("Message-Accept", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(session(id, command))).build(), HttpResponse.BodyHandlers.ofInputStream());
+        .POST(HttpRequest.BodyPublishers.ofString(call)).build(), HttpResponse.BodyHandlers.ofInputStream());
+  }
+
+  /** ATTACH_CONTAINER_INPUT for a session: its id, then each string as stdin data (an empty one ends the input). */
+  private HttpResponse<String> sendInput(String sessionId, List<String> chunks) throws Exception {
+    String id = "{\"value\":\"" + sessionId + "\",\"parent\":{\"value\":\"" + containerId + "\"}}";
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    body.write(inputRecord("{\"type\":\"ATTACH_CONTAINER_INPUT\",\"attach_container_input\":{\"type\":\"CONTAINER_ID\","
+        + "\"container_id\":" + id + "}}"));
+    for (String chunk : chunks) {
+      body.write(inputRecord("{\"type\":\"ATTACH_CONTAINER_INPUT\",\"attach_container_input\":{\"type\":\"PROCESS_IO\","
+          + "\"process_io\":{\"type\":\"DATA\",\"data\":{\"type\":\"STDIN\",\"data\":\""
+          + Base64.getEncoder().encodeToString(chunk.getBytes(StandardCharsets.UTF_8)) + "\"}}}}"));
+    }
+    return http.send(HttpRequest.newBuilder(URI.create(agent.url() + "/api/v1"))
+        .header("Content-Type", "application/recordio").header("Message-Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** Reads a session's ProcessIO records to the end of the stream; returns what came on stdout and stderr. */
@@ -250,25 +270,31 @@ class AgentOperatorApiTest {
   @Order(5)
   void nestedSession_takesItsInputFromAttachContainerInput() throws Exception {
     CompletableFuture<HttpResponse<InputStream>> session = openSession("exec-2", "cat; echo done");
-    String id = "{\"value\":\"exec-2\",\"parent\":{\"value\":\"" + containerId + "\"}}";
-    ByteArrayOutputStream body = new ByteArrayOutputStream();
-    body.write(inputRecord("{\"type\":\"ATTACH_CONTAINER_INPUT\",\"attach_container_input\":{\"type\":\"CONTAINER_ID\","
-        + "\"container_id\":" + id + "}}"));
-    for (String chunk : List.of("ping\n", "pong\n", "")) {
-      body.write(inputRecord("{\"type\":\"ATTACH_CONTAINER_INPUT\",\"attach_container_input\":{\"type\":\"PROCESS_IO\","
-          + "\"process_io\":{\"type\":\"DATA\",\"data\":{\"type\":\"STDIN\",\"data\":\""
-          + Base64.getEncoder().encodeToString(chunk.getBytes(StandardCharsets.UTF_8)) + "\"}}}}"));
-    }
     HttpResponse<InputStream> output = session.get(20, TimeUnit.SECONDS); // the session runs: its headers came
-    HttpResponse<String> input = http.send(HttpRequest.newBuilder(URI.create(agent.url() + "/api/v1"))
-        .header("Content-Type", "application/recordio").header("Message-Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> input = sendInput("exec-2", List.of("ping\n", "pong\n", ""));
     assertThat(input.statusCode()).as(input.body()).isEqualTo(200);
     assertThat(drain(output)[0]).isEqualTo("ping\npong\ndone\n");
   }
 
   @Test
   @Order(6)
+  void nestedSession_withATty_runsOnATerminal() throws Exception {
+    JsonObject call = new JsonObject(session("exec-tty", "tty >/dev/null && echo on-a-tty; read line; echo got-$line; exit 5"));
+    call.getJsonObject("launch_nested_container_session").put("container", new JsonObject().put("type", "MESOS")
+        .put("tty_info", new JsonObject().put("window_size", new JsonObject().put("rows", 40).put("columns", 120))));
+    HttpResponse<InputStream> output = openSession(call.encode()).get(20, TimeUnit.SECONDS);
+    assertThat(sendInput("exec-tty", List.of("abc\n")).statusCode()).isEqualTo(200);
+    String[] io = drain(output);
+    // a terminal: lines end in CR LF and the input is echoed
+    assertThat(io[0]).contains("on-a-tty\r\n").contains("abc\r\n").contains("got-abc\r\n");
+    assertThat(io[1]).isEmpty();
+    JsonObject waited = ok("{\"type\":\"WAIT_CONTAINER\",\"wait_container\":{\"container_id\":{\"value\":\"exec-tty\",\"parent\":"
+        + "{\"value\":\"" + containerId + "\"}}}}").getJsonObject("wait_container");
+    assertThat(waited.getInteger("exit_status")).isEqualTo(5 << 8);
+  }
+
+  @Test
+  @Order(7)
   void nestedSession_withASlowReader_holdsTheCommandBack_thenDeliversAllItsOutput() throws Exception {
     Path written = Path.of(sandbox, "all-written");
     HttpResponse<InputStream> output = openSession("exec-big", "head -c 32m /dev/zero; touch all-written")
@@ -280,7 +306,7 @@ class AgentOperatorApiTest {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void badCalls_get4xxWithAPlainTextReason() throws Exception {
     HttpResponse<String> noAccept = api(session("exec-3", "true"));
     assertThat(noAccept.statusCode()).isEqualTo(406);
@@ -310,7 +336,7 @@ class AgentOperatorApiTest {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void killContainer_endsTheTask_andWaitContainerReturnsItsStatus() throws Exception {
     CompletableFuture<HttpResponse<String>> waiting = http.sendAsync(HttpRequest.newBuilder(URI.create(agent.url() + "/api/v1"))
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(

@@ -2,6 +2,7 @@ package io.mezzo.mesos.proto;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
@@ -284,22 +285,38 @@ public final class ResourceBag {
     if (!(o instanceof ResourceBag other)) {
       return false;
     }
-    return scalars.equals(other.scalars) && sets.equals(other.sets) && rangeText().equals(other.rangeText());
+    return scalars.equals(other.scalars) && sets.equals(other.sets) && rangesEqual(ranges, other.ranges);
+  }
+
+  private static boolean rangesEqual(TreeMap<Key, List<long[]>> a, TreeMap<Key, List<long[]>> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (Map.Entry<Key, List<long[]>> e : a.entrySet()) {
+      List<long[]> mine = e.getValue();
+      List<long[]> theirs = b.get(e.getKey());
+      if (theirs == null || theirs.size() != mine.size()) {
+        return false;
+      }
+      for (int i = 0; i < mine.size(); i++) {
+        if (!Arrays.equals(mine.get(i), theirs.get(i))) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(scalars, sets, rangeText());
-  }
-
-  private String rangeText() {
-    StringBuilder sb = new StringBuilder();
-    ranges.forEach((k, v) -> {
-      sb.append(k).append('=');
-      v.forEach(r -> sb.append(r[0]).append('-').append(r[1]).append(','));
-      sb.append(';');
-    });
-    return sb.toString();
+    int h = Objects.hash(scalars, sets);
+    for (Map.Entry<Key, List<long[]>> e : ranges.entrySet()) {
+      h = 31 * h + e.getKey().hashCode();
+      for (long[] r : e.getValue()) {
+        h = 31 * h + Arrays.hashCode(r);
+      }
+    }
+    return h;
   }
 
   /** The bag in resource text syntax, e.g. {@code cpus:1.5;mem(web):128;ports:[31000-31009]}. */

@@ -35,12 +35,15 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.mesos.v1.Protos.Address;
@@ -253,6 +256,8 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
       }
       fresh.agents().restoreStates(contents.agentStates());
       recoveryStartNanos = electedNanos;
+      applyBusyNanos = 0;
+      decodeBusyNanos.set(0);
       recoveryHoldoffEnds = contents.agents().isEmpty() ? 0 : electedNanos + RECOVERY_ALLOCATION_HOLDOFF.toNanos();
       LOG.info(String.format("Recovered registry: %d agents, %d frameworks, in %d ms (%s)", contents.agents().size(),
           contents.frameworks().size(), (System.nanoTime() - electedNanos) / 1_000_000,
@@ -351,8 +356,10 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
       return true;
     }
     recoveryHoldoffEnds = 0;
-    LOG.info(String.format("Agent recovery ended %d ms after the election (%d agents still missing); allocating",
-        (System.nanoTime() - recoveryStartNanos) / 1_000_000, master.agents().recovering().size()));
+    LOG.info(String.format("Agent recovery ended %d ms after the election (%d agents still missing; event loop busy %d ms "
+            + "applying agent messages, workers %d ms decoding re-registrations); allocating",
+        (System.nanoTime() - recoveryStartNanos) / 1_000_000, master.agents().recovering().size(), applyBusyNanos / 1_000_000,
+        decodeBusyNanos.get() / 1_000_000));
     return false;
   }
 
@@ -389,6 +396,42 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
 
   // ---- agents -------------------------------------------------------------------------------------
 
+  /**
+   * Agent messages waiting to be applied, in arrival order. A re-registration is decoded (AgentInfo
+   * and tasks) on a worker thread while it waits, and the event loop applies the messages at the
+   * head in slices of at most {@link #APPLY_SLICE_NANOS}, yielding to I/O between slices: after a
+   * failover, 10,000 agents re-register at once, and a framework's re-subscription or an operator's
+   * request must not wait until all of them are done. Other messages queue behind them while the
+   * queue is not empty, so each agent's messages keep their order.
+   */
+  private final ArrayDeque<Inbound> inbound = new ArrayDeque<>();
+  private final ConcurrentLinkedQueue<Inbound> toDecode = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean decoding = new AtomicBoolean();
+  /** A slice of the inbound queue is due (a timer is set, or a slice runs). */
+  private boolean applying;
+  static final long APPLY_SLICE_NANOS = 10_000_000;
+  /** Time the event loop spent applying queued agent messages, and workers decoding them (logged after a failover). */
+  private long applyBusyNanos;
+  private final java.util.concurrent.atomic.AtomicLong decodeBusyNanos = new java.util.concurrent.atomic.AtomicLong();
+
+  /** One agent message: its master (the leader it reached) and, for a re-registration, what the worker decoded. */
+  private static final class Inbound {
+    final Message<JsonObject> message;
+    final Master master;
+    volatile boolean ready;
+    Decoded decoded;
+    RuntimeException failure;
+
+    Inbound(Message<JsonObject> message, Master master) {
+      this.message = message;
+      this.master = master;
+    }
+  }
+
+  /** The parts of a re-registration that are costly to read. */
+  private record Decoded(AgentInfo info, List<Task> tasks, List<Task> completed, MasterAgents.Prepared prepared) {
+  }
+
   private void onAgentMessage(Message<JsonObject> message) {
     Master m = master;
     if (m == null || recovering) {
@@ -396,18 +439,110 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
       return;
     }
     JsonObject body = message.body();
+    boolean reregister = body != null && AgentProtocol.REREGISTER.equals(body.getValue(AgentProtocol.TYPE));
+    if (!reregister && inbound.isEmpty()) {
+      apply(m, message, null);
+      return;
+    }
+    Inbound entry = new Inbound(message, m);
+    inbound.add(entry);
+    if (reregister) {
+      toDecode.add(entry);
+      if (decoding.compareAndSet(false, true)) {
+        vertx.executeBlocking(this::decodeWaiting, false);
+      }
+    } else {
+      entry.ready = true;
+      applySoon();
+    }
+  }
+
+  /** On a worker thread: decodes waiting re-registrations in order, waking the event loop now and then. */
+  private Void decodeWaiting() {
+    io.vertx.core.Context loop = context;
+    int sinceWake = 0;
+    while (true) {
+      Inbound entry = toDecode.poll();
+      if (entry == null) {
+        decoding.set(false);
+        if (toDecode.isEmpty() || !decoding.compareAndSet(false, true)) {
+          break;
+        }
+        continue;
+      }
+      long started = System.nanoTime();
+      try {
+        JsonObject body = entry.message.body();
+        List<Task> tasks = body.getValue(AgentProtocol.TASKS_PROTOBUF) != null
+            ? AgentProtocol.decodeTasks(body.getString(AgentProtocol.TASKS_PROTOBUF))
+            : AgentMessages.list(body.getJsonArray("tasks"), Task.getDefaultInstance());
+        String agentId = body.getString("agent_id");
+        entry.decoded = new Decoded(agentInfo(body), tasks,
+            AgentMessages.list(body.getJsonArray(AgentProtocol.COMPLETED_TASKS), Task.getDefaultInstance()),
+            agentId == null ? null : MasterAgents.prepare(agentId, tasks));
+      } catch (RuntimeException e) {
+        entry.failure = e;
+      }
+      decodeBusyNanos.addAndGet(System.nanoTime() - started);
+      entry.ready = true;
+      if (++sinceWake == 64) {
+        sinceWake = 0;
+        loop.runOnContext(v -> applySoon());
+      }
+    }
+    loop.runOnContext(v -> applySoon());
+    return null;
+  }
+
+  private void applySoon() {
+    if (!applying) {
+      applyInbound();
+    }
+  }
+
+  /** Applies the ready messages at the head of the queue for one slice; a timer continues after I/O had its turn. */
+  private void applyInbound() {
+    applying = false;
+    long sliceStarts = System.nanoTime();
+    long sliceEnds = sliceStarts + APPLY_SLICE_NANOS;
+    while (!inbound.isEmpty() && inbound.peek().ready) {
+      if (System.nanoTime() > sliceEnds) {
+        applyBusyNanos += System.nanoTime() - sliceStarts;
+        applying = true;
+        // a timer, not runOnContext: Netty runs queued tasks for up to a second before it looks at I/O again,
+        // but takes timers only after I/O
+        vertx.setTimer(1, id -> applyInbound());
+        return;
+      }
+      Inbound entry = inbound.poll();
+      if (entry.master != master || recovering) {
+        entry.message.fail(AgentProtocol.NOT_LEADER, "Not the leading master");
+      } else if (entry.failure != null) {
+        entry.message.fail(AgentProtocol.BAD_MESSAGE, "Malformed agent message: " + entry.failure.getMessage());
+      } else {
+        apply(entry.master, entry.message, entry.decoded);
+      }
+    }
+    applyBusyNanos += System.nanoTime() - sliceStarts;
+  }
+
+  /** One agent message; {@code decoded} holds a re-registration's parts when a worker read them already. */
+  private void apply(Master m, Message<JsonObject> message, Decoded decoded) {
+    JsonObject body = message.body();
     MasterAgents.Reply reply;
     try {
       String type = body == null ? null : body.getString(AgentProtocol.TYPE);
       reply = switch (type == null ? "" : type) {
         case AgentProtocol.REGISTER -> m.agents().register(body.getString("agent_pid"),
             agentInfo(body), body.getString("version"));
-        case AgentProtocol.REREGISTER -> m.agents().reregister(body.getString("agent_id"), body.getString("agent_pid"),
-            agentInfo(body), body.getString("version"),
-            body.getValue(AgentProtocol.TASKS_PROTOBUF) != null ? AgentProtocol.decodeTasks(body.getString(AgentProtocol.TASKS_PROTOBUF))
-                : AgentMessages.list(body.getJsonArray("tasks"), Task.getDefaultInstance()),
-            unknownFrameworks(m, body.getJsonArray("frameworks")),
-            AgentMessages.list(body.getJsonArray(AgentProtocol.COMPLETED_TASKS), Task.getDefaultInstance()));
+        case AgentProtocol.REREGISTER -> {
+          Decoded d = decoded != null ? decoded : new Decoded(agentInfo(body),
+              body.getValue(AgentProtocol.TASKS_PROTOBUF) != null ? AgentProtocol.decodeTasks(body.getString(AgentProtocol.TASKS_PROTOBUF))
+                  : AgentMessages.list(body.getJsonArray("tasks"), Task.getDefaultInstance()),
+              AgentMessages.list(body.getJsonArray(AgentProtocol.COMPLETED_TASKS), Task.getDefaultInstance()), null);
+          yield m.agents().reregister(body.getString("agent_id"), body.getString("agent_pid"), d.info(), body.getString("version"),
+              d.tasks(), unknownFrameworks(m, body.getJsonArray("frameworks")), d.completed(), d.prepared());
+        }
         case AgentProtocol.STATUS_UPDATE -> m.agents().statusUpdate(body.getString("agent_id"), body.getString("framework_id"),
             AgentMessages.parse(body.getJsonObject("status"), TaskStatus.getDefaultInstance()));
         case AgentProtocol.UNREGISTER -> m.agents().unregister(body.getString("agent_id"));

@@ -168,6 +168,44 @@ public final class MasterAgents {
    */
   public Reply reregister(String agentId, String pid, AgentInfo info, String version, List<Task> tasks, List<FrameworkInfo> frameworks,
                           List<Task> completed) {
+    return reregister(agentId, pid, info, version, tasks, frameworks, completed, null);
+  }
+
+  /**
+   * A re-registration's reported live tasks, turned into task records ahead of time. It reads no
+   * master state, so it can run on another thread while the message waits for its turn.
+   */
+  public static final class Prepared {
+    private final String agentId;
+    private final List<TaskRecord> records;
+
+    private Prepared(String agentId, List<TaskRecord> records) {
+      this.agentId = agentId;
+      this.records = records;
+    }
+  }
+
+  /** Task records for the reported {@code tasks} of agent {@code agentId} (null in place of terminal tasks). */
+  public static Prepared prepare(String agentId, List<Task> tasks) {
+    List<TaskRecord> records = new ArrayList<>(tasks.size());
+    for (Task task : tasks) {
+      TaskRecord record = TaskRecord.isTerminal(task.getState()) ? null : TaskRecord.fromReport(task, agentId);
+      if (record != null) {
+        record.resources(); // the bag too, while on the other thread
+      }
+      records.add(record);
+    }
+    return new Prepared(agentId, records);
+  }
+
+  /**
+   * As {@link #reregister(String, String, AgentInfo, String, List, List, List)}, with the records of the
+   * reported tasks made by {@link #prepare} (or null).
+   */
+  public Reply reregister(String agentId, String pid, AgentInfo info, String version, List<Task> tasks, List<FrameworkInfo> frameworks,
+                          List<Task> completed, Prepared prepared) {
+    List<TaskRecord> ready = prepared != null && prepared.agentId.equals(agentId) && prepared.records.size() == tasks.size()
+        ? prepared.records : null;
     if (gone.contains(agentId)) {
       return Reply.fail(AgentProtocol.AGENT_GONE, "Agent '" + agentId + "' has been marked gone");
     }
@@ -214,7 +252,9 @@ public final class MasterAgents {
     }
 
     Set<String> reported = new HashSet<>();
+    int i = -1;
     for (Task task : tasks) {
+      i++;
       String fid = task.getFrameworkId().getValue();
       String key = AgentRecord.key(fid, task.getTaskId().getValue());
       reported.add(key);
@@ -233,7 +273,7 @@ public final class MasterAgents {
       if (known == null && TaskRecord.isTerminal(task.getState())) {
         master.tasks.addCompleted(TaskRecord.fromReport(task, agentId));
       } else if (known == null) {
-        TaskRecord record = TaskRecord.fromReport(task, agentId);
+        TaskRecord record = ready != null && ready.get(i) != null ? ready.get(i) : TaskRecord.fromReport(task, agentId);
         agent.putTask(key, record);
         fw.tasks.put(record.id(), record);
         master.tasks.taskAdded(record);

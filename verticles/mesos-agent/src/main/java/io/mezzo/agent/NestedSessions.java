@@ -132,7 +132,7 @@ final class NestedSessions {
 
     /** Writes to the command's stdin, in order; empty data closes stdin (end of input). */
     Future<Void> write(ByteString data) {
-      if (inputClosed) {
+      if (inputClosed || finished) {
         return Future.succeededFuture();
       }
       if (data.isEmpty()) {

@@ -164,7 +164,14 @@ final class ClusterFixture implements AutoCloseable {
           }
         }
       }
-      Files.deleteIfExists(dir);
+      // a child removed a moment ago can keep the parent busy for a few milliseconds
+      for (int i = 0; i < 100 && Files.exists(dir); i++) {
+        try {
+          Files.deleteIfExists(dir);
+        } catch (IOException e) {
+          Thread.sleep(20);
+        }
+      }
     }
   }
 

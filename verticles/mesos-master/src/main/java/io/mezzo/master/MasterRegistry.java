@@ -42,6 +42,7 @@ import org.apache.zookeeper.Watcher;
  * &lt;zk_path&gt;/registry/unreachable/&lt;agent id&gt;   agents that became unreachable, and when
  * &lt;zk_path&gt;/registry/agent_state/&lt;agent id&gt;   agents that are deactivated or draining
  * &lt;zk_path&gt;/registry/maintenance/machines     maintenance schedule and machines that are down
+ * &lt;zk_path&gt;/registry/completed_frameworks/&lt;id&gt; the last frameworks torn down or removed
  * &lt;zk_path&gt;/json.info_&lt;sequence&gt;             the leader's MasterInfo, ephemeral (Mesos's leader detection format)
  * </pre>
  *
@@ -71,10 +72,11 @@ final class MasterRegistry {
    * while it followed (then only the changes since its last look were read after the election).
    */
   record Contents(Map<String, FrameworkInfo> frameworks, Map<String, AgentInfo> agents, Set<String> gone, Set<String> unreachable,
-                  String maintenance, Map<String, String> agentStates, boolean standby) {
+                  String maintenance, Map<String, String> agentStates, Map<String, String> completedFrameworks, boolean standby) {
   }
 
-  private static final List<String> DIRS = List.of("frameworks", "agents", "gone", "unreachable", "maintenance", "agent_state");
+  private static final List<String> DIRS = List.of("frameworks", "agents", "gone", "unreachable", "maintenance", "agent_state",
+      "completed_frameworks");
 
   /**
    * Reads the registry for a new leader. When this master kept a standby copy while it followed
@@ -256,7 +258,7 @@ final class MasterRegistry {
     synchronized Contents contents(boolean standby) {
       return new Contents(new HashMap<>(frameworks), new HashMap<>(agents), new HashSet<>(records.get("gone").keySet()),
           new HashSet<>(records.get("unreachable").keySet()), records.get("maintenance").get("machines"),
-          new HashMap<>(records.get("agent_state")), standby);
+          new HashMap<>(records.get("agent_state")), new HashMap<>(records.get("completed_frameworks")), standby);
     }
   }
 
@@ -435,6 +437,7 @@ final class MasterRegistry {
       case MAINTENANCE -> "/registry/maintenance/";
       case UNREACHABLE_AGENT -> "/registry/unreachable/";
       case AGENT_STATE -> "/registry/agent_state/";
+      case COMPLETED_FRAMEWORK -> "/registry/completed_frameworks/";
     };
     String path = root + dir + record.id();
     try {

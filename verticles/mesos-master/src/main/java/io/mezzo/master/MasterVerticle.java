@@ -114,7 +114,7 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
       router.get(path).handler(ctx -> leaderOnlyBuffer(ctx, m -> LegacyState.stateJson(m, pid(), flags(), config.cluster())));
     }
     router.get("/master/state-summary").handler(ctx -> leaderOnly(ctx, m -> LegacyState.summary(m, pid(), config.cluster())));
-    router.get("/master/frameworks").handler(ctx -> leaderOnly(ctx, m -> new JsonObject().put("frameworks", LegacyState.frameworks(m))));
+    router.get("/master/frameworks").handler(ctx -> leaderOnly(ctx, m -> LegacyState.frameworksAnswer(m)));
     router.get("/master/slaves").handler(ctx -> leaderOnly(ctx, m -> new JsonObject().put("slaves", LegacyState.slaves(m))));
     router.get("/master/tasks").handler(ctx -> leaderOnly(ctx, m -> new JsonObject().put("tasks", LegacyState.tasks(m))));
     router.get("/master/flags").handler(ctx -> json(ctx, new JsonObject().put("flags", new JsonObject(new LinkedHashMap<>(flags())))));
@@ -255,6 +255,7 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
         fresh.restoreMaintenance(contents.maintenance());
       }
       fresh.agents().restoreStates(contents.agentStates());
+      fresh.restoreCompletedFrameworks(contents.completedFrameworks());
       recoveryStartNanos = electedNanos;
       applyBusyNanos = 0;
       decodeBusyNanos.set(0);

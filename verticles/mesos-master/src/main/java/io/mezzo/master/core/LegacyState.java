@@ -290,6 +290,16 @@ public final class LegacyState {
     return out;
   }
 
+  /** {@code /master/frameworks}: the frameworks, the completed ones and (always empty) the unregistered ones, as Mesos lists them. */
+  public static JsonObject frameworksAnswer(Master master) {
+    JsonArray completed = new JsonArray();
+    for (FrameworkRecord fw : master.completedFrameworks) {
+      completed.add(framework(master, fw, true));
+    }
+    return new JsonObject().put("frameworks", frameworks(master)).put("completed_frameworks", completed)
+        .put("unregistered_frameworks", new JsonArray());
+  }
+
   @SuppressWarnings("deprecation")
   private static JsonObject framework(Master master, FrameworkRecord fw, boolean withTasks) {
     ResourceBag used = fw.used();

@@ -346,8 +346,12 @@ public final class Master {
     removedFrameworkIds.add(fw.id);
     completedFrameworks.addLast(fw);
     while (completedFrameworks.size() > options.maxCompletedFrameworks()) {
-      completedFrameworks.removeFirst();
+      FrameworkRecord dropped = completedFrameworks.removeFirst();
+      outbox.registryChanged(new RegistryRecord(RegistryRecord.Kind.COMPLETED_FRAMEWORK, dropped.id, null));
     }
+    outbox.registryChanged(new RegistryRecord(RegistryRecord.Kind.COMPLETED_FRAMEWORK, fw.id, new JsonObject()
+        .put("framework_info", new JsonObject(MesosJson.print(fw.info)))
+        .put("registered_time", nanos(fw.registeredTime)).put("unregistered_time", nanos(fw.unregisteredTime)).encode()));
     outbox.registryChanged(new RegistryRecord(RegistryRecord.Kind.FRAMEWORK, fw.id, null));
     outbox.toOperators(() -> operatorEvent(org.apache.mesos.v1.master.Protos.Event.Type.FRAMEWORK_REMOVED)
         .setFrameworkRemoved(FrameworkRemoved.newBuilder().setFrameworkInfo(fw.info)).build());
@@ -585,6 +589,42 @@ public final class Master {
     }
     outbox.registryChanged(new RegistryRecord(RegistryRecord.Kind.MAINTENANCE, "machines", maintenance.toJson()));
     return new OperatorResult(200, "");
+  }
+
+  private static long nanos(Instant t) {
+    return t == null ? 0 : t.getEpochSecond() * 1_000_000_000L + t.getNano();
+  }
+
+  /**
+   * After a failover: the completed frameworks from the registry (record JSON by framework id), oldest
+   * first. They are listed as completed again and may not subscribe again. A record this master cannot
+   * read is skipped.
+   */
+  public void restoreCompletedFrameworks(Map<String, String> records) {
+    List<FrameworkRecord> restored = new ArrayList<>();
+    records.forEach((id, json) -> {
+      try {
+        JsonObject o = new JsonObject(json);
+        FrameworkRecord fw = new FrameworkRecord(id, MesosJson.parse(o.getJsonObject("framework_info").encode(),
+            FrameworkInfo.getDefaultInstance()));
+        fw.active = false;
+        fw.registeredTime = Instant.ofEpochSecond(0, o.getLong("registered_time", 0L));
+        fw.unregisteredTime = Instant.ofEpochSecond(0, o.getLong("unregistered_time", 0L));
+        restored.add(fw);
+      } catch (RuntimeException e) {
+        java.util.logging.Logger.getLogger(Master.class.getName()).warning("Ignoring the registry's record of completed framework '"
+            + id + "': " + e);
+      }
+    });
+    restored.sort(java.util.Comparator.comparing((FrameworkRecord fw) -> fw.unregisteredTime).thenComparing(fw -> fw.id));
+    for (FrameworkRecord fw : restored) {
+      if (!frameworks.containsKey(fw.id) && removedFrameworkIds.add(fw.id)) {
+        completedFrameworks.addLast(fw);
+      }
+    }
+    while (completedFrameworks.size() > options.maxCompletedFrameworks()) {
+      completedFrameworks.removeFirst();
+    }
   }
 
   /** After a failover: the schedule and down machines from the registry. */

@@ -15,6 +15,9 @@ public record RegistryRecord(Kind kind, String id, String json) {
    * removed when it re-registers. MAINTENANCE: the one record of the maintenance schedule and the
    * machines that are down (id {@code machines}). AGENT_STATE: an agent that is deactivated or
    * draining ({@code {"deactivated":true,"drain_info":...}}); removed when it is active again.
+   * COMPLETED_FRAMEWORK: a framework that was torn down or removed
+   * ({@code {"framework_info":...,"registered_time":<ns>,"unregistered_time":<ns>}}), one of the last
+   * {@code max_completed_frameworks}; removed when it falls out of that list.
    */
-  public enum Kind { AGENT, FRAMEWORK, GONE_AGENT, MAINTENANCE, UNREACHABLE_AGENT, AGENT_STATE }
+  public enum Kind { AGENT, FRAMEWORK, GONE_AGENT, MAINTENANCE, UNREACHABLE_AGENT, AGENT_STATE, COMPLETED_FRAMEWORK }
 }

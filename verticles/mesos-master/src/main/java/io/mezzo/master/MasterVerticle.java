@@ -122,6 +122,7 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
       router.get(path).handler(ctx -> ctx.response().setStatusCode(200).end());
     }
     router.get("/master/redirect").handler(this::redirect);
+    legacyMaintenance(router);
     router.get("/version").handler(ctx -> json(ctx, new JsonObject().put("version", Master.VERSION).put("build_user", "mezzo")));
     router.get("/metrics/snapshot").handler(ctx -> {
       JsonObject metrics = new JsonObject();
@@ -632,6 +633,54 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
     } else {
       leaderOnly(ctx, x -> new JsonObject());
     }
+  }
+
+  /**
+   * Mesos's legacy maintenance endpoints, the same operations as the operator API's maintenance
+   * calls: {@code /master/maintenance/schedule} (GET the schedule, POST a new one as JSON),
+   * {@code /master/maintenance/status} (GET), {@code /master/machine/down} and {@code /master/machine/up}
+   * (POST a JSON array of machine ids). Answers 200, or 400 in plain text.
+   */
+  private void legacyMaintenance(Router router) {
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxRequestBytes());
+    router.get("/master/maintenance/schedule").handler(ctx -> leaderOnly(ctx, m -> new JsonObject(MesosJson.print(m.maintenanceSchedule()))));
+    router.get("/master/maintenance/status").handler(ctx -> leaderOnly(ctx, m -> new JsonObject(MesosJson.print(m.maintenanceStatus()))));
+    router.post("/master/maintenance/schedule").handler(body).handler(ctx -> legacyChange(ctx, m -> m.updateMaintenanceSchedule(
+        MesosJson.parse(ctx.body().asString(), org.apache.mesos.v1.maintenance.Protos.Schedule.getDefaultInstance()))));
+    router.post("/master/machine/down").handler(body).handler(ctx -> legacyChange(ctx, m -> m.startMaintenance(machineIds(ctx))));
+    router.post("/master/machine/up").handler(body).handler(ctx -> legacyChange(ctx, m -> m.stopMaintenance(machineIds(ctx))));
+  }
+
+  private static List<org.apache.mesos.v1.Protos.MachineID> machineIds(RoutingContext ctx) {
+    JsonArray array;
+    try {
+      array = new JsonArray(ctx.body().asString());
+    } catch (RuntimeException e) {
+      throw new MesosJsonException("Expecting a JSON array of machine ids: " + e.getMessage());
+    }
+    List<org.apache.mesos.v1.Protos.MachineID> machines = new ArrayList<>();
+    for (Object o : array) {
+      if (!(o instanceof JsonObject machine)) {
+        throw new MesosJsonException("Expecting a JSON array of machine ids");
+      }
+      machines.add(MesosJson.parse(machine.encode(), org.apache.mesos.v1.Protos.MachineID.getDefaultInstance()));
+    }
+    return machines;
+  }
+
+  private void legacyChange(RoutingContext ctx, java.util.function.Function<Master, Master.OperatorResult> change) {
+    Optional<Master> m = leading();
+    if (m.isEmpty()) {
+      leaderOnly(ctx, x -> new JsonObject());
+      return;
+    }
+    Master.OperatorResult result;
+    try {
+      result = change.apply(m.get());
+    } catch (MesosJsonException | IllegalArgumentException | NullPointerException e) {
+      result = new Master.OperatorResult(400, "Failed to parse the request body: " + e.getMessage());
+    }
+    ctx.response().setStatusCode(result.status()).end(result.message() == null ? "" : result.message());
   }
 
   private void postOnly(RoutingContext ctx) {

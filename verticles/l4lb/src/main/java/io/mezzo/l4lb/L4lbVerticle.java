@@ -8,6 +8,8 @@ import io.mezzo.l4lb.balance.Balancer;
 import io.mezzo.l4lb.http.VipsApi;
 import io.mezzo.l4lb.proxy.Endpoint;
 import io.mezzo.l4lb.proxy.LoopbackAddresses;
+import io.mezzo.l4lb.proxy.NativeTcpProxy;
+import io.mezzo.l4lb.proxy.NativeTransport;
 import io.mezzo.l4lb.proxy.ProxyVerticle;
 import io.mezzo.l4lb.state.ClusterState;
 import io.mezzo.l4lb.state.ClusterStateSource;
@@ -21,8 +23,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
@@ -41,8 +41,9 @@ import java.util.logging.Logger;
 /**
  * Serves every VIP of the cluster on this node. It owns the cluster state and the VIP table; the
  * data plane is {@code proxy_threads} {@link ProxyVerticle}s, each binding every TCP VIP on its own
- * event loop (the first one also the UDP VIPs); by default, where epoll loads, TCP VIPs are instead
- * served by {@link io.mezzo.l4lb.proxy.EpollTcpProxy} on epoll event loops of this verticle's own. The state comes from a {@link ClusterStateSource},
+ * event loop (the first one also the UDP VIPs); by default, where a native transport (io_uring or
+ * epoll) loads, TCP VIPs are instead served by {@link io.mezzo.l4lb.proxy.NativeTcpProxy} on event
+ * loops of this verticle's own. The state comes from a {@link ClusterStateSource},
  * or from {@link #update(ClusterState)} and {@link #apply(TaskEvent)}; every change rebuilds the
  * table, opens servers for new VIPs and closes those of VIPs that are gone. Backend lists change in
  * place, so open connections are not touched. {@code GET /v1/vips} on the component's HTTP port
@@ -57,8 +58,9 @@ public final class L4lbVerticle extends VerticleBase {
   private final Clock clock;
   private final Random random;
   private final List<ProxyVerticle> proxies = new ArrayList<>();
-  /** The epoll event loops of the TCP VIPs, or null when they run on the node's Vert.x event loops. */
-  private EventLoopGroup epoll;
+  /** The native event loops of the TCP VIPs, or null when they run on the node's Vert.x event loops. */
+  private EventLoopGroup nativeLoops;
+  private NativeTransport transport;
   private final Set<String> addresses = new HashSet<>();
   private Set<Endpoint> failed = Set.of();
   private L4lbConfig config;
@@ -100,12 +102,12 @@ public final class L4lbVerticle extends VerticleBase {
     boolean root = "root".equals(System.getProperty("user.name"));
     loopback = new LoopbackAddresses(vertx, config.manageLoopback() && root);
 
-    epoll = epollLoops();
+    nativeLoops = nativeLoops();
     ProxyVerticle.Settings settings = new ProxyVerticle.Settings(balancer, clock, config.connectTimeoutMs(),
-        config.connectTries(), config.udpIdleTimeoutMs(), epoll, config.proxyThreadCount());
+        config.connectTries(), config.udpIdleTimeoutMs(), transport, nativeLoops, config.proxyThreadCount());
     List<Future<String>> deployed = new ArrayList<>();
-    // with epoll one proxy verticle manages every VIP (the TCP ones run on the epoll loops)
-    int verticles = epoll == null ? config.proxyThreadCount() : 1;
+    // on a native transport one proxy verticle manages every VIP (the TCP ones run on the native loops)
+    int verticles = nativeLoops == null ? config.proxyThreadCount() : 1;
     for (int i = 0; i < verticles; i++) {
       ProxyVerticle proxy = new ProxyVerticle(settings, i == 0);
       proxies.add(proxy);
@@ -134,22 +136,28 @@ public final class L4lbVerticle extends VerticleBase {
   }
 
   /**
-   * With {@code native_transport} and epoll available, TCP VIPs are served by {@link EpollTcpProxy}
-   * on an epoll event loop group of this verticle's own ({@code proxy_threads} loops, each bound to
-   * every TCP VIP with {@code SO_REUSEPORT}); else by {@code proxy_threads} Vert.x proxies on the
-   * node's event loops. Null when the Vert.x path is used.
+   * With {@code native_transport}, TCP VIPs are served by {@link NativeTcpProxy} on an event loop
+   * group of this verticle's own ({@code proxy_threads} loops, each bound to every TCP VIP with
+   * {@code SO_REUSEPORT}): io_uring when {@code io_uring} is on and it loads, else epoll where it
+   * loads. Otherwise by {@code proxy_threads} Vert.x proxies on the node's event loops; null then.
    */
-  private EventLoopGroup epollLoops() {
+  private EventLoopGroup nativeLoops() {
     if (!config.nativeTransport()) {
       LOG.info("VIP proxies on " + config.proxyThreadCount() + " event loops of the node (native_transport is off)");
       return null;
     }
-    if (!Epoll.isAvailable()) {
-      LOG.warning("VIP proxies on the node's event loops: epoll does not load (" + Epoll.unavailabilityCause() + ")");
-      return null;
+    List<NativeTransport> choices = config.ioUring() ? List.of(NativeTransport.IO_URING, NativeTransport.EPOLL)
+        : List.of(NativeTransport.EPOLL);
+    for (NativeTransport t : choices) {
+      if (t.available()) {
+        transport = t;
+        LOG.info("VIP proxies on " + config.proxyThreadCount() + " event loops of their own, " + t + " transport");
+        return new MultiThreadIoEventLoopGroup(config.proxyThreadCount(), t.ioHandler());
+      }
+      LOG.warning("The " + t + " transport does not load: " + t.unavailabilityCause());
     }
-    LOG.info("VIP proxies on " + config.proxyThreadCount() + " event loops of their own, epoll transport");
-    return new MultiThreadIoEventLoopGroup(config.proxyThreadCount(), EpollIoHandler.newFactory());
+    LOG.warning("VIP proxies on the node's event loops: no native transport loads");
+    return null;
   }
 
   @Override
@@ -159,7 +167,7 @@ public final class L4lbVerticle extends VerticleBase {
       health.close();
     }
     // the proxy verticles are children of this deployment: Vert.x undeploys them with it (before this
-    // stop completes, so the epoll listeners are unbound before the loops shut down below)
+    // stop completes, so the native listeners are unbound before the loops shut down below)
     List<Future<?>> closing = new ArrayList<>();
     if (source != null) {
       closing.add(source.stop());
@@ -169,12 +177,12 @@ public final class L4lbVerticle extends VerticleBase {
     }
     return Future.join(closing)
         .eventually(() -> {
-          if (epoll == null) {
+          if (nativeLoops == null) {
             return Future.succeededFuture();
           }
           // the proxies have unbound; this ends the connections still open
           Promise<Void> down = Promise.promise();
-          epoll.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).addListener(f -> down.tryComplete());
+          nativeLoops.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).addListener(f -> down.tryComplete());
           return down.future();
         })
         .eventually(() -> Future.join(addresses.stream().map(loopback::remove).toList()));
@@ -193,6 +201,11 @@ public final class L4lbVerticle extends VerticleBase {
   /** The VIP table being served. */
   public List<Vip> vips() {
     return vips;
+  }
+
+  /** What carries TCP VIPs: {@code io_uring}, {@code epoll} or {@code vertx} (the node's event loops). */
+  public String dataPlane() {
+    return nativeLoops == null ? "vertx" : transport.toString();
   }
 
   public int httpPort() {

@@ -67,9 +67,12 @@ class L4lbIT {
   private int vipPort;
   private int appPort;
 
-  /** The epoll data plane (the default); {@link L4lbNioIT} runs every test on the Vert.x fallback. */
-  boolean nativeTransport() {
-    return true;
+  /**
+   * The data plane these tests run on: epoll here; {@link L4lbIoUringIT} runs every test on
+   * io_uring and {@link L4lbNioIT} on the Vert.x fallback.
+   */
+  String dataPlane() {
+    return "epoll";
   }
 
   @BeforeAll
@@ -105,7 +108,7 @@ class L4lbIT {
     lb = new L4lbVerticle(ClusterStateSource.fixed(state), null, java.time.Clock.systemUTC(), new Random(1));
     JsonObject config = new JsonObject().put("port", 0).put("vip_range", "127.11.0.0/16")
         .put("connect_timeout_ms", 500).put("proxy_threads", 2).put("backoff_initial_ms", 1_000).put("udp_idle_timeout_ms", 2_000)
-        .put("native_transport", nativeTransport());
+        .put("native_transport", !dataPlane().equals("vertx")).put("io_uring", dataPlane().equals("io_uring"));
     deployment = await(vertx.deployVerticle(lb, new DeploymentOptions().setConfig(config)));
   }
 
@@ -127,6 +130,11 @@ class L4lbIT {
 
   private String l4lbtest() {
     return vipAddress("l4lbtest.marathon.l4lb.thisdcos.directory:" + vipPort);
+  }
+
+  @Test
+  void servesTcpVips_onTheChosenDataPlane() {
+    assertThat(lb.dataPlane()).isEqualTo(dataPlane());
   }
 
   @Test

@@ -29,11 +29,12 @@ public final class ProxyVerticle extends VerticleBase {
 
   /**
    * What every instance shares: the balancer is synchronized, the rest is immutable. With
-   * {@code epoll} (else null), TCP VIPs are served by {@link EpollTcpProxy} on its {@code epollLoops}
-   * loops, by the instance that also serves UDP.
+   * {@code nativeLoops} (else null), TCP VIPs are served by {@link NativeTcpProxy} on {@code loopCount}
+   * loops of that group and {@code transport}, by the instance that also serves UDP.
    */
   public record Settings(Balancer balancer, Clock clock, int connectTimeoutMs, int connectTries,
-                         int udpIdleTimeoutMs, EventLoopGroup epoll, int epollLoops) {
+                         int udpIdleTimeoutMs, NativeTransport transport, EventLoopGroup nativeLoops,
+                         int loopCount) {
   }
 
   private final Settings settings;
@@ -85,11 +86,11 @@ public final class ProxyVerticle extends VerticleBase {
     }
     Set<Endpoint> failed = new HashSet<>();
     for (Endpoint wanted : next.keySet()) {
-      if (proxies.containsKey(wanted) || ((wanted.protocol() == Protocol.UDP || settings.epoll() != null) && !udp)) {
+      if (proxies.containsKey(wanted) || ((wanted.protocol() == Protocol.UDP || settings.nativeLoops() != null) && !udp)) {
         continue;
       }
-      Proxy proxy = wanted.protocol() == Protocol.TCP && settings.epoll() != null
-          ? new EpollTcpProxy(settings.epoll(), settings.epollLoops(), context, wanted, () -> backendsOf(wanted),
+      Proxy proxy = wanted.protocol() == Protocol.TCP && settings.nativeLoops() != null
+          ? new NativeTcpProxy(settings.transport(), settings.nativeLoops(), settings.loopCount(), context, wanted, () -> backendsOf(wanted),
               settings.balancer(), settings.connectTries(), settings.connectTimeoutMs())
           : wanted.protocol() == Protocol.TCP
           ? new TcpProxy(vertx, wanted, () -> backendsOf(wanted), settings.balancer(), client, settings.connectTries())

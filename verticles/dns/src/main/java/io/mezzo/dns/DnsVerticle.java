@@ -99,7 +99,7 @@ public final class DnsVerticle extends VerticleBase {
     UpstreamResolver upstream = (query, tcp, done) -> context.runOnContext(v ->
         forwarder.forward(query, tcp).onComplete(ar -> done.accept(ar.result(), ar.cause())));
     boolean canForward = config.forward() && !config.upstreams().isEmpty();
-    dns = new DnsServer(config.ioThreads(),
+    dns = new DnsServer(config.ioThreads(), config.nativeTransport(),
         new QueryHandler.Settings(() -> records, new Lookup(random), upstream, canForward, config.truncate()));
 
     Router router = Routes.router(vertx);
@@ -117,7 +117,7 @@ public final class DnsVerticle extends VerticleBase {
         })
         .compose(port -> {
           dnsPort = port;
-          LOG.info("DNS listening on " + config.dnsHost() + ":" + port + " (UDP and TCP)");
+          LOG.info("DNS listening on " + config.dnsHost() + ":" + port + " (UDP and TCP, " + dns.transport() + ")");
           return Routes.listen(vertx, router, "dns", config.httpHost(), config.port());
         })
         .compose(server -> {
@@ -162,6 +162,11 @@ public final class DnsVerticle extends VerticleBase {
   }
 
   /** The port DNS listens on (UDP and TCP); useful when configured as 0. */
+  /** What carries the queries: {@code epoll} or {@code nio}. */
+  public String dnsTransport() {
+    return dns.transport();
+  }
+
   public int dnsPort() {
     return dnsPort;
   }

@@ -3,6 +3,7 @@ package io.mezzo.dns;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mezzo.dns.records.ZBase32;
+import io.mezzo.dns.server.Wire;
 import io.mezzo.dns.state.ClusterState;
 import io.mezzo.dns.state.ClusterStateSource;
 import io.mezzo.dns.state.Task;
@@ -16,6 +17,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.io.IOException;
+import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.URI;
@@ -45,6 +47,7 @@ class DnsServerIT {
   private static DnsVerticle main;
   private static DnsVerticle noForward;
   private static DnsVerticle deadUpstream;
+  private static DnsVerticle nio;
 
   /** Delivers the fixture, then lets the test push events on the verticle's context. */
   static final class EventSource implements ClusterStateSource {
@@ -87,6 +90,7 @@ class DnsServerIT {
         .put("upstreams", new JsonArray().add("127.0.0.1:" + upstream.port())));
     deadUpstream = deploy(vertx, ClusterStateSource.fixed(state), new JsonObject()
         .put("upstreams", new JsonArray().add("127.0.0.1:" + deadPort)).put("forward_timeout_ms", 400));
+    nio = deploy(vertx, ClusterStateSource.fixed(state), new JsonObject().put("native_transport", false));
   }
 
   static DnsVerticle deploy(Vertx vertx, ClusterStateSource src, JsonObject extra) throws Exception {
@@ -226,6 +230,51 @@ class DnsServerIT {
     String full = dig(main, "big.marathon.mesos", "A", "+noedns");
     assertThat(full).contains("Truncated, retrying in TCP mode").contains("ANSWER: " + BIG);
     assertThat(lines(dig(main, "big.marathon.mesos", "A", "+short", "+noedns"))).hasSize(BIG).doesNotHaveDuplicates();
+  }
+
+  /**
+   * 300 queries sent back to back without waiting, so the server reads them in batches (recvmmsg on
+   * epoll) and sends the replies of a batch together: each comes back once, under its own ID, with
+   * the answer to its own question.
+   */
+  @Test
+  void burstOfQueries_eachAnsweredOnceUnderItsOwnId() throws Exception {
+    assertThat(main.dnsTransport()).isEqualTo("epoll");
+    String[] names = {"nginx.marathon.mesos.", "big.marathon.mesos.", "nosuch.marathon.mesos."};
+    int[] answers = {1, BIG, 0};
+    int[] rcodes = {0, 0, 3};
+    int count = 300;
+    try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      s.setReceiveBufferSize(1 << 20);
+      s.setSoTimeout(3000);
+      for (int id = 0; id < count; id++) {
+        byte[] q = Wire.query(id, true, names[id % 3], 1, 1, 4096);
+        s.send(new DatagramPacket(q, q.length, InetAddress.getLoopbackAddress(), main.dnsPort()));
+      }
+      boolean[] seen = new boolean[count];
+      for (int i = 0; i < count; i++) {
+        DatagramPacket p = new DatagramPacket(new byte[4096], 4096);
+        s.receive(p);
+        byte[] r = p.getData();
+        int id = (r[0] & 0xff) << 8 | (r[1] & 0xff);
+        assertThat(id).isLessThan(count);
+        assertThat(seen[id]).as("reply to query %d seen once", id).isFalse();
+        seen[id] = true;
+        assertThat(r[3] & 0x0f).as("rcode of %s", names[id % 3]).isEqualTo(rcodes[id % 3]);
+        assertThat((r[6] & 0xff) << 8 | (r[7] & 0xff)).as("answers to %s", names[id % 3]).isEqualTo(answers[id % 3]);
+        String echoed = new String(r, 13, names[id % 3].length() - 1, StandardCharsets.US_ASCII);
+        assertThat(echoed.replaceAll("[^a-z]", "")).isEqualTo(names[id % 3].replaceAll("[^a-z]", ""));
+      }
+    }
+  }
+
+  /** The NIO fallback (native_transport off) answers over UDP, truncates, and answers over TCP. */
+  @Test
+  void nioFallback_answersUdp_truncatesAndRetriesOverTcp() throws Exception {
+    assertThat(nio.dnsTransport()).isEqualTo("nio");
+    assertThat(lines(dig(nio, "nginx.marathon.mesos", "A", "+short"))).containsExactly("9.0.0.5");
+    String full = dig(nio, "big.marathon.mesos", "A", "+noedns");
+    assertThat(full).contains("Truncated, retrying in TCP mode").contains("ANSWER: " + BIG);
   }
 
   @Test

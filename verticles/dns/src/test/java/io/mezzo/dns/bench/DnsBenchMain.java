@@ -37,7 +37,8 @@ public final class DnsBenchMain {
     Vertx vertx = Vertx.vertx();
     DnsVerticle dns = new DnsVerticle(ClusterStateSource.fixed(state(count)));
     JsonObject config = new JsonObject().put("dns_host", "127.0.0.1").put("dns_port", port)
-        .put("http_host", "127.0.0.1").put("port", 0).put("forward", false).put("io_threads", ioThreads);
+        .put("http_host", "127.0.0.1").put("port", 0).put("forward", false).put("io_threads", ioThreads)
+        .put("native_transport", Boolean.parseBoolean(System.getProperty("mezzo.native_transport", "true")));
     vertx.deployVerticle(dns, new DeploymentOptions().setConfig(config))
         .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     System.out.println("ready " + dns.dnsPort());

@@ -13,11 +13,12 @@ import java.util.Optional;
 import org.apache.mesos.v1.Protos.CommandInfo;
 
 /**
- * Starts a task's command inside its isolation box and signals every process of the box. The
- * process is started through a small {@code /bin/sh} wrapper that writes its own pid into the box's
- * {@code cgroup.procs} files, starts a new session and, when a user is given, drops to that user
- * before it execs the command, so nothing of the task ever runs outside the box. Every method
- * blocks: call it from a worker thread.
+ * Starts a task's command inside its isolation box and signals every process of the box. A
+ * task's command runs under a supervisor that joins the box's {@code cgroup.procs} files before it
+ * starts anything (see {@link Spawner#line}); a check's command runs through a small {@code /bin/sh}
+ * wrapper that does the same and starts a new session (see {@link #argv}). When a user is given,
+ * {@code setpriv} drops to that user before the command is exec'd, so nothing of the task ever
+ * runs outside the box. Every method blocks: call it from a worker thread.
  */
 final class Containerizer {
   static final String SH = "/bin/sh";
@@ -70,11 +71,11 @@ final class Containerizer {
 
   /**
    * Creates the box and starts the command, detached from the agent, with stdout and stderr
-   * appended to files in the sandbox. The command runs under a small {@code /bin/sh} supervisor in a
-   * session of its own whose parent is not the agent (the {@link Spawner} shell starts it), so the
-   * task survives the agent's death. The supervisor joins the box first, then
-   * runs the command and writes its exit status (128 + n for a signal) to {@code exitStatus}; it
-   * ignores SIGTERM/SIGINT/SIGHUP sent to the whole box, so a graceful kill is still recorded.
+   * appended to files in the sandbox. The command runs under a supervisor, a subshell of the
+   * {@link Spawner} shell (so not the agent's child, and the task survives the agent's death), that
+   * joins the box first, runs the command in a session of its own and writes its exit status
+   * (128 + n for a signal) to {@code exitStatus}; it ignores SIGTERM/SIGINT/SIGHUP sent to the
+   * whole box, so a graceful kill is still recorded. Returns the supervisor's pid.
    */
   Started launch(Launch l, Path exitStatus) throws IOException {
     isolator.prepare(l.containerId(), l.limits());
@@ -98,30 +99,15 @@ final class Containerizer {
     if (l.command().getUrisCount() > 0) {
       fetcher.fetch(l.command().getUrisList(), l.sandbox(), l.user());
     }
-    List<String> argv = supervisorArgv(isolator.joinFiles(l.containerId()), exitStatus, l.user(), l.command());
-    long pid = spawner.spawn(l.environment(), l.sandbox(), stdout, stderr, argv);
+    long pid = spawner.spawn(l.environment(), l.sandbox(), stdout, stderr, isolator.joinFiles(l.containerId()), exitStatus,
+        commandArgv(l.user(), l.command()));
     isolator.started(l.containerId(), pid);
     long start = ProcStat.of(pid).map(ProcStat::startTicks).orElse(-1L);
     return new Started(pid, start);
   }
 
-  /**
-   * {@code sh -c <supervisor script> mezzo-container <exit status file> [setpriv ...] <command...>}: joins the
-   * box, runs the command, records its exit status. Box file names come from the agent (ids it
-   * generated), never from the task.
-   */
-  static List<String> supervisorArgv(List<String> joinFiles, Path exitStatus, Optional<User> user, CommandInfo command) {
-    StringBuilder script = new StringBuilder("f=$1; shift; ");
-    for (String file : joinFiles) {
-      script.append("echo $$ > '").append(file.replace("'", "")).append("' && ");
-    }
-    script.append("trap : TERM INT HUP || { echo 127 > \"$f\"; exit 127; }; \"$@\"; s=$?; echo $s > \"$f\"; exit $s");
-    List<String> argv = new ArrayList<>(List.of(SH, "-c", script.toString(), "mezzo-container", exitStatus.toString()));
-    argv.addAll(commandArgv(user, command));
-    return argv;
-  }
-
-  private static List<String> commandArgv(Optional<User> user, CommandInfo command) {
+  /** The command as the supervisor runs it: {@code [setpriv …] /bin/sh -c <value>}, or {@code <value> <arguments[1..]>}. */
+  static List<String> commandArgv(Optional<User> user, CommandInfo command) {
     List<String> argv = new ArrayList<>();
     user.ifPresent(u -> argv.addAll(List.of("setpriv", "--reuid=" + u.uid(), "--regid=" + u.gid(), "--init-groups", "--")));
     if (!command.hasShell() || command.getShell()) {

@@ -20,11 +20,14 @@ import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 /**
- * Starts container supervisors through one long-lived {@code /bin/sh} that the agent feeds a line
- * per container: {@code ( export …; cd <sandbox> && exec setsid <argv> ) <redirections> & echo $!}.
- * The shell forks (no new JVM child, no helper exec per task), the supervisor's parent is that
- * shell rather than the agent, and its pid comes back on the shell's stdout, in order. Requests
- * from many threads are pipelined: each waits for its own line. A shell that died is replaced.
+ * Starts container supervisors through one long-lived {@code /bin/sh}, in a session of its own,
+ * that the agent feeds a line per container (see {@link #line}). The shell forks a subshell that is
+ * the container's supervisor: it moves itself into the container's cgroups, enters the sandbox,
+ * runs the command in a new session and records its exit status. So a launch costs one fork of a
+ * small shell plus the command's own fork and execs: no JVM child, no reaper thread, no shell
+ * exec'd just to supervise. The supervisor's parent is that shell rather than the agent, and its
+ * pid comes back on the shell's stdout, in order. Requests from many threads are pipelined: each
+ * waits for its own line. A shell that died is replaced.
  */
 final class Spawner implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Spawner.class.getName());
@@ -40,33 +43,72 @@ final class Spawner implements AutoCloseable {
     return "'" + s.replace("'", "'\\''") + "'";
   }
 
-  /** The line that starts one supervisor. */
-  static String line(Map<String, String> environment, Path directory, Path stdout, Path stderr, List<String> argv) {
+  /** {@code setsid}, by absolute path: a task's environment may set its own {@code PATH}. */
+  static final String SETSID = executable("setsid");
+  /** {@code env}, for variables whose names the shell cannot export. */
+  static final String ENV = executable("env");
+
+  private static String executable(String name) {
+    for (String dir : List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin")) {
+      File f = new File(dir, name);
+      if (f.canExecute()) {
+        return f.getPath();
+      }
+    }
+    return name;
+  }
+
+  /**
+   * The line that starts one supervisor, a subshell of the spawner shell:
+   * <pre>
+   * ( echo 0 >'&lt;cgroup.procs&gt;' &amp;&amp; … &amp;&amp; cd '&lt;sandbox&gt;' || { echo 127 >'&lt;exit status&gt;'; exit 127; }
+   *   export NAME='value'; …; trap : TERM INT HUP
+   *   /usr/bin/setsid [env 'odd.name=value' …] '&lt;command&gt;' …; s=$?; echo "$s" >'&lt;exit status&gt;'; exit "$s"
+   * ) &lt;/dev/null >>'&lt;stdout&gt;' 2>>'&lt;stderr&gt;' &amp; echo $!
+   * </pre>
+   * Writing 0 to a {@code cgroup.procs} file moves the writing process, so the subshell joins the
+   * container's cgroups before anything else runs; the command it forks is born inside them. The
+   * command gets a session (and process group) of its own, so a task's {@code kill 0} reaches only
+   * itself. The supervisor ignores the SIGTERM/SIGINT/SIGHUP a kill sends to the whole box, so the
+   * exit status of a killed command (128 + n for signal n) is still recorded.
+   *
+   * @param joinFiles the box's {@code cgroup.procs} files (the agent's own ids in their names, never the task's)
+   */
+  static String line(Map<String, String> environment, Path directory, Path stdout, Path stderr, List<String> joinFiles,
+                     Path exitStatus, List<String> command) {
+    String status = quote(exitStatus.toString());
     StringBuilder b = new StringBuilder("( ");
+    for (String file : joinFiles) {
+      b.append("echo 0 >").append(quote(file)).append(" && ");
+    }
+    b.append("cd ").append(quote(directory.toString())).append(" || { echo 127 >").append(status).append("; exit 127; }; ");
     StringBuilder odd = new StringBuilder();
     for (Map.Entry<String, String> e : environment.entrySet()) {
       if (NAME.matcher(e.getKey()).matches()) {
         b.append("export ").append(e.getKey()).append('=').append(quote(e.getValue())).append("; ");
       } else if (!e.getKey().isEmpty() && !e.getKey().contains("=")) {
-        odd.append(quote(e.getKey() + "=" + e.getValue())).append(' ');
+        odd.append(' ').append(quote(e.getKey() + "=" + e.getValue()));
       }
     }
-    b.append("cd ").append(quote(directory.toString())).append(" && exec ");
+    b.append("trap : TERM INT HUP; ").append(quote(SETSID));
     if (odd.length() > 0) {
-      b.append("env ").append(odd);
+      b.append(' ').append(quote(ENV)).append(odd);
     }
-    b.append("setsid");
-    for (String a : argv) {
+    for (String a : command) {
       b.append(' ').append(quote(a));
     }
-    b.append(" ) </dev/null >>").append(quote(stdout.toString())).append(" 2>>").append(quote(stderr.toString()))
-        .append(" & echo $!\n");
+    b.append("; s=$?; echo \"$s\" >").append(status).append("; exit \"$s\" ) </dev/null >>").append(quote(stdout.toString()))
+        .append(" 2>>").append(quote(stderr.toString())).append(" & echo $!\n");
     return b.toString();
   }
 
-  /** Starts the command; returns the pid of the process that became {@code argv[0]}. Blocks briefly. */
-  long spawn(Map<String, String> environment, Path directory, Path stdout, Path stderr, List<String> argv) throws IOException {
-    String line = line(environment, directory, stdout, stderr, argv);
+  /**
+   * Starts the command under a supervisor (see {@link #line}); returns the supervisor's pid. Blocks
+   * briefly.
+   */
+  long spawn(Map<String, String> environment, Path directory, Path stdout, Path stderr, List<String> joinFiles,
+             Path exitStatus, List<String> command) throws IOException {
+    String line = line(environment, directory, stdout, stderr, joinFiles, exitStatus, command);
     CompletableFuture<Long> pid = new CompletableFuture<>();
     synchronized (this) {
       if (closed) {
@@ -96,7 +138,11 @@ final class Spawner implements AutoCloseable {
   }
 
   private void start() throws IOException {
-    Process p = new ProcessBuilder(Containerizer.SH).redirectInput(ProcessBuilder.Redirect.PIPE)
+    // a session of its own: its supervisors are out of reach of the agent's terminal (Ctrl-C, hangup)
+    // and a name in ps: the supervisors, its forks, show the same command line
+    List<String> command = SETSID.startsWith("/") ? List.of(SETSID, Containerizer.SH, "-s", "mezzo-supervisor")
+        : List.of(Containerizer.SH, "-s", "mezzo-supervisor");
+    Process p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE)
         .redirectError(ProcessBuilder.Redirect.DISCARD).directory(new File("/")).start();
     shell = p;
     input = new BufferedWriter(new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8));

@@ -1,5 +1,6 @@
 package io.mezzo.agent;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.mezzo.mesos.proto.MesosJson;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -102,10 +103,21 @@ final class Checkpoints {
   }
 
   void task(Task task, TaskInfo info, String containerId, String directory, long pid, long startTicks) throws IOException {
-    JsonObject json = new JsonObject().put("task", new JsonObject(MesosJson.print(task)))
-        .put("task_info", new JsonObject(MesosJson.print(info)))
-        .put("container_id", containerId).put("directory", directory).put("pid", pid).put("start_ticks", startTicks);
-    append(task(task.getFrameworkId().getValue(), task.getTaskId().getValue()).resolve(RECORDS), TASK, json.encode(), true);
+    // written straight from the messages: no JSON tree built, parsed and encoded again
+    java.io.StringWriter out = new java.io.StringWriter(1024);
+    try (JsonGenerator g = MesosJson.factory().createGenerator(out)) {
+      g.writeStartObject();
+      g.writeFieldName("task");
+      MesosJson.write(task, g);
+      g.writeFieldName("task_info");
+      MesosJson.write(info, g);
+      g.writeStringField("container_id", containerId);
+      g.writeStringField("directory", directory);
+      g.writeNumberField("pid", pid);
+      g.writeNumberField("start_ticks", startTicks);
+      g.writeEndObject();
+    }
+    append(task(task.getFrameworkId().getValue(), task.getTaskId().getValue()).resolve(RECORDS), TASK, out.toString(), true);
   }
 
   /** Where a custom executor's supervisor writes the executor's exit status. */
@@ -119,10 +131,16 @@ final class Checkpoints {
   }
 
   void updates(String frameworkId, String taskId, List<TaskStatus> pending) throws IOException {
-    JsonArray array = new JsonArray();
-    pending.forEach(s -> array.add(new JsonObject(MesosJson.print(s))));
+    java.io.StringWriter out = new java.io.StringWriter(512 * Math.max(1, pending.size()));
+    try (JsonGenerator g = MesosJson.factory().createGenerator(out)) {
+      g.writeStartArray();
+      for (TaskStatus status : pending) {
+        MesosJson.write(status, g);
+      }
+      g.writeEndArray();
+    }
     // an empty list never creates the file: the task may be removed already
-    append(task(frameworkId, taskId).resolve(RECORDS), UPDATES, array.encode(), !pending.isEmpty());
+    append(task(frameworkId, taskId).resolve(RECORDS), UPDATES, out.toString(), !pending.isEmpty());
   }
 
   /**

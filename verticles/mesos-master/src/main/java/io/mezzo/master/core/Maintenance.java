@@ -59,7 +59,7 @@ final class Maintenance {
     return schedule;
   }
 
-  /** GET_MAINTENANCE_STATUS: scheduled machines that are not down are draining; no inverse offers, so no statuses. */
+  /** GET_MAINTENANCE_STATUS: scheduled machines that are not down are draining (the master adds the inverse offers' statuses). */
   ClusterStatus status() {
     ClusterStatus.Builder b = ClusterStatus.newBuilder();
     for (Machine m : scheduled()) {
@@ -181,6 +181,28 @@ final class Maintenance {
       return "Machine ID has an invalid IP '" + id.getIp() + "'";
     }
     return null;
+  }
+
+  /** The scheduled machine that holds the agent, unless it is down. */
+  Optional<Machine> drainingMachine(AgentInfo agent) {
+    for (Window w : schedule.getWindowsList()) {
+      for (MachineID id : w.getMachineIdsList()) {
+        Machine m = Machine.of(id);
+        if (m.hosts(agent)) {
+          return down.contains(m) ? Optional.empty() : Optional.of(m);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  boolean isDraining(Machine machine) {
+    return !down.contains(machine) && scheduled().contains(machine);
+  }
+
+  /** Whether any machine of the schedule is draining (not down). */
+  boolean hasDraining() {
+    return scheduled().size() > down.size();
   }
 
   boolean isDown(AgentInfo agent) {

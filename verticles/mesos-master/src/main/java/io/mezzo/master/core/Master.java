@@ -288,8 +288,17 @@ public final class Master {
         yield CallResult.ACCEPTED;
       }
       case UPDATE_FRAMEWORK -> updateFramework(fw, call.getUpdateFramework());
-      case REQUEST, ACCEPT_INVERSE_OFFERS, DECLINE_INVERSE_OFFERS, ACKNOWLEDGE_OPERATION_STATUS, RECONCILE_OPERATIONS ->
-          CallResult.ACCEPTED;
+      case ACCEPT_INVERSE_OFFERS -> {
+        inverseOffers.answer(fw, call.getAcceptInverseOffers().getInverseOfferIdsList(),
+            call.getAcceptInverseOffers().hasFilters() ? call.getAcceptInverseOffers().getFilters() : null, true);
+        yield CallResult.ACCEPTED;
+      }
+      case DECLINE_INVERSE_OFFERS -> {
+        inverseOffers.answer(fw, call.getDeclineInverseOffers().getInverseOfferIdsList(),
+            call.getDeclineInverseOffers().hasFilters() ? call.getDeclineInverseOffers().getFilters() : null, false);
+        yield CallResult.ACCEPTED;
+      }
+      case REQUEST, ACKNOWLEDGE_OPERATION_STATUS, RECONCILE_OPERATIONS -> CallResult.ACCEPTED;
       default -> new CallResult(501, "Received an unexpected call of type " + call.getType());
     };
   }
@@ -424,6 +433,7 @@ public final class Master {
           .setOffers(Event.Offers.newBuilder().addAllOffers(e.getValue())).build());
       count += e.getValue().size();
     }
+    inverseOffers.update();
     return count;
   }
 
@@ -551,13 +561,23 @@ public final class Master {
   // ---- maintenance (operator API) ---------------------------------------------------------------
 
   final Maintenance maintenance = new Maintenance();
+  final InverseOffers inverseOffers = new InverseOffers(this);
+
+  String newOfferId() {
+    return info.getId() + "-O" + nextOfferId++;
+  }
 
   public org.apache.mesos.v1.maintenance.Protos.Schedule maintenanceSchedule() {
     return maintenance.schedule();
   }
 
+  /** The draining machines (with the frameworks' answers to their inverse offers) and the down machines. */
   public org.apache.mesos.v1.maintenance.Protos.ClusterStatus maintenanceStatus() {
-    return maintenance.status();
+    org.apache.mesos.v1.maintenance.Protos.ClusterStatus.Builder status = maintenance.status().toBuilder();
+    for (org.apache.mesos.v1.maintenance.Protos.ClusterStatus.DrainingMachine.Builder m : status.getDrainingMachinesBuilderList()) {
+      m.addAllStatuses(inverseOffers.statuses(Maintenance.Machine.of(m.getId())));
+    }
+    return status.build();
   }
 
   /** UPDATE_MAINTENANCE_SCHEDULE: 200, or 400 for an invalid schedule or one that leaves out a machine that is down. */

@@ -479,9 +479,10 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
             ? AgentProtocol.decodeTasks(body.getString(AgentProtocol.TASKS_PROTOBUF))
             : AgentMessages.list(body.getJsonArray("tasks"), Task.getDefaultInstance());
         String agentId = body.getString("agent_id");
-        entry.decoded = new Decoded(agentInfo(body), tasks,
+        AgentInfo info = agentInfo(body);
+        entry.decoded = new Decoded(info, tasks,
             AgentMessages.list(body.getJsonArray(AgentProtocol.COMPLETED_TASKS), Task.getDefaultInstance()),
-            agentId == null ? null : MasterAgents.prepare(agentId, tasks));
+            agentId == null ? null : MasterAgents.prepare(agentId, info, tasks));
       } catch (RuntimeException e) {
         entry.failure = e;
       }

@@ -177,25 +177,44 @@ public final class MasterAgents {
    */
   public static final class Prepared {
     private final String agentId;
+    private final AgentInfo info;
+    /** The AgentInfo with its id, and its resources as a bag. */
+    private final AgentInfo withId;
+    private final ResourceBag resources;
     private final List<TaskRecord> records;
+    /** The live records' resources summed per framework, and how many live records there are. */
+    private final Map<String, ResourceBag> used;
+    private final int live;
 
-    private Prepared(String agentId, List<TaskRecord> records) {
+    private Prepared(String agentId, AgentInfo info, List<TaskRecord> records) {
       this.agentId = agentId;
+      this.info = info;
+      this.withId = info.toBuilder().setId(AgentID.newBuilder().setValue(agentId)).build();
+      this.resources = ResourceBag.of(info.getResourcesList());
       this.records = records;
+      Map<String, ResourceBag> sums = new HashMap<>();
+      int n = 0;
+      for (TaskRecord r : records) {
+        if (r != null) {
+          sums.merge(r.frameworkId, r.resources(), ResourceBag::add);
+          n++;
+        }
+      }
+      this.used = sums;
+      this.live = n;
     }
   }
 
-  /** Task records for the reported {@code tasks} of agent {@code agentId} (null in place of terminal tasks). */
-  public static Prepared prepare(String agentId, List<Task> tasks) {
+  /**
+   * What can be made ahead of a re-registration of agent {@code agentId} from its AgentInfo and
+   * reported {@code tasks}: task records (null in place of terminal tasks), their resources and sums.
+   */
+  public static Prepared prepare(String agentId, AgentInfo info, List<Task> tasks) {
     List<TaskRecord> records = new ArrayList<>(tasks.size());
     for (Task task : tasks) {
-      TaskRecord record = TaskRecord.isTerminal(task.getState()) ? null : TaskRecord.fromReport(task, agentId);
-      if (record != null) {
-        record.resources(); // the bag too, while on the other thread
-      }
-      records.add(record);
+      records.add(TaskRecord.isTerminal(task.getState()) ? null : TaskRecord.fromReport(task, agentId));
     }
-    return new Prepared(agentId, records);
+    return new Prepared(agentId, info, records);
   }
 
   /**
@@ -204,8 +223,10 @@ public final class MasterAgents {
    */
   public Reply reregister(String agentId, String pid, AgentInfo info, String version, List<Task> tasks, List<FrameworkInfo> frameworks,
                           List<Task> completed, Prepared prepared) {
-    List<TaskRecord> ready = prepared != null && prepared.agentId.equals(agentId) && prepared.records.size() == tasks.size()
-        ? prepared.records : null;
+    boolean usable = prepared != null && prepared.agentId.equals(agentId) && prepared.info == info
+        && prepared.records.size() == tasks.size();
+    List<TaskRecord> ready = usable ? prepared.records : null;
+    int placed = 0;
     if (gone.contains(agentId)) {
       return Reply.fail(AgentProtocol.AGENT_GONE, "Agent '" + agentId + "' has been marked gone");
     }
@@ -218,11 +239,12 @@ public final class MasterAgents {
       master.outbox.registryChanged(new RegistryRecord(RegistryRecord.Kind.UNREACHABLE_AGENT, agentId, null));
     }
     AgentInfo stored = recovering.remove(agentId);
-    AgentInfo withId = info.toBuilder().setId(AgentID.newBuilder().setValue(agentId)).build();
+    AgentInfo withId = usable ? prepared.withId : info.toBuilder().setId(AgentID.newBuilder().setValue(agentId)).build();
+    ResourceBag offeredTotal = usable ? prepared.resources : ResourceBag.of(info.getResourcesList());
     AgentRecord agent = agents.get(agentId);
     boolean added = agent == null;
     if (agent == null) {
-      agent = new AgentRecord(agentId, withId, pid, reservations(agentId).applyTo(ResourceBag.of(info.getResourcesList())));
+      agent = new AgentRecord(agentId, withId, pid, reservations(agentId).applyTo(offeredTotal));
       agent.registeredTime = now;
       agents.put(agentId, agent);
       applyRecoveredState(agent);
@@ -233,7 +255,7 @@ public final class MasterAgents {
       master.allocator.removeAgent(agentId);
       agent.info = withId;
       agent.pid = pid;
-      agent.total = reservations(agentId).applyTo(ResourceBag.of(info.getResourcesList()));
+      agent.total = reservations(agentId).applyTo(offeredTotal);
     }
     agent.version = version;
     agent.reregisteredTime = now;
@@ -273,7 +295,13 @@ public final class MasterAgents {
       if (known == null && TaskRecord.isTerminal(task.getState())) {
         master.tasks.addCompleted(TaskRecord.fromReport(task, agentId));
       } else if (known == null) {
-        TaskRecord record = ready != null && ready.get(i) != null ? ready.get(i) : TaskRecord.fromReport(task, agentId);
+        TaskRecord record;
+        if (ready != null && ready.get(i) != null) {
+          record = ready.get(i);
+          placed++;
+        } else {
+          record = TaskRecord.fromReport(task, agentId);
+        }
         agent.putTask(key, record);
         fw.tasks.put(record.id(), record);
         master.tasks.taskAdded(record);
@@ -294,7 +322,9 @@ public final class MasterAgents {
         master.tasks.transition(task, lost, TaskStatus.Reason.REASON_RECONCILIATION, "Task unknown to the agent on re-registration");
       }
     }
-    Map<String, ResourceBag> used = agent.usedByFramework();
+    // a new agent whose live tasks are exactly the prepared records uses what was summed ahead
+    Map<String, ResourceBag> used = usable && added && placed == prepared.live && agent.tasks.size() == prepared.live
+        ? prepared.used : agent.usedByFramework();
     master.allocator.addAgent(agentId, agent.total, used);
     if (!agent.active) {
       master.allocator.deactivateAgent(agentId);

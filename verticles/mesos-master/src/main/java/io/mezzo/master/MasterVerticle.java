@@ -497,9 +497,16 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
     return null;
   }
 
+  /**
+   * Applies queued messages from a timer, never from the task that woke it. Netty runs queued tasks
+   * (event-bus deliveries, worker completions) for up to a second before it looks at I/O again and
+   * takes timers only after I/O: with 10,000 deliveries arriving, slices run from tasks would keep
+   * HTTP waiting.
+   */
   private void applySoon() {
     if (!applying) {
-      applyInbound();
+      applying = true;
+      vertx.setTimer(1, id -> applyInbound());
     }
   }
 
@@ -511,10 +518,7 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
     while (!inbound.isEmpty() && inbound.peek().ready) {
       if (System.nanoTime() > sliceEnds) {
         applyBusyNanos += System.nanoTime() - sliceStarts;
-        applying = true;
-        // a timer, not runOnContext: Netty runs queued tasks for up to a second before it looks at I/O again,
-        // but takes timers only after I/O
-        vertx.setTimer(1, id -> applyInbound());
+        applySoon();
         return;
       }
       Inbound entry = inbound.poll();

@@ -54,11 +54,6 @@ public enum NativeTransport {
     ChannelOption<Boolean> reusePort() {
       return EpollChannelOption.SO_REUSEPORT;
     }
-
-    @Override
-    ChannelOption<Boolean> quickAck() {
-      return EpollChannelOption.TCP_QUICKACK;
-    }
   },
   IO_URING("io_uring") {
     @Override
@@ -90,11 +85,6 @@ public enum NativeTransport {
     ChannelOption<Boolean> reusePort() {
       return IoUringChannelOption.SO_REUSEPORT;
     }
-
-    @Override
-    ChannelOption<Boolean> quickAck() {
-      return IoUringChannelOption.TCP_QUICKACK;
-    }
   };
 
   private final String label;
@@ -118,8 +108,6 @@ public enum NativeTransport {
   abstract SocketChannel newClient(InetAddress to);
 
   abstract ChannelOption<Boolean> reusePort();
-
-  abstract ChannelOption<Boolean> quickAck();
 
   @Override
   public String toString() {

@@ -485,6 +485,9 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
             agentId == null ? null : MasterAgents.prepare(agentId, info, tasks));
       } catch (RuntimeException e) {
         entry.failure = e;
+      } catch (StackOverflowError e) {
+        // a message nested deeply enough to exhaust the stack is malformed, and must not stop the queue
+        entry.failure = new IllegalArgumentException("message nested too deeply");
       }
       decodeBusyNanos.addAndGet(System.nanoTime() - started);
       entry.ready = true;

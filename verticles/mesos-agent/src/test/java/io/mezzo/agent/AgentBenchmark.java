@@ -62,61 +62,14 @@ public final class AgentBenchmark {
       }
       framework = new V1Client(cluster.masterUrl());
       framework.subscribe(FrameworkInfo.newBuilder().setUser("root").setName("agent-bench").build());
-      Offer offer = framework.next(e -> e.getType() == Event.Type.OFFERS, Duration.ofSeconds(30)).getOffers().getOffers(0);
-      Offer.Operation.Launch.Builder launch = Offer.Operation.Launch.newBuilder();
-      for (int i = 0; i < n; i++) {
-        launch.addTaskInfos(TaskInfo.newBuilder().setName("sleep-" + i).setTaskId(TaskID.newBuilder().setValue("sleep-" + i))
-            .setAgentId(offer.getAgentId()).setCommand(CommandInfo.newBuilder().setValue("sleep 3600"))
-            .addAllResources(Resources.parse("cpus:0.01;mem:32", "*")));
+      int bursts = Integer.getInteger("bench.bursts", 2);
+      System.out.printf("| burst | tasks | all STARTING | all RUNNING | agent: 1st STARTING → last RUNNING | CPU until all RUNNING: agent"
+          + " | master, ZK, framework | all KILLED | agent: kill calls → last KILLED | cgroups empty | agent RSS (JVM) | task processes"
+          + " | their PSS | failed |%n");
+      System.out.printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|%n");
+      for (int burst = 1; burst <= bursts; burst++) {
+        burst(framework, agent, cluster, n, burst);
       }
-      long t0 = System.nanoTime();
-      double acceptEpoch = System.currentTimeMillis() / 1000.0;
-      int accepted = framework.call(Call.newBuilder().setType(Call.Type.ACCEPT).setAccept(Call.Accept.newBuilder()
-          .addOfferIds(offer.getId()).addOperations(Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH)
-              .setLaunch(launch)).setFilters(Filters.newBuilder().setRefuseSeconds(3600))).build());
-      if (accepted != 202) {
-        throw new IllegalStateException("ACCEPT answered " + accepted);
-      }
-      V1Client fw = framework;
-      await(() -> fw.tasksIn(TaskState.TASK_STARTING) + fw.tasksIn(TaskState.TASK_FAILED) >= n, Duration.ofMinutes(5));
-      double starting = (System.nanoTime() - t0) / 1e9;
-      await(() -> fw.tasksIn(TaskState.TASK_RUNNING) + fw.tasksIn(TaskState.TASK_FAILED) >= n, Duration.ofMinutes(5));
-      double running = (System.nanoTime() - t0) / 1e9;
-      long failed = framework.tasksIn(TaskState.TASK_FAILED);
-      System.err.printf("launch timeline (agent's timestamps, s after ACCEPT): STARTING %.2f..%.2f, RUNNING %.2f..%.2f%n",
-          framework.first(TaskState.TASK_STARTING) - acceptEpoch, framework.last(TaskState.TASK_STARTING) - acceptEpoch,
-          framework.first(TaskState.TASK_RUNNING) - acceptEpoch, framework.last(TaskState.TASK_RUNNING) - acceptEpoch);
-      Thread.sleep(2_000); // let the agent settle before reading its memory
-      long agentRss = kb(agent.pid(), "VmRSS");
-      long supervisorsPss = 0;
-      int processes = 0;
-      for (long pid : cgroupPids(cluster.cgroupsRoot)) {
-        supervisorsPss += pss(pid);
-        processes++;
-      }
-
-      long t1 = System.nanoTime();
-      double killStartEpoch = System.currentTimeMillis() / 1000.0;
-      List<CompletableFuture<Integer>> kills = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        kills.add(framework.callAsync(Call.newBuilder().setType(Call.Type.KILL).setKill(Call.Kill.newBuilder()
-            .setTaskId(TaskID.newBuilder().setValue("sleep-" + i)).setAgentId(offer.getAgentId())).build()));
-      }
-      await(() -> fw.tasksIn(TaskState.TASK_KILLED) >= n - failed, Duration.ofMinutes(5));
-      double killed = (System.nanoTime() - t1) / 1e9;
-      await(() -> cgroupPids(cluster.cgroupsRoot).isEmpty(), Duration.ofMinutes(2));
-      double empty = (System.nanoTime() - t1) / 1e9;
-      CompletableFuture.allOf(kills.toArray(new CompletableFuture[0])).get(60, TimeUnit.SECONDS);
-
-      // the agent's own share, from the timestamps it puts on its updates
-      double agentLaunch = span(framework, TaskState.TASK_STARTING, TaskState.TASK_RUNNING);
-      double agentKill = (framework.last(TaskState.TASK_KILLED) - killStartEpoch) ;
-      System.out.printf("| tasks | all STARTING | all RUNNING | agent: 1st STARTING → last RUNNING | all KILLED | agent: kill calls → last KILLED"
-          + " | cgroups empty | agent RSS (JVM) | task processes | their PSS | failed |%n");
-      System.out.printf("|---|---|---|---|---|---|---|---|---|---|---|%n");
-      System.out.printf("| %d | %.2f s | %.2f s | %.2f s | %.2f s | %.2f s | %.2f s | %d MB | %d | %d MB | %d |%n", n, starting, running,
-          agentLaunch, killed, agentKill, empty, agentRss / 1024,
-          processes, supervisorsPss / 1024, failed);
     } finally {
       if (framework != null) {
         framework.close();
@@ -132,9 +85,84 @@ public final class AgentBenchmark {
     System.exit(0);
   }
 
-  /** Seconds between the earliest {@code from} and the latest {@code to} update timestamp (the agent's clock). */
-  private static double span(V1Client framework, TaskState from, TaskState to) {
-    return framework.last(to) - framework.first(from);
+  /**
+   * One burst: n tasks launched in one ACCEPT, all killed once all run; prints a table row. The
+   * first burst meets JVMs that have just started (the agent's and the master's code not yet
+   * compiled); later bursts meet warm ones, as a long-running agent is.
+   */
+  private static void burst(V1Client framework, Process agent, ClusterFixture cluster, int n, int burst) throws Exception {
+    String prefix = "b" + burst + "-sleep-";
+    Offer offer = offer(framework, n);
+    Offer.Operation.Launch.Builder launch = Offer.Operation.Launch.newBuilder();
+    for (int i = 0; i < n; i++) {
+      launch.addTaskInfos(TaskInfo.newBuilder().setName(prefix + i).setTaskId(TaskID.newBuilder().setValue(prefix + i))
+          .setAgentId(offer.getAgentId()).setCommand(CommandInfo.newBuilder().setValue("sleep 3600"))
+          .addAllResources(Resources.parse("cpus:0.01;mem:32", "*")));
+    }
+    long agentCpu0 = cpuMillis(agent.pid());
+    long ownCpu0 = cpuMillis(ProcessHandle.current().pid());
+    long t0 = System.nanoTime();
+    double acceptEpoch = System.currentTimeMillis() / 1000.0;
+    int accepted = framework.call(Call.newBuilder().setType(Call.Type.ACCEPT).setAccept(Call.Accept.newBuilder()
+        .addOfferIds(offer.getId()).addOperations(Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH)
+            .setLaunch(launch)).setFilters(Filters.newBuilder().setRefuseSeconds(3600))).build());
+    if (accepted != 202) {
+      throw new IllegalStateException("ACCEPT answered " + accepted);
+    }
+    V1Client fw = framework;
+    await(() -> fw.tasksIn(prefix, TaskState.TASK_STARTING) + fw.tasksIn(prefix, TaskState.TASK_FAILED) >= n, Duration.ofMinutes(5));
+    double starting = (System.nanoTime() - t0) / 1e9;
+    await(() -> fw.tasksIn(prefix, TaskState.TASK_RUNNING) + fw.tasksIn(prefix, TaskState.TASK_FAILED) >= n, Duration.ofMinutes(5));
+    double running = (System.nanoTime() - t0) / 1e9;
+    double agentCpu = (cpuMillis(agent.pid()) - agentCpu0) / 1000.0;
+    double ownCpu = (cpuMillis(ProcessHandle.current().pid()) - ownCpu0) / 1000.0;
+    long failed = framework.tasksIn(prefix, TaskState.TASK_FAILED);
+    System.err.printf("launch timeline (agent's timestamps, s after ACCEPT): STARTING %.2f..%.2f, RUNNING %.2f..%.2f%n",
+        framework.first(prefix, TaskState.TASK_STARTING) - acceptEpoch, framework.last(prefix, TaskState.TASK_STARTING) - acceptEpoch,
+        framework.first(prefix, TaskState.TASK_RUNNING) - acceptEpoch, framework.last(prefix, TaskState.TASK_RUNNING) - acceptEpoch);
+    Thread.sleep(2_000); // let the agent settle before reading its memory
+    long agentRss = kb(agent.pid(), "VmRSS");
+    long supervisorsPss = 0;
+    int processes = 0;
+    for (long pid : cgroupPids(cluster.cgroupsRoot)) {
+      supervisorsPss += pss(pid);
+      processes++;
+    }
+
+    long t1 = System.nanoTime();
+    double killStartEpoch = System.currentTimeMillis() / 1000.0;
+    List<CompletableFuture<Integer>> kills = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      kills.add(framework.callAsync(Call.newBuilder().setType(Call.Type.KILL).setKill(Call.Kill.newBuilder()
+          .setTaskId(TaskID.newBuilder().setValue(prefix + i)).setAgentId(offer.getAgentId())).build()));
+    }
+    await(() -> fw.tasksIn(prefix, TaskState.TASK_KILLED) >= n - failed, Duration.ofMinutes(5));
+    double killed = (System.nanoTime() - t1) / 1e9;
+    await(() -> cgroupPids(cluster.cgroupsRoot).isEmpty(), Duration.ofMinutes(2));
+    double empty = (System.nanoTime() - t1) / 1e9;
+    CompletableFuture.allOf(kills.toArray(new CompletableFuture[0])).get(60, TimeUnit.SECONDS);
+    framework.callAsync(Call.newBuilder().setType(Call.Type.REVIVE).build()); // the next burst's offer
+
+    // the agent's own share, from the timestamps it puts on its updates
+    double agentLaunch = framework.last(prefix, TaskState.TASK_RUNNING) - framework.first(prefix, TaskState.TASK_STARTING);
+    double agentKill = framework.last(prefix, TaskState.TASK_KILLED) - killStartEpoch;
+    System.out.printf("| %d | %d | %.2f s | %.2f s | %.2f s | %.1f s | %.1f s | %.2f s | %.2f s | %.2f s | %d MB | %d | %d MB | %d |%n", burst, n,
+        starting, running, agentLaunch, agentCpu, ownCpu, killed, agentKill, empty, agentRss / 1024,
+        processes, supervisorsPss / 1024, failed);
+  }
+
+  /** An offer of the agent large enough for n tasks; smaller ones (resources still being freed) are declined for a moment. */
+  private static Offer offer(V1Client framework, int n) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (true) {
+      Offer offer = framework.next(e -> e.getType() == Event.Type.OFFERS, Duration.ofSeconds(60)).getOffers().getOffers(0);
+      io.mezzo.mesos.proto.ResourceBag bag = io.mezzo.mesos.proto.ResourceBag.of(offer.getResourcesList());
+      if (bag.scalar("cpus") >= n * 0.01 - 1e-9 && bag.scalar("mem") >= n * 32 || System.nanoTime() > deadline) {
+        return offer;
+      }
+      framework.call(Call.newBuilder().setType(Call.Type.DECLINE).setDecline(Call.Decline.newBuilder().addOfferIds(offer.getId())
+          .setFilters(Filters.newBuilder().setRefuseSeconds(0.2))).build());
+    }
   }
 
   private static void await(BooleanSupplier condition, Duration timeout) throws InterruptedException {
@@ -163,6 +191,13 @@ public final class AgentBenchmark {
       out.add(-1L); // a cgroup went away while listing: look again
     }
     return out;
+  }
+
+  /** A process's user + system CPU time so far, from {@code /proc/<pid>/stat} (clock ticks of 10 ms). */
+  private static long cpuMillis(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
   }
 
   private static long kb(long pid, String field) throws IOException {

@@ -117,22 +117,40 @@ final class V1Client implements AutoCloseable {
 
   /** The earliest timestamp of an update in {@code state} (seconds since the epoch). */
   double first(TaskState state) {
+    return first("", state);
+  }
+
+  /** The earliest timestamp of an update in {@code state} of a task whose id starts with {@code prefix}. */
+  double first(String prefix, TaskState state) {
     synchronized (history) {
-      return history.stream().filter(s -> s.getState() == state).mapToDouble(TaskStatus::getTimestamp).min().orElse(Double.NaN);
+      return history.stream().filter(s -> s.getState() == state && s.getTaskId().getValue().startsWith(prefix))
+          .mapToDouble(TaskStatus::getTimestamp).min().orElse(Double.NaN);
     }
   }
 
   /** The latest timestamp of an update in {@code state}. */
   double last(TaskState state) {
+    return last("", state);
+  }
+
+  /** The latest timestamp of an update in {@code state} of a task whose id starts with {@code prefix}. */
+  double last(String prefix, TaskState state) {
     synchronized (history) {
-      return history.stream().filter(s -> s.getState() == state).mapToDouble(TaskStatus::getTimestamp).max().orElse(Double.NaN);
+      return history.stream().filter(s -> s.getState() == state && s.getTaskId().getValue().startsWith(prefix))
+          .mapToDouble(TaskStatus::getTimestamp).max().orElse(Double.NaN);
     }
   }
 
   /** How many different tasks had an update in {@code state} so far. */
   long tasksIn(TaskState state) {
+    return tasksIn("", state);
+  }
+
+  /** How many different tasks whose ids start with {@code prefix} had an update in {@code state} so far. */
+  long tasksIn(String prefix, TaskState state) {
     synchronized (history) {
-      return history.stream().filter(s -> s.getState() == state).map(s -> s.getTaskId().getValue()).distinct().count();
+      return history.stream().filter(s -> s.getState() == state && s.getTaskId().getValue().startsWith(prefix))
+          .map(s -> s.getTaskId().getValue()).distinct().count();
     }
   }
 

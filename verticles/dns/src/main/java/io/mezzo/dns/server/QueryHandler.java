@@ -5,6 +5,8 @@ import io.mezzo.dns.records.DnsRecords;
 import io.mezzo.dns.records.Lookup;
 import io.mezzo.dns.records.Rcode;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramChannel;
@@ -19,7 +21,8 @@ import java.util.logging.Logger;
  * {@link UpstreamResolver}, malformed ones with FORMERR. Replies are written in wire format by a
  * {@link ResponseWriter} (UDP replies cut to 512 bytes or the client's EDNS0 size, with TC, so
  * clients retry over TCP); relayed upstream replies are passed on byte for byte. Replies to
- * queries read in one batch are flushed together.
+ * queries read in one batch are flushed together. UDP replies from our zones are kept in a
+ * {@link ReplyCache} of this channel until the records change.
  */
 public final class QueryHandler extends SimpleChannelInboundHandler<Query> {
   private static final Logger LOG = Logger.getLogger(QueryHandler.class.getName());
@@ -36,6 +39,7 @@ public final class QueryHandler extends SimpleChannelInboundHandler<Query> {
 
   private final Settings settings;
   private final ResponseWriter writer = new ResponseWriter();
+  private final ReplyCache cache = new ReplyCache();
 
   public QueryHandler(Settings settings) {
     this.settings = settings;
@@ -51,7 +55,17 @@ public final class QueryHandler extends SimpleChannelInboundHandler<Query> {
       error(ctx, q, Rcode.FORMERR, false);
       return;
     }
-    Answer answer = settings.lookup().answer(settings.records().get(), q.name(), q.type());
+    DnsRecords records = settings.records().get();
+    if (!q.tcp()) {
+      byte[] cached = cache.get(records, q);
+      if (cached != null) {
+        ByteBuf buf = ctx.alloc().ioBuffer(cached.length);
+        ReplyCache.patch(cached, q, buf);
+        send(ctx, q, buf, false);
+        return;
+      }
+    }
+    Answer answer = settings.lookup().answer(records, q.name(), q.type());
     if (answer.authoritative()) {
       if (q.dnsClass() != CLASS_IN && q.dnsClass() != CLASS_ANY) {
         error(ctx, q, Rcode.REFUSED, false);
@@ -60,6 +74,9 @@ public final class QueryHandler extends SimpleChannelInboundHandler<Query> {
       ByteBuf buf = open(ctx, q);
       try {
         writer.answer(q, answer, settings.forward(), settings.truncate(), buf);
+        if (!q.tcp()) {
+          remember(records, q, answer, buf);
+        }
       } catch (RuntimeException e) {
         buf.release();
         LOG.log(Level.WARNING, "Cannot write the answer to '" + q.name() + "'", e);
@@ -72,6 +89,25 @@ public final class QueryHandler extends SimpleChannelInboundHandler<Query> {
     } else {
       forward(ctx, q);
     }
+  }
+
+  /**
+   * Caches the UDP reply just written; a reply with several answers gets more encodings, each
+   * shuffled by its own lookup, to hand out in turn.
+   */
+  private void remember(DnsRecords records, Query q, Answer answer, ByteBuf written) {
+    byte[][] variants = new byte[answer.answers().size() > 1 ? ReplyCache.SHUFFLES : 1][];
+    variants[0] = ByteBufUtil.getBytes(written);
+    if (variants.length > 1) {
+      ByteBuf scratch = Unpooled.buffer(written.readableBytes());
+      for (int i = 1; i < variants.length; i++) {
+        scratch.clear();
+        writer.answer(q, settings.lookup().answer(records, q.name(), q.type()), settings.forward(),
+            settings.truncate(), scratch);
+        variants[i] = ByteBufUtil.getBytes(scratch);
+      }
+    }
+    cache.put(records, q, variants);
   }
 
   @Override

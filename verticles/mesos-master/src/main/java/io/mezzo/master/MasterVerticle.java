@@ -43,7 +43,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.mesos.v1.Protos.Address;
@@ -408,7 +407,10 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
    */
   private final ArrayDeque<Inbound> inbound = new ArrayDeque<>();
   private final ConcurrentLinkedQueue<Inbound> toDecode = new ConcurrentLinkedQueue<>();
-  private final AtomicBoolean decoding = new AtomicBoolean();
+  /** Workers decoding at the moment; at most {@link #DECODERS}. */
+  private final java.util.concurrent.atomic.AtomicInteger decoding = new java.util.concurrent.atomic.AtomicInteger();
+  /** Re-registrations are decoded by up to two workers at once (each entry is applied in arrival order all the same). */
+  static final int DECODERS = 2;
   /** A slice of the inbound queue is due (a timer is set, or a slice runs). */
   private boolean applying;
   static final long APPLY_SLICE_NANOS = 10_000_000;
@@ -450,24 +452,29 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
     inbound.add(entry);
     if (reregister) {
       toDecode.add(entry);
-      if (decoding.compareAndSet(false, true)) {
-        vertx.executeBlocking(this::decodeWaiting, false);
-      }
+      startDecoder();
     } else {
       entry.ready = true;
       applySoon();
     }
   }
 
-  /** On a worker thread: decodes waiting re-registrations in order, waking the event loop now and then. */
+  private void startDecoder() {
+    if (reserveDecoder()) {
+      vertx.executeBlocking(this::decodeWaiting, false);
+    }
+  }
+
+  /** On a worker thread: decodes waiting re-registrations, waking the event loop now and then. */
   private Void decodeWaiting() {
     io.vertx.core.Context loop = context;
     int sinceWake = 0;
     while (true) {
       Inbound entry = toDecode.poll();
       if (entry == null) {
-        decoding.set(false);
-        if (toDecode.isEmpty() || !decoding.compareAndSet(false, true)) {
+        decoding.decrementAndGet();
+        // an entry added after the poll found no decoder free: take it on
+        if (toDecode.isEmpty() || !reserveDecoder()) {
           break;
         }
         continue;
@@ -506,6 +513,17 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
    * takes timers only after I/O: with 10,000 deliveries arriving, slices run from tasks would keep
    * HTTP waiting.
    */
+  private boolean reserveDecoder() {
+    int running = decoding.get();
+    while (running < DECODERS) {
+      if (decoding.compareAndSet(running, running + 1)) {
+        return true;
+      }
+      running = decoding.get();
+    }
+    return false;
+  }
+
   private void applySoon() {
     if (!applying) {
       applying = true;

@@ -88,9 +88,15 @@ final class MasterRegistry {
     Mirror standby = mirror;
     mirror = null;
     return vertx.executeBlocking(() -> {
-      Snapshot snapshot = standby == null ? null : standby.takeOver();
+      Snapshot snapshot = null;
       if (standby != null) {
-        standby.close();
+        try {
+          snapshot = standby.takeOver();
+        } catch (Exception e) {
+          LOG.info("Standby copy of the registry not usable (" + e + "); reading it whole");
+        } finally {
+          standby.close();
+        }
       }
       boolean fromStandby = snapshot != null;
       if (snapshot == null) {

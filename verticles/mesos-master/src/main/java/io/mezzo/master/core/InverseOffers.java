@@ -123,6 +123,11 @@ final class InverseOffers {
     }
   }
 
+  /** Drops a framework's unanswered inverse offers (its stream closed, failed over or was torn down). */
+  void forget(String frameworkId) {
+    outstanding.values().removeIf(o -> o.frameworkId().equals(frameworkId));
+  }
+
   /** The frameworks' answers for a draining machine. */
   List<InverseOfferStatus> statuses(Maintenance.Machine machine) {
     return List.copyOf(statuses.getOrDefault(machine, Map.of()).values());

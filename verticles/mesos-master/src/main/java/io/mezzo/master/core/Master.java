@@ -455,6 +455,8 @@ public final class Master {
     for (String offerId : new ArrayList<>(fw.offers.keySet())) {
       rescind(offerId);
     }
+    // its stream is going away: a stream that takes over gets new inverse offers at the next allocation
+    inverseOffers.forget(fw.id);
   }
 
   /** Takes an offer back: RESCIND to its framework (if connected) and the resources return to the pool. */

@@ -16,6 +16,7 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -89,9 +90,12 @@ public final class DnsServer {
             ch.pipeline().addLast(new QueryDecoders.Udp(), new QueryHandler(settings));
           }
         });
+    // an IPv4 address gets IPv4 sockets: a dual-stack socket bound to it takes only IPv4 anyway,
+    // and pays for the IPv6 layer and mapped addresses on every datagram
+    boolean v4 = epoll && host.matches("\\d{1,3}(\\.\\d{1,3}){3}");
     if (epoll) {
       // recvmmsg: each read fills one buffer with up to BATCH datagrams of at most MAX_QUERY bytes
-      udpBoot.channel(EpollDatagramChannel.class)
+      udpBoot.channelFactory(() -> v4 ? new EpollDatagramChannel(SocketProtocolFamily.INET) : new EpollDatagramChannel())
           .option(EpollChannelOption.SO_REUSEPORT, ioThreads > 1)
           .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_QUERY)
           .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_QUERY * BATCH));
@@ -100,7 +104,8 @@ public final class DnsServer {
           .option(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), ioThreads > 1);
     }
     ServerBootstrap tcpBoot = new ServerBootstrap().group(group)
-        .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+        .channelFactory(() -> v4 ? new EpollServerSocketChannel(SocketProtocolFamily.INET)
+            : epoll ? new EpollServerSocketChannel() : new NioServerSocketChannel())
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {

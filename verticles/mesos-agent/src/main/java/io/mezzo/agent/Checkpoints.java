@@ -32,25 +32,34 @@ import org.apache.mesos.v1.Protos.TaskStatus;
  * <pre>
  * meta/agent_id                                           the id the master gave
  * meta/frameworks/&lt;fw&gt;/framework.json                       FrameworkInfo
- * meta/frameworks/&lt;fw&gt;/tasks/&lt;task&gt;/task.records           the task's record and its unacknowledged updates (below)
- * meta/frameworks/&lt;fw&gt;/tasks/&lt;task&gt;/exit_status            written by the container's supervisor when the command ends
+ * meta/frameworks/&lt;fw&gt;/tasks/&lt;task&gt;.records                the task's record and its unacknowledged updates (below)
+ * meta/frameworks/&lt;fw&gt;/tasks/&lt;task&gt;.exit_status            written by the container's supervisor when the command ends
  * </pre>
  *
- * <p>{@code task.records} only grows: each change appends one record, {@code [length: 4 bytes, big
+ * <p>Both sit directly in {@code tasks/}: a task costs two new names, not a directory more (on a
+ * file system without a journal, ext4 walks past every recently freed inode for each new one, so
+ * names are what a burst of launches pays for). A task's {@code .records} file only grows: each change appends one record, {@code [length: 4 bytes, big
  * endian][kind: 1 byte][UTF-8 JSON: length - 1 bytes]}, kind {@code T} for the task
  * ({task, task_info, container_id, directory, pid, start_ticks}) and {@code U} for the whole list of
  * unacknowledged TaskStatus, oldest first. The last record of each kind counts; a record cut short
  * by a crash is dropped when read. Appending creates no new directory entry (a rewrite through a
  * temporary file creates one each time); once the file passes {@link #COMPACT_BYTES} it is
- * rewritten with just the last record of each kind. Files of the earlier layout ({@code task.json},
- * {@code updates.json}) are still read; records in {@code task.records} take precedence.
+ * rewritten with just the last record of each kind. Earlier layouts, a directory per task
+ * ({@code tasks/<task>/task.records}, before that {@code task.json} and {@code updates.json}, and the
+ * supervisor's {@code tasks/<task>/exit_status}), are still read, and a task found in one keeps
+ * using it until it is removed, since its running supervisor writes there.
  *
  * <p>Task ids are URL-encoded in paths. Other files are replaced atomically (write, then rename).
  * Nothing is fsynced: checkpoints survive the agent process's death, not necessarily a power loss.
  * Every method blocks: call it from a worker thread.
  */
 final class Checkpoints {
+  /** A task's records in a directory of its own (the earlier layout). */
   static final String RECORDS = "task.records";
+  /** Suffix of a task's records file in {@code tasks/}. */
+  static final String RECORDS_SUFFIX = ".records";
+  /** Suffix of a task's exit status file in {@code tasks/}. */
+  static final String EXIT_SUFFIX = ".exit_status";
   /** Past this size a task's records are rewritten with only the last task record and the last update list. */
   static final long COMPACT_BYTES = 64 * 1024;
   private static final byte TASK = 'T';
@@ -64,6 +73,8 @@ final class Checkpoints {
   }
 
   private final Path meta;
+  /** Tasks (framework id, newline, task id) found by {@link #load} in a directory of their own. */
+  private final java.util.Set<String> inDirectory = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   Checkpoints(Path workDir) {
     this.meta = workDir.resolve("meta");
@@ -94,8 +105,23 @@ final class Checkpoints {
     return meta.resolve("frameworks").resolve(encode(frameworkId));
   }
 
-  private Path task(String frameworkId, String taskId) {
-    return framework(frameworkId).resolve("tasks").resolve(encode(taskId));
+  private Path tasks(String frameworkId) {
+    return framework(frameworkId).resolve("tasks");
+  }
+
+  /** The task's directory in the earlier layout. */
+  private Path taskDirectory(String frameworkId, String taskId) {
+    return tasks(frameworkId).resolve(encode(taskId));
+  }
+
+  private boolean inDirectory(String frameworkId, String taskId) {
+    return !inDirectory.isEmpty() && inDirectory.contains(frameworkId + "\n" + taskId);
+  }
+
+  /** The file the task's records go to. */
+  private Path records(String frameworkId, String taskId) {
+    return inDirectory(frameworkId, taskId) ? taskDirectory(frameworkId, taskId).resolve(RECORDS)
+        : tasks(frameworkId).resolve(encode(taskId) + RECORDS_SUFFIX);
   }
 
   void framework(FrameworkInfo info) throws IOException {
@@ -117,7 +143,9 @@ final class Checkpoints {
       g.writeNumberField("start_ticks", startTicks);
       g.writeEndObject();
     }
-    append(task(task.getFrameworkId().getValue(), task.getTaskId().getValue()).resolve(RECORDS), TASK, out.toString(), true);
+    String fid = task.getFrameworkId().getValue();
+    String taskId = task.getTaskId().getValue();
+    append(records(fid, taskId), TASK, out.toString(), true, inDirectory(fid, taskId));
   }
 
   /** Where a custom executor's supervisor writes the executor's exit status. */
@@ -127,7 +155,8 @@ final class Checkpoints {
 
   /** Where the task's supervisor writes the command's exit status. */
   Path exitStatus(String frameworkId, String taskId) {
-    return task(frameworkId, taskId).resolve("exit_status");
+    return inDirectory(frameworkId, taskId) ? taskDirectory(frameworkId, taskId).resolve("exit_status")
+        : tasks(frameworkId).resolve(encode(taskId) + EXIT_SUFFIX);
   }
 
   void updates(String frameworkId, String taskId, List<TaskStatus> pending) throws IOException {
@@ -140,7 +169,7 @@ final class Checkpoints {
       g.writeEndArray();
     }
     // an empty list never creates the file: the task may be removed already
-    append(task(frameworkId, taskId).resolve(RECORDS), UPDATES, out.toString(), !pending.isEmpty());
+    append(records(frameworkId, taskId), UPDATES, out.toString(), !pending.isEmpty(), inDirectory(frameworkId, taskId));
   }
 
   /**
@@ -148,9 +177,15 @@ final class Checkpoints {
    * writing into it on other threads); {@link #load} drops frameworks left without tasks.
    */
   void removeTask(String frameworkId, String taskId) throws IOException {
-    Path dir = task(frameworkId, taskId);
-    synchronized (lock(dir.resolve(RECORDS))) {
-      deleteTree(dir);
+    Path records = records(frameworkId, taskId);
+    synchronized (lock(records)) {
+      if (inDirectory(frameworkId, taskId)) {
+        deleteTree(records.getParent());
+        inDirectory.remove(frameworkId + "\n" + taskId);
+      } else {
+        Files.deleteIfExists(records);
+        Files.deleteIfExists(exitStatus(frameworkId, taskId));
+      }
     }
   }
 
@@ -189,11 +224,19 @@ final class Checkpoints {
         if (Files.isDirectory(tasksDir)) {
           try (DirectoryStream<Path> ts = Files.newDirectoryStream(tasksDir)) {
             for (Path t : ts) {
-              Stored stored = read(t, true);
+              String name = t.getFileName().toString();
+              boolean directory = Files.isDirectory(t);
+              if (!directory && !name.endsWith(RECORDS_SUFFIX)) {
+                continue; // an exit status, or a compaction's temporary file
+              }
+              Stored stored = directory ? readDirectory(t, true) : readRecords(t, null, new JsonArray(), true);
               if (stored.task == null) {
                 continue;
               }
               JsonObject json = stored.task;
+              if (directory) {
+                inDirectory.add(info.getId().getValue() + "\n" + decode(name));
+              }
               JsonObject taskInfo = json.getJsonObject("task_info");
               tasks.add(new TaskCheckpoint(MesosJson.parse(json.getJsonObject("task").encode(), Task.getDefaultInstance()),
                   taskInfo == null ? null : MesosJson.parse(taskInfo.encode(), TaskInfo.getDefaultInstance()),
@@ -217,8 +260,8 @@ final class Checkpoints {
   private record Stored(JsonObject task, JsonArray updates) {
   }
 
-  /** Reads a task's checkpoint directory: the earlier layout's files first, then {@code task.records}. */
-  private static Stored read(Path taskDir, boolean repair) throws IOException {
+  /** Reads a task's directory (the earlier layouts): {@code task.json} and {@code updates.json}, then {@code task.records}. */
+  private static Stored readDirectory(Path taskDir, boolean repair) throws IOException {
     JsonObject task = null;
     JsonArray updates = new JsonArray();
     Path taskJson = taskDir.resolve("task.json");
@@ -229,7 +272,11 @@ final class Checkpoints {
     if (Files.exists(updatesJson)) {
       updates = new JsonArray(Files.readString(updatesJson));
     }
-    Path file = taskDir.resolve(RECORDS);
+    return readRecords(taskDir.resolve(RECORDS), task, updates, repair);
+  }
+
+  /** Reads a records file over what is known already ({@code task}, {@code updates}); later records win. */
+  private static Stored readRecords(Path file, JsonObject task, JsonArray updates, boolean repair) throws IOException {
     synchronized (lock(file)) {
       if (!Files.exists(file)) {
         return new Stored(task, updates);
@@ -274,11 +321,20 @@ final class Checkpoints {
       return 0;
     }
     long n = 0;
-    try (Stream<Path> files = Files.find(root, 4, (p, a) -> p.getFileName().toString().equals(RECORDS)
+    try (Stream<Path> files = Files.find(root, 4, (p, a) -> p.getFileName().toString().endsWith(RECORDS_SUFFIX)
         || p.getFileName().toString().equals("updates.json"))) {
-      for (Path dir : files.map(Path::getParent).distinct().toList()) {
+      for (Path file : files.toList()) {
+        String name = file.getFileName().toString();
+        // <fw>/tasks/<task>.records, or a file in <fw>/tasks/<task>/ (the earlier layout)
+        boolean own = root.relativize(file).getNameCount() == 3;
+        if (own ? !name.endsWith(RECORDS_SUFFIX) : !name.equals(RECORDS) && !name.equals("updates.json")) {
+          continue;
+        }
+        if (!own && name.equals("updates.json") && Files.exists(file.resolveSibling(RECORDS))) {
+          continue; // the directory is counted through its task.records
+        }
         try {
-          n += read(dir, false).updates.size();
+          n += (own ? readRecords(file, null, new JsonArray(), false) : readDirectory(file.getParent(), false)).updates.size();
         } catch (java.nio.file.NoSuchFileException e) {
           // removed meanwhile
         }
@@ -294,9 +350,10 @@ final class Checkpoints {
   /**
    * Appends one record; {@code create} says whether a missing file (and its directory) may be
    * created, else the record is dropped when there is no file. Compacts a file grown past
-   * {@link #COMPACT_BYTES}.
+   * {@link #COMPACT_BYTES}; {@code inDirectory}: the file is a task directory's {@code task.records}
+   * (the earlier layout).
    */
-  private static void append(Path file, byte kind, String json, boolean create) throws IOException {
+  private static void append(Path file, byte kind, String json, boolean create, boolean inDirectory) throws IOException {
     ByteBuffer record = ByteBuffer.wrap(recordBytes(kind, json));
     synchronized (lock(file)) {
       FileChannel opened;
@@ -318,14 +375,14 @@ final class Checkpoints {
         size = ch.size();
       }
       if (size > COMPACT_BYTES) {
-        compact(file);
+        compact(file, inDirectory);
       }
     }
   }
 
   /** Rewrites a task's records as its last task record and its last update list (write, then rename). */
-  private static void compact(Path file) throws IOException {
-    Stored stored = read(file.getParent(), true);
+  private static void compact(Path file, boolean inDirectory) throws IOException {
+    Stored stored = inDirectory ? readDirectory(file.getParent(), true) : readRecords(file, null, new JsonArray(), true);
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
     if (stored.task != null) {
       out.writeBytes(recordBytes(TASK, stored.task.encode()));

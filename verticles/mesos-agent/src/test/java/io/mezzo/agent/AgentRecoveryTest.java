@@ -250,7 +250,8 @@ class AgentRecoveryTest {
       return 0;
     }
     try (Stream<Path> s = Files.walk(meta)) {
-      return s.filter(p -> p.getFileName().toString().equals(name)).count();
+      // <task>.exit_status, or exit_status in a task's directory (the earlier layout)
+      return s.filter(p -> p.getFileName().toString().endsWith(name)).count();
     } catch (java.io.UncheckedIOException e) {
       return -1; // the agent removed a directory during the walk: look again
     }

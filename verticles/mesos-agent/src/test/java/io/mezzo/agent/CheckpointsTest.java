@@ -41,7 +41,7 @@ class CheckpointsTest {
   }
 
   private Path records() {
-    return work.resolve("meta/frameworks/fw-1/tasks/t%2E1").resolve(Checkpoints.RECORDS);
+    return work.resolve("meta/frameworks/fw-1/tasks/t%2E1" + Checkpoints.RECORDS_SUFFIX);
   }
 
   @Test
@@ -89,7 +89,7 @@ class CheckpointsTest {
 
     cp.removeTask("fw-1", "t.1");
     cp.updates("fw-1", "t.1", List.of());
-    assertThat(records().getParent()).doesNotExist();
+    assertThat(records()).doesNotExist();
   }
 
   @Test
@@ -104,5 +104,48 @@ class CheckpointsTest {
     assertThat(loaded.get(0).tasks().get(0).containerId()).isEqualTo("c0");
     assertThat(loaded.get(0).updates().get(0)).hasSize(1);
     assertThat(Checkpoints.pendingUpdates(work)).isEqualTo(1);
+  }
+
+  @Test
+  void aTaskIsTwoNamesInTasks_evenOneCalledTask() throws Exception {
+    Checkpoints cp = new Checkpoints(work);
+    cp.framework(FW);
+    Task named = task(TaskState.TASK_RUNNING).toBuilder().setTaskId(TaskID.newBuilder().setValue("task")).build();
+    cp.task(named, INFO, "c2", "/s2", 5, 6);
+    cp.updates("fw-1", "task", List.of(status(TaskState.TASK_RUNNING, "y")));
+    Path tasks = work.resolve("meta/frameworks/fw-1/tasks");
+    assertThat(cp.exitStatus("fw-1", "task")).isEqualTo(tasks.resolve("task" + Checkpoints.EXIT_SUFFIX));
+    Files.writeString(cp.exitStatus("fw-1", "task"), "0\n");
+    try (var names = Files.list(tasks)) {
+      assertThat(names.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("task.records", "task.exit_status");
+    }
+    var loaded = new Checkpoints(work).load();
+    assertThat(loaded.get(0).tasks()).extracting(Checkpoints.TaskCheckpoint::containerId).containsExactly("c2");
+    assertThat(Checkpoints.pendingUpdates(work)).isEqualTo(1);
+    cp.removeTask("fw-1", "task");
+    try (var names = Files.list(tasks)) {
+      assertThat(names).isEmpty();
+    }
+  }
+
+  @Test
+  void aTaskFoundInADirectoryOfItsOwnKeepsItUntilRemoved() throws Exception {
+    Path dir = work.resolve("meta/frameworks/fw-1/tasks/t%2E1");
+    new Checkpoints(work).framework(FW);
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve("task.json"), "{\"task\":" + io.mezzo.mesos.proto.MesosJson.print(task(TaskState.TASK_RUNNING))
+        + ",\"container_id\":\"c0\",\"directory\":\"/s\",\"pid\":9,\"start_ticks\":3}");
+    Checkpoints cp = new Checkpoints(work);
+    assertThat(cp.load().get(0).tasks()).hasSize(1);
+    // its supervisor, started by the earlier agent, writes here
+    assertThat(cp.exitStatus("fw-1", "t.1")).isEqualTo(dir.resolve("exit_status"));
+    cp.updates("fw-1", "t.1", List.of(status(TaskState.TASK_FINISHED, "z")));
+    assertThat(dir.resolve(Checkpoints.RECORDS)).exists();
+    assertThat(Checkpoints.pendingUpdates(work)).isEqualTo(1);
+    assertThat(new Checkpoints(work).load().get(0).updates().get(0)).extracting(TaskStatus::getState)
+        .containsExactly(TaskState.TASK_FINISHED);
+    cp.removeTask("fw-1", "t.1");
+    assertThat(dir).doesNotExist();
+    assertThat(cp.exitStatus("fw-1", "t.1")).isEqualTo(dir.resolveSibling("t%2E1" + Checkpoints.EXIT_SUFFIX));
   }
 }

@@ -165,7 +165,8 @@ class VipIT {
         "mesos-agent.resources=cpus:2;mem:1024;disk:1024;ports:[31000-31100]")) {
       mezzo.awaitOut(l -> l.startsWith("ready"), WAIT);
       // the VIP proxy runs on Netty's native transport, shipped in the jar
-      assertThat(mezzo.err).anyMatch(l -> l.contains("VIP proxies on") && l.contains("epoll transport"));
+      assertThat(mezzo.err).anyMatch(l -> l.contains("VIP proxies on")
+          && (l.contains("io_uring transport") || l.contains("epoll transport")));
       String marathon = "http://127.0.0.1:" + marathonPort;
 
       for (int i = 1; i <= APPS; i++) {

@@ -2,7 +2,8 @@
 """A small custom executor speaking the v1 executor HTTP API, as a framework would ship one.
 
 It subscribes to the agent named by MESOS_AGENT_ENDPOINT, reports each launched task TASK_RUNNING,
-waits for a message from the framework, writes it to <sandbox>/message-<task>, reports the task
+sends its framework a message (the task id, a NUL and the bytes 0x80-0xff, to show bytes arrive
+unchanged), waits for a message from the framework, writes it to <sandbox>/message-<task>, reports the task
 TASK_FINISHED, and exits once the agent acknowledged all its updates (or on SHUTDOWN).
 """
 import base64
@@ -40,6 +41,11 @@ def update(task_id, state, message):
     return uid
 
 
+def message(data):
+    call({"type": "MESSAGE", "framework_id": FRAMEWORK, "executor_id": EXECUTOR,
+          "message": {"data": base64.b64encode(data).decode()}})
+
+
 def main():
     conn = http.client.HTTPConnection(HOST, int(PORT))
     conn.request("POST", "/api/v1/executor", json.dumps(
@@ -61,6 +67,7 @@ def main():
             task_id = event["launch"]["task"]["task_id"]
             running.append(task_id)
             unacknowledged.add(update(task_id, "TASK_RUNNING", "running in the test executor"))
+            message(task_id["value"].encode() + b"\x00" + bytes(range(0x80, 0x100)))
         elif kind == "MESSAGE" and running:
             task_id = running.pop(0)
             data = base64.b64decode(event["message"]["data"]).decode()

@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
+import java.util.Base64;
 import java.util.Random;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -164,6 +165,22 @@ final class MasterLink {
       LOG.info("Master '" + masterId + "' does not know agent '" + agentId + "'; re-registering");
       connect();
     }
+  }
+
+  /**
+   * An executor's MESSAGE to its framework, sent to the leading master as EXECUTOR_MESSAGE. Best
+   * effort as in Mesos: not retried, and a master without the framework subscribed drops it.
+   */
+  static void executorMessage(Vertx vertx, String agentId, String frameworkId, String executorId, byte[] data) {
+    if (agentId == null) {
+      LOG.fine("Dropping a message from executor '" + executorId + "': the agent is not registered");
+      return;
+    }
+    JsonObject msg = new JsonObject().put(AgentProtocol.TYPE, AgentProtocol.EXECUTOR_MESSAGE).put("agent_id", agentId)
+        .put("framework_id", frameworkId).put("executor_id", executorId)
+        .put("data", Base64.getEncoder().encodeToString(data));
+    vertx.eventBus().request(AgentProtocol.MASTER_ADDRESS, msg, new DeliveryOptions().setSendTimeout(10_000))
+        .onFailure(e -> LOG.fine("Message from executor '" + executorId + "' not delivered to the master: " + e.getMessage()));
   }
 
   void stop() {

@@ -874,13 +874,13 @@ final class TaskManager {
   }
 
   /**
-   * MESSAGE from an executor to its framework: accepted; the master protocol has no message from
-   * agents to frameworks yet, so it is logged and dropped.
+   * MESSAGE from an executor to its framework: sent on to the master (best effort, as in Mesos),
+   * which hands it to the framework as a MESSAGE event.
    */
   String executorMessage(String frameworkId, String executorId, ByteString data) {
     String unknown = knownExecutor(frameworkId, executorId);
     if (unknown == null) {
-      LOG.fine("Dropping a " + data.size() + "-byte message from executor '" + executorId + "' (not forwarded to frameworks yet)");
+      MasterLink.executorMessage(vertx, identity.agentId(), frameworkId, executorId, data.toByteArray());
     }
     return unknown;
   }

@@ -23,6 +23,7 @@ import org.apache.mesos.v1.Protos.TaskInfo;
 import org.apache.mesos.v1.Protos.TaskState;
 import org.apache.mesos.v1.Protos.TaskStatus;
 import org.apache.mesos.v1.scheduler.Protos.Call;
+import org.apache.mesos.v1.scheduler.Protos.Event;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A framework ships its own executor, a small Python program (test resources) speaking the v1
  * executor HTTP API: the agent starts it in its container, hands it the task, relays its updates
- * to the framework through the master and the framework's message to it. And the default
+ * and its message to the framework through the master, and the framework's message to it. And the default
  * executor: a task group shares one sandbox and one lifecycle.
  */
 class CustomExecutorTest {
@@ -69,6 +70,16 @@ class CustomExecutorTest {
     assertThat(running.getMessage()).isEqualTo("running in the test executor");
     assertThat(running.getSource()).isEqualTo(TaskStatus.Source.SOURCE_EXECUTOR);
     assertThat(running.getExecutorId().getValue()).isEqualTo("py-exec");
+    // the executor's own MESSAGE reaches the framework through the master, byte for byte
+    Event fromExecutor = framework.next(e -> e.getType() == Event.Type.MESSAGE, WAIT);
+    assertThat(fromExecutor.getMessage().getAgentId()).isEqualTo(offer.getAgentId());
+    assertThat(fromExecutor.getMessage().getExecutorId().getValue()).isEqualTo("py-exec");
+    byte[] expected = new byte[13 + 128];
+    System.arraycopy("via-executor".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, expected, 0, 12);
+    for (int i = 0; i < 128; i++) {
+      expected[13 + i] = (byte) (0x80 + i);
+    }
+    assertThat(fromExecutor.getMessage().getData().toByteArray()).isEqualTo(expected);
     Path sandbox = one.executors().resolve("py-exec").resolve("runs").resolve("latest");
     String container = Files.readSymbolicLink(sandbox).toString();
     Path cgroup = ClusterFixture.CGROUPS.resolve("memory").resolve(one.cluster().cgroupsRoot).resolve(container);

@@ -574,6 +574,8 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
         case AgentProtocol.STATUS_UPDATE -> m.agents().statusUpdate(body.getString("agent_id"), body.getString("framework_id"),
             AgentMessages.parse(body.getJsonObject("status"), TaskStatus.getDefaultInstance()));
         case AgentProtocol.UNREGISTER -> m.agents().unregister(body.getString("agent_id"));
+        case AgentProtocol.EXECUTOR_MESSAGE -> m.agents().executorMessage(required(body, "agent_id"),
+            required(body, "framework_id"), required(body, "executor_id"), java.util.Base64.getDecoder().decode(required(body, "data")));
         default -> new MasterAgents.Reply(null, AgentProtocol.BAD_MESSAGE, "Unknown message type '" + type + "'");
       };
     } catch (MesosJsonException | ClassCastException | NullPointerException | IllegalArgumentException e) {
@@ -604,6 +606,15 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
       }
     }
     return AgentMessages.list(unknown, FrameworkInfo.getDefaultInstance());
+  }
+
+  /** A string field the message cannot do without. */
+  private static String required(JsonObject body, String field) {
+    String value = body.getString(field);
+    if (value == null) {
+      throw new IllegalArgumentException("missing '" + field + "'");
+    }
+    return value;
   }
 
   /** The message's AgentInfo: {@code agent_info_protobuf} when present, else the JSON {@code agent_info}. */

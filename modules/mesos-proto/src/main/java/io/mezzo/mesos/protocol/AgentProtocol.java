@@ -13,12 +13,15 @@ package io.mezzo.mesos.protocol;
  *                  see {@link #COMPLETED_TASKS})
  * agent  → master  STATUS_UPDATE {agent_id, framework_id, status}       reply {} once the master took it
  * agent  → master  UNREGISTER {agent_id}                                reply {}
+ * agent  → master  EXECUTOR_MESSAGE {agent_id, framework_id, executor_id, data}   reply {} (best effort: the
+ *                  master hands it to the framework as a MESSAGE event if it is subscribed, else drops it)
  * master → agent   PING {master_id}                                     reply {} (no reply in time = a missed ping)
  * master → agent   RUN_TASK {framework, task} | RUN_TASK_GROUP {framework, executor, task_group}   reply {}
  * master → agent   KILL_TASK {framework_id, task_id, kill_policy?}      reply {}
  * master → agent   ACKNOWLEDGE {framework_id, task_id, uuid}            reply {}
  * master → agent   SHUTDOWN_FRAMEWORK {framework_id}                    reply {}
  * master → agent   FRAMEWORK_MESSAGE {framework_id, executor_id, data}  reply {}
+ * (data: the message's bytes in Base64, both ways)
  * </pre>
  *
  * The event bus delivers at most once. Status updates are retried by the agent until the
@@ -52,6 +55,8 @@ public final class AgentProtocol {
   public static final String ACKNOWLEDGE = "ACKNOWLEDGE";
   public static final String SHUTDOWN_FRAMEWORK = "SHUTDOWN_FRAMEWORK";
   public static final String FRAMEWORK_MESSAGE = "FRAMEWORK_MESSAGE";
+  /** An executor's MESSAGE call on its way to its framework (see the table above). */
+  public static final String EXECUTOR_MESSAGE = "EXECUTOR_MESSAGE";
 
   /**
    * Optional REREGISTER field in place of {@code tasks}: the agent's tasks as protobuf {@code Task}

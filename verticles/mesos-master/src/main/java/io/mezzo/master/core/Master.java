@@ -379,6 +379,10 @@ public final class Master {
   // ---- offers -----------------------------------------------------------------------------------
 
   long allocationRuns;
+  /** EXECUTOR_MESSAGEs received, and of those the ones handed to a subscribed framework or dropped. */
+  long executorMessages;
+  long executorMessagesValid;
+  long executorMessagesInvalid;
   double lastAllocationMs;
 
   public double heartbeatSeconds() {

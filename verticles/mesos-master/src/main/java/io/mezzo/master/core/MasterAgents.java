@@ -1,5 +1,6 @@
 package io.mezzo.master.core;
 
+import com.google.protobuf.ByteString;
 import io.mezzo.mesos.proto.MesosJson;
 import io.mezzo.mesos.proto.ResourceBag;
 import io.mezzo.mesos.protocol.AgentProtocol;
@@ -18,10 +19,12 @@ import org.apache.mesos.v1.Protos.AgentID;
 import org.apache.mesos.v1.Protos.AgentInfo;
 import org.apache.mesos.v1.Protos.DrainInfo;
 import org.apache.mesos.v1.Protos.DrainState;
+import org.apache.mesos.v1.Protos.ExecutorID;
 import org.apache.mesos.v1.Protos.FrameworkInfo;
 import org.apache.mesos.v1.Protos.Task;
 import org.apache.mesos.v1.Protos.TaskState;
 import org.apache.mesos.v1.Protos.TaskStatus;
+import org.apache.mesos.v1.scheduler.Protos.Event;
 
 /**
  * The agents side of the master: registration, re-registration with task reconciliation, liveness,
@@ -345,6 +348,32 @@ public final class MasterAgents {
       return Reply.fail(AgentProtocol.UNKNOWN_AGENT, "Agent '" + agentId + "' is not registered");
     }
     master.tasks.statusUpdate(agentId, frameworkId, status);
+    return Reply.ok(new JsonObject());
+  }
+
+  /**
+   * A MESSAGE call of one of the agent's executors: a MESSAGE event (agent_id, executor_id, data)
+   * to the framework when it is subscribed, else dropped, as Mesos does; the executor is not told
+   * either way. Counted in the {@code master/*executor_to_framework*} metrics.
+   */
+  public Reply executorMessage(String agentId, String frameworkId, String executorId, byte[] data) {
+    if (!agents.containsKey(agentId)) {
+      return Reply.fail(AgentProtocol.UNKNOWN_AGENT, "Agent '" + agentId + "' is not registered");
+    }
+    master.executorMessages++;
+    FrameworkRecord fw = master.frameworks.get(frameworkId);
+    if (fw == null || !fw.active || fw.channel == null) {
+      master.executorMessagesInvalid++;
+      java.util.logging.Logger.getLogger(MasterAgents.class.getName()).fine("Dropping a message from executor '" + executorId
+          + "' on agent '" + agentId + "': framework '" + frameworkId + "' is " + (fw == null ? "unknown" : "not connected"));
+      return Reply.ok(new JsonObject());
+    }
+    master.executorMessagesValid++;
+    fw.channel.send(Event.newBuilder().setType(Event.Type.MESSAGE).setMessage(Event.Message.newBuilder()
+            .setAgentId(AgentID.newBuilder().setValue(agentId))
+            .setExecutorId(ExecutorID.newBuilder().setValue(executorId))
+            .setData(ByteString.copyFrom(data)))
+        .build());
     return Reply.ok(new JsonObject());
   }
 

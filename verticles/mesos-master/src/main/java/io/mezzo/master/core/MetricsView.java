@@ -51,6 +51,9 @@ public final class MetricsView {
       m.put("master/" + r + "_percent", t == 0 ? 0.0 : u / t);
     }
     m.put("master/outstanding_offers", (double) master.offers.size());
+    m.put("master/messages_executor_to_framework", (double) master.executorMessages);
+    m.put("master/valid_executor_to_framework_messages", (double) master.executorMessagesValid);
+    m.put("master/invalid_executor_to_framework_messages", (double) master.executorMessagesInvalid);
     m.put("allocator/mesos/allocation_runs", (double) master.allocationRuns);
     m.put("allocator/mesos/allocation_run_ms", master.lastAllocationMs);
     return m;

@@ -111,6 +111,14 @@ public final class SimulatedAgent {
         });
   }
 
+  /** A MESSAGE from one of its executors to the framework, as EXECUTOR_MESSAGE; completes with the master's reply. */
+  public Future<Void> executorMessage(String frameworkId, String executorId, byte[] data) {
+    JsonObject msg = new JsonObject().put(AgentProtocol.TYPE, AgentProtocol.EXECUTOR_MESSAGE).put("agent_id", agentId)
+        .put("framework_id", frameworkId).put("executor_id", executorId)
+        .put("data", java.util.Base64.getEncoder().encodeToString(data));
+    return vertx.eventBus().request(AgentProtocol.MASTER_ADDRESS, msg, new DeliveryOptions().setSendTimeout(10_000)).mapEmpty();
+  }
+
   /** A different master leads now: re-register with it (retrying while it is still recovering). */
   private void newLeader(String leaderId) {
     if (agentId == null || leaderId == null || leaderId.equals(masterId)) {

@@ -64,9 +64,9 @@ public final class AgentBenchmark {
       framework.subscribe(FrameworkInfo.newBuilder().setUser("root").setName("agent-bench").build());
       int bursts = Integer.getInteger("bench.bursts", 2);
       System.out.printf("| burst | tasks | all STARTING | all RUNNING | agent: 1st STARTING → last RUNNING | CPU until all RUNNING: agent"
-          + " | master, ZK, framework | all KILLED | agent: kill calls → last KILLED | cgroups empty | agent RSS (JVM) | task processes"
-          + " | their PSS | failed |%n");
-      System.out.printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|%n");
+          + " | master, ZK, framework | all KILLED | agent: kill calls → last KILLED | cgroups empty | agent RSS (JVM)"
+          + " | agent CPU, all running | task processes | their PSS | failed |%n");
+      System.out.printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|%n");
       for (int burst = 1; burst <= bursts; burst++) {
         burst(framework, agent, cluster, n, burst);
       }
@@ -120,7 +120,10 @@ public final class AgentBenchmark {
     System.err.printf("launch timeline (agent's timestamps, s after ACCEPT): STARTING %.2f..%.2f, RUNNING %.2f..%.2f%n",
         framework.first(prefix, TaskState.TASK_STARTING) - acceptEpoch, framework.last(prefix, TaskState.TASK_STARTING) - acceptEpoch,
         framework.first(prefix, TaskState.TASK_RUNNING) - acceptEpoch, framework.last(prefix, TaskState.TASK_RUNNING) - acceptEpoch);
-    Thread.sleep(2_000); // let the agent settle before reading its memory
+    Thread.sleep(2_000); // let the agent settle before reading its memory and its CPU use with every task running
+    long idle0 = cpuMillis(agent.pid());
+    Thread.sleep(3_000);
+    double idleCpu = (cpuMillis(agent.pid()) - idle0) / 3_000.0;
     long agentRss = kb(agent.pid(), "VmRSS");
     long supervisorsPss = 0;
     int processes = 0;
@@ -146,8 +149,8 @@ public final class AgentBenchmark {
     // the agent's own share, from the timestamps it puts on its updates
     double agentLaunch = framework.last(prefix, TaskState.TASK_RUNNING) - framework.first(prefix, TaskState.TASK_STARTING);
     double agentKill = framework.last(prefix, TaskState.TASK_KILLED) - killStartEpoch;
-    System.out.printf("| %d | %d | %.2f s | %.2f s | %.2f s | %.1f s | %.1f s | %.2f s | %.2f s | %.2f s | %d MB | %d | %d MB | %d |%n", burst, n,
-        starting, running, agentLaunch, agentCpu, ownCpu, killed, agentKill, empty, agentRss / 1024,
+    System.out.printf("| %d | %d | %.2f s | %.2f s | %.2f s | %.1f s | %.1f s | %.2f s | %.2f s | %.2f s | %d MB | %.0f%% | %d | %d MB | %d |%n", burst, n,
+        starting, running, agentLaunch, agentCpu, ownCpu, killed, agentKill, empty, agentRss / 1024, idleCpu * 100,
         processes, supervisorsPss / 1024, failed);
   }
 

@@ -29,7 +29,12 @@ final class CgroupFiles {
 
   /** The value of a {@code key value} line (as in memory.events or oom_control), or -1. */
   static long keyed(Path file, String key) {
-    for (String line : read(file).split("\n")) {
+    return keyedIn(read(file), key);
+  }
+
+  /** The value of a {@code key value} line in a control file's text already read, or -1. */
+  static long keyedIn(String text, String key) {
+    for (String line : text.split("\n")) {
       String[] parts = line.trim().split("\\s+");
       if (parts.length == 2 && parts[0].equals(key)) {
         try {

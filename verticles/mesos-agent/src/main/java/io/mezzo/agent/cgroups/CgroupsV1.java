@@ -65,8 +65,9 @@ public final class CgroupsV1 implements Isolator {
 
   @Override
   public boolean oomKilled(String containerId) {
-    Path control = dir("memory", containerId).resolve("memory.oom_control");
-    return CgroupFiles.keyed(control, "oom_kill") > 0 || CgroupFiles.keyed(control, "under_oom") > 0;
+    // read once: the agent asks this of every running container each second
+    String control = CgroupFiles.read(dir("memory", containerId).resolve("memory.oom_control"));
+    return CgroupFiles.keyedIn(control, "oom_kill") > 0 || CgroupFiles.keyedIn(control, "under_oom") > 0;
   }
 
   @Override

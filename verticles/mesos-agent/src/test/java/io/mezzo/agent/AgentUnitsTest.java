@@ -70,6 +70,16 @@ class AgentUnitsTest {
   }
 
   @Test
+  void aSingleExternalCommandIsExecd_anythingElseIsLeftToTheShell() {
+    assertThat(Containerizer.execIfSimple("sleep 3600")).isEqualTo("exec sleep 3600");
+    assertThat(Containerizer.execIfSimple(" ./server --port $PORT0 ${PORT1} ")).isEqualTo("exec ./server --port $PORT0 ${PORT1}");
+    for (String kept : List.of("sleep 1; echo done", "a && b", "a | b", "a > out", "echo hi", "exit 3", "cd /tmp",
+        "X=1 env", "sleep 'a b'", "ls *", "sleep 10 # why", "if true", "$CMD x", "trap x", "a\nb", "-x")) {
+      assertThat(Containerizer.execIfSimple(kept)).as(kept).isEqualTo(kept);
+    }
+  }
+
+  @Test
   void ports_areExpandedInOrder() {
     assertThat(TaskManager.ports(Resources.parse("ports:[31000-31001,31005-31005];cpus:1", "*")))
         .containsExactly("31000", "31001", "31005");

@@ -558,6 +558,18 @@ public final class Master {
     return new OperatorResult(o.status(), o.message());
   }
 
+  /** GROW_VOLUME: 202, 400 for an unknown agent or an invalid call, 409 for an unknown volume, one in use or no free disk. */
+  public OperatorResult growVolume(String agentId, Resource volume, Resource addition) {
+    ReservationOps.Outcome o = VolumeOps.growVolume(this, agentId, volume, addition);
+    return new OperatorResult(o.status(), o.message());
+  }
+
+  /** SHRINK_VOLUME: 202, 400 for an unknown agent or an invalid call, 409 for an unknown volume or one in use. */
+  public OperatorResult shrinkVolume(String agentId, Resource volume, org.apache.mesos.v1.Protos.Value.Scalar subtract) {
+    ReservationOps.Outcome o = VolumeOps.shrinkVolume(this, agentId, volume, subtract);
+    return new OperatorResult(o.status(), o.message());
+  }
+
   /** UNRESERVE_RESOURCES: 200, 400 for an unknown agent or invalid resources, 409 when not reserved or in use. */
   public OperatorResult unreserveResources(String agentId, List<Resource> resources) {
     ReservationOps.Outcome o = ReservationOps.unreserveResources(this, agentId, resources);

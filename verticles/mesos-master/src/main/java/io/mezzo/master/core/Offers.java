@@ -84,6 +84,7 @@ final class Offers {
     for (OfferRecord offer : taken) {
       remaining = remaining.add(offer.resources());
     }
+    java.util.Set<String> offered = offeredVolumes(taken);
     for (Offer.Operation op : accept.getOperationsList()) {
       switch (op.getType()) {
         case LAUNCH -> {
@@ -113,8 +114,10 @@ final class Offers {
         case UNRESERVE -> remaining = ReservationOps.unreserve(master, fw, agent, remaining, op.getUnreserve().getResourcesList());
         case CREATE -> remaining = VolumeOps.create(master, fw, agent, remaining, op.getCreate().getVolumesList());
         case DESTROY -> remaining = VolumeOps.destroy(master, fw, agent, remaining, op.getDestroy().getVolumesList());
+        case GROW_VOLUME -> remaining = VolumeOps.grow(master, fw, agent, remaining, offered, op.getGrowVolume());
+        case SHRINK_VOLUME -> remaining = VolumeOps.shrink(master, fw, agent, remaining, offered, op.getShrinkVolume());
         default -> {
-          // GROW_VOLUME, SHRINK_VOLUME and the disk operations are not carried out;
+          // the disk operations (CREATE_DISK, DESTROY_DISK) are not carried out;
           // their resources stay in the unused part and go back to the pool below.
         }
       }
@@ -123,6 +126,15 @@ final class Offers {
       master.allocator.recoverResources(fw.id, agentId, remaining, refuse(master, accept.hasFilters() ? accept.getFilters() : null));
     }
     return Master.CallResult.ACCEPTED;
+  }
+
+  /** Ids of the persistent volumes in the offers an ACCEPT takes. */
+  private static java.util.Set<String> offeredVolumes(List<OfferRecord> taken) {
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    for (OfferRecord offer : taken) {
+      offer.offer().getResourcesList().stream().filter(Volumes::isVolume).forEach(r -> ids.add(Volumes.id(r)));
+    }
+    return ids;
   }
 
   /** Validates and launches one task; returns the resources still unused. Invalid tasks get TASK_ERROR. */

@@ -8,12 +8,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
+import org.apache.mesos.v1.Protos.Offer;
 import org.apache.mesos.v1.Protos.Resource;
 import org.apache.mesos.v1.Protos.Value;
 
 /**
- * Persistent volumes: the CREATE and DESTROY offer operations and the operator's CREATE_VOLUMES and
- * DESTROY_VOLUMES. A volume turns reserved disk into disk with a persistence id that outlives the
+ * Persistent volumes: the CREATE, DESTROY, GROW_VOLUME and SHRINK_VOLUME offer operations and the
+ * operator's CREATE_VOLUMES, DESTROY_VOLUMES, GROW_VOLUME and SHRINK_VOLUME. A volume turns reserved disk into disk with a persistence id that outlives the
  * tasks using it; the master offers it only to the disk's role, with its disk info, while no task
  * uses it. The registry keeps the agent's volumes, so a new leader offers them again.
  */
@@ -92,6 +93,199 @@ final class VolumeOps {
     rescindAll(master, found.get());
     master.agents.changeVolumes(found.get(), master.agents.volumes(agentId).minus(ids(volumes)));
     return new ReservationOps.Outcome(202, "");
+  }
+
+  /**
+   * GROW_VOLUME inside an ACCEPT: the offered volume takes the offered {@code addition} (plain disk of
+   * the same reservation). An invalid operation is dropped (logged), as Mesos drops it.
+   */
+  static ResourceBag grow(Master master, FrameworkRecord fw, Optional<AgentRecord> agent, ResourceBag remaining,
+                          Set<String> offeredVolumes, Offer.Operation.GrowVolume op) {
+    String problem = agent.isEmpty() ? "Agent is not registered" : validateGrow(op.getVolume(), op.getAddition());
+    if (problem == null) {
+      problem = resizable(master, agent.get(), op.getVolume(), "GROW_VOLUME", offeredVolumes);
+    }
+    if (problem == null && !holds(remaining, List.of(op.getVolume(), op.getAddition()))) {
+      problem = "Invalid GROW_VOLUME Operation: the volume and its addition are not among the offered resources " + remaining;
+    }
+    if (problem == null && freeDisk(master, agent.get(), Resources.roleOf(op.getVolume())) + 1e-9 < op.getAddition().getScalar().getValue()) {
+      problem = "Invalid GROW_VOLUME Operation: the addition is not free disk of role '" + Resources.roleOf(op.getVolume()) + "'";
+    }
+    if (problem != null) {
+      String why = problem;
+      LOG.info(() -> "Dropping GROW_VOLUME of framework '" + fw.id + "': " + why);
+      return remaining;
+    }
+    resize(master, agent.get(), op.getVolume(), op.getAddition().getScalar().getValue());
+    return remaining;
+  }
+
+  /** SHRINK_VOLUME inside an ACCEPT: the offered volume gives {@code subtract} back as plain disk of its reservation. */
+  static ResourceBag shrink(Master master, FrameworkRecord fw, Optional<AgentRecord> agent, ResourceBag remaining,
+                            Set<String> offeredVolumes, Offer.Operation.ShrinkVolume op) {
+    String problem = agent.isEmpty() ? "Agent is not registered" : validateShrink(op.getVolume(), op.getSubtract());
+    if (problem == null) {
+      problem = resizable(master, agent.get(), op.getVolume(), "SHRINK_VOLUME", offeredVolumes);
+    }
+    if (problem == null && !holds(remaining, List.of(op.getVolume()))) {
+      problem = "Invalid SHRINK_VOLUME Operation: the volume is not among the offered resources " + remaining;
+    }
+    if (problem != null) {
+      String why = problem;
+      LOG.info(() -> "Dropping SHRINK_VOLUME of framework '" + fw.id + "': " + why);
+      return remaining;
+    }
+    resize(master, agent.get(), op.getVolume(), -op.getSubtract().getValue());
+    return remaining;
+  }
+
+  /** Operator GROW_VOLUME: 202; 400 for an unknown agent or an invalid call; 409 for an unknown volume, one in use, or no free disk. */
+  static ReservationOps.Outcome growVolume(Master master, String agentId, Resource volume, Resource addition) {
+    Optional<AgentRecord> found = master.agents.find(agentId);
+    if (found.isEmpty()) {
+      return new ReservationOps.Outcome(400, "No agent found with specified ID");
+    }
+    String problem = validateGrow(volume, addition);
+    if (problem != null) {
+      return new ReservationOps.Outcome(400, "Invalid GROW_VOLUME operation on agent '" + agentId + "': " + problem);
+    }
+    AgentRecord agent = found.get();
+    problem = resizable(master, agent, volume, "GROW_VOLUME", null);
+    if (problem != null) {
+      return new ReservationOps.Outcome(409, problem);
+    }
+    rescindAll(master, agent);
+    String role = Resources.roleOf(volume);
+    if (freeDisk(master, agent, role) + 1e-9 < addition.getScalar().getValue()) {
+      return new ReservationOps.Outcome(409, "Insufficient disk reserved for role '" + role + "' is free on agent '" + agentId + "'");
+    }
+    resize(master, agent, volume, addition.getScalar().getValue());
+    return new ReservationOps.Outcome(202, "");
+  }
+
+  /** Operator SHRINK_VOLUME: 202; 400 for an unknown agent or an invalid call; 409 for an unknown volume or one in use. */
+  static ReservationOps.Outcome shrinkVolume(Master master, String agentId, Resource volume, Value.Scalar subtract) {
+    Optional<AgentRecord> found = master.agents.find(agentId);
+    if (found.isEmpty()) {
+      return new ReservationOps.Outcome(400, "No agent found with specified ID");
+    }
+    String problem = validateShrink(volume, subtract);
+    if (problem != null) {
+      return new ReservationOps.Outcome(400, "Invalid SHRINK_VOLUME operation on agent '" + agentId + "': " + problem);
+    }
+    problem = resizable(master, found.get(), volume, "SHRINK_VOLUME", null);
+    if (problem != null) {
+      return new ReservationOps.Outcome(409, problem);
+    }
+    rescindAll(master, found.get());
+    resize(master, found.get(), volume, -subtract.getValue());
+    return new ReservationOps.Outcome(202, "");
+  }
+
+  /** Mesos's checks of a GROW_VOLUME on its own (no agent state), in Mesos's order and words; null when valid. */
+  static String validateGrow(Resource volume, Resource addition) {
+    String problem = scalarDisk(volume);
+    if (problem != null) {
+      return "Invalid resource in the 'GrowVolume.volume' field: " + problem;
+    }
+    problem = scalarDisk(addition);
+    if (problem != null) {
+      return "Invalid resource in the 'GrowVolume.addition' field: " + problem;
+    }
+    if (!(fixed(addition.getScalar().getValue()) > 0)) {
+      return "The size of 'GrowVolume.addition' field must be greater than zero";
+    }
+    if (volume.hasProviderId()) {
+      return "Growing a volume from a resource provider is not supported";
+    }
+    if (!isVolumeWithPath(volume)) {
+      return "Invalid persistent volume in the 'GrowVolume.volume' field: it needs 'disk.persistence.id' and 'disk.volume'";
+    }
+    if (volume.hasShared()) {
+      return "Growing a shared persistent volume is not supported";
+    }
+    if (!addition.getName().equals(volume.getName()) || addition.hasDisk() || addition.hasShared() || addition.hasRevocable()
+        || addition.hasProviderId() || !Resources.roleOf(addition).equals(Resources.roleOf(volume))) {
+      return "Incompatible resources in the 'GrowVolume.volume' and 'GrowVolume.addition' fields";
+    }
+    return null;
+  }
+
+  /** Mesos's checks of a SHRINK_VOLUME on its own, in Mesos's order and words; null when valid. */
+  static String validateShrink(Resource volume, Value.Scalar subtract) {
+    String problem = scalarDisk(volume);
+    if (problem != null) {
+      return "Invalid resource in the 'ShrinkVolume.volume' field: " + problem;
+    }
+    if (!(fixed(subtract.getValue()) > 0)) {
+      return "Value of 'ShrinkVolume.subtract' must be greater than zero";
+    }
+    if (fixed(volume.getScalar().getValue()) <= fixed(subtract.getValue())) {
+      return "Value of 'ShrinkVolume.subtract' must be smaller than the size of 'ShrinkVolume.volume'";
+    }
+    if (volume.hasProviderId()) {
+      return "Shrinking a volume from a resource provider is not supported";
+    }
+    if (volume.hasDisk() && volume.getDisk().getSource().getType() == Resource.DiskInfo.Source.Type.MOUNT) {
+      return "Shrinking a volume on a MOUNT disk is not supported";
+    }
+    if (!isVolumeWithPath(volume)) {
+      return "Invalid persistent volume in the 'ShrinkVolume.volume' field: it needs 'disk.persistence.id' and 'disk.volume'";
+    }
+    if (volume.hasShared()) {
+      return "Shrinking a shared persistent volume is not supported";
+    }
+    return null;
+  }
+
+  /**
+   * Why the agent's volume cannot be resized, or null: it must exist as given (same size and
+   * reservation), not be used by a task and, in an ACCEPT ({@code offered} non-null), be offered.
+   */
+  private static String resizable(Master master, AgentRecord agent, Resource volume, String operation, Set<String> offered) {
+    String id = Volumes.id(volume);
+    Optional<Resource> existing = master.agents.volumes(agent.id).get(id);
+    if (existing.isEmpty() || !Resources.roleOf(existing.get()).equals(Resources.roleOf(volume))
+        || fixed(existing.get().getScalar().getValue()) != fixed(volume.getScalar().getValue())) {
+      return "Invalid " + operation + " operation: persistent volume '" + id + "' of "
+          + Resources.formatScalar(volume.getScalar().getValue()) + " MB does not exist on the agent";
+    }
+    if (usedIds(agent).contains(id)) {
+      return "Invalid " + operation + " operation: persistent volume '" + id + "' is in use by a task";
+    }
+    if (offered != null && !offered.contains(id)) {
+      return "Invalid " + operation + " Operation: persistent volume '" + id + "' is not among the offered resources";
+    }
+    return null;
+  }
+
+  /** The volume as kept, its size changed by {@code delta} megabytes. */
+  private static void resize(Master master, AgentRecord agent, Resource volume, double delta) {
+    Volumes volumes = master.agents.volumes(agent.id);
+    Resource kept = volumes.get(Volumes.id(volume)).orElseThrow();
+    double size = fixed(kept.getScalar().getValue() + delta);
+    master.agents.changeVolumes(agent, volumes.replace(kept.toBuilder().setScalar(Value.Scalar.newBuilder().setValue(size)).build()));
+  }
+
+  /** Why {@code r} is not a positive finite scalar disk resource, or null. */
+  private static String scalarDisk(Resource r) {
+    if (!r.getName().equals("disk") || r.getType() != Value.Type.SCALAR || !r.hasScalar()) {
+      return "it must be a scalar 'disk' resource";
+    }
+    double v = r.getScalar().getValue();
+    if (!Double.isFinite(v) || v < 0 || v > 1e12) {
+      return "invalid scalar value " + v;
+    }
+    return null;
+  }
+
+  private static boolean isVolumeWithPath(Resource r) {
+    return Volumes.isVolume(r) && r.getDisk().hasVolume() && !r.getDisk().getVolume().getContainerPath().isEmpty();
+  }
+
+  /** A scalar at Mesos's fixed-point precision (three decimals). */
+  private static double fixed(double value) {
+    return Math.round(value * 1000) / 1000.0;
   }
 
   /**

@@ -9,11 +9,12 @@ import org.apache.mesos.v1.Protos.Resource;
 import org.apache.mesos.v1.Protos.Value;
 
 /**
- * The persistent volumes of one agent (CREATE / DESTROY, or the operator's CREATE_VOLUMES /
- * DESTROY_VOLUMES). A volume is reserved disk with {@code disk.persistence.id} and a volume path;
- * in the agent's total it is part of the role's disk (a {@link io.mezzo.mesos.proto.ResourceBag}
- * does not see disk info), and it is carved out of that disk again whenever resources are offered or
- * shown. Immutable; resources are kept as stored (no allocation info).
+ * The persistent volumes of one agent (CREATE / DESTROY / GROW_VOLUME / SHRINK_VOLUME, or the
+ * operator's CREATE_VOLUMES / DESTROY_VOLUMES / GROW_VOLUME / SHRINK_VOLUME). A volume is reserved
+ * disk with {@code disk.persistence.id} and a volume path; in the agent's total it is part of the
+ * role's disk (a {@link io.mezzo.mesos.proto.ResourceBag} does not see disk info), and it is carved
+ * out of that disk again whenever resources are offered or shown. Immutable; resources are kept as
+ * stored (no allocation info).
  */
 final class Volumes {
   static final Volumes NONE = new Volumes(List.of());
@@ -69,6 +70,18 @@ final class Volumes {
   Volumes minus(Collection<String> ids) {
     List<Resource> next = volumes.stream().filter(v -> !ids.contains(id(v))).toList();
     return next.isEmpty() ? NONE : new Volumes(next);
+  }
+
+  /** The volume with this id as kept, if there is one. */
+  java.util.Optional<Resource> get(String id) {
+    return volumes.stream().filter(v -> id(v).equals(id)).findFirst();
+  }
+
+  /** The volumes with the one of {@code resized}'s id replaced by {@code resized} (GROW_VOLUME, SHRINK_VOLUME). */
+  Volumes replace(Resource resized) {
+    List<Resource> next = new ArrayList<>(volumes.size());
+    volumes.forEach(v -> next.add(id(v).equals(id(resized)) ? stored(resized) : v));
+    return new Volumes(next);
   }
 
   /** Megabytes of the role's disk held by volumes. */

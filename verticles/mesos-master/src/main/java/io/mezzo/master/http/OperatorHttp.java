@@ -197,6 +197,10 @@ public final class OperatorHttp {
           call.getCreateVolumes().getVolumesList()));
       case DESTROY_VOLUMES -> operatorResult(ctx, master.destroyVolumes(call.getDestroyVolumes().getAgentId().getValue(),
           call.getDestroyVolumes().getVolumesList()));
+      case GROW_VOLUME -> operatorResult(ctx, master.growVolume(call.getGrowVolume().getAgentId().getValue(),
+          call.getGrowVolume().getVolume(), call.getGrowVolume().getAddition()));
+      case SHRINK_VOLUME -> operatorResult(ctx, master.shrinkVolume(call.getShrinkVolume().getAgentId().getValue(),
+          call.getShrinkVolume().getVolume(), call.getShrinkVolume().getSubtract()));
       case UPDATE_MAINTENANCE_SCHEDULE -> operatorResult(ctx, master.updateMaintenanceSchedule(call.getUpdateMaintenanceSchedule().getSchedule()));
       case START_MAINTENANCE -> operatorResult(ctx, master.startMaintenance(call.getStartMaintenance().getMachinesList()));
       case STOP_MAINTENANCE -> operatorResult(ctx, master.stopMaintenance(call.getStopMaintenance().getMachinesList()));

@@ -185,4 +185,111 @@ class VolumeTest {
     assertThat(volumeIds(only(next.offers()).getResourcesList())).containsExactly("v1:400");
     assertThat(next.master.destroyVolumes(agent, List.of(v1)).status()).isEqualTo(202);
   }
+
+  private static Offer.Operation grow(Resource volume, Resource addition) {
+    return Offer.Operation.newBuilder().setType(Offer.Operation.Type.GROW_VOLUME)
+        .setGrowVolume(Offer.Operation.GrowVolume.newBuilder().setVolume(volume).setAddition(addition)).build();
+  }
+
+  private static Offer.Operation shrink(Resource volume, double subtract) {
+    return Offer.Operation.newBuilder().setType(Offer.Operation.Type.SHRINK_VOLUME)
+        .setShrinkVolume(Offer.Operation.ShrinkVolume.newBuilder().setVolume(volume)
+            .setSubtract(org.apache.mesos.v1.Protos.Value.Scalar.newBuilder().setValue(subtract))).build();
+  }
+
+  private static Resource offeredVolume(Offer offer) {
+    return offer.getResourcesList().stream().filter(Resource::hasDisk).findFirst().orElseThrow();
+  }
+
+  /** The one resource of {@code text}; a size of 0 (which the parser leaves out) is set afterwards. */
+  private static Resource disk(String text) {
+    boolean zero = text.endsWith(":0");
+    Resource r = Resources.parse(zero ? text.substring(0, text.length() - 1) + "1" : text, "*").get(0);
+    return zero ? r.toBuilder().setScalar(org.apache.mesos.v1.Protos.Value.Scalar.newBuilder().setValue(0)).build() : r;
+  }
+
+  @Test
+  void growAndShrinkInAccept_changeTheOfferedVolume_invalidOnesAreDropped() {
+    CoreCluster c = new CoreCluster();
+    String agent = c.register("a1.local", "cpus:4;mem:4096;disk(db):1000;disk:500");
+    c.subscribeRole("store", "db");
+    assertThat(c.master.createVolumes(agent, List.of(volume("v1", 400, "db"))).status()).isEqualTo(202);
+    Offer offer = only(c.offers());
+    Resource v1 = offeredVolume(offer);
+
+    // dropped: unreserved addition, zero addition, more than the offer's free reserved disk, a volume of the wrong size;
+    // then a valid grow by 250 MB of the role's disk
+    c.accept(offer, grow(v1, disk("disk:100")), grow(v1, disk("disk(db):0")), grow(v1, disk("disk(db):700")),
+        grow(volume("v1", 300, "db"), disk("disk(db):50")), grow(v1, disk("disk(db):250")));
+    Offer grown = only(c.offers());
+    assertThat(volumeIds(grown.getResourcesList())).containsExactly("v1:650");
+    assertThat(plainDisk(grown)).isEqualTo(350 + 500);
+    assertThat(offeredVolume(grown).getDisk().getVolume().getContainerPath()).isEqualTo("data");
+    assertThat(volumeIds(StateViews.agents(c.master).getAgents(0).getTotalResourcesList())).containsExactly("v1:650");
+    assertThat(c.registry.stream().filter(r -> r.kind() == RegistryRecord.Kind.AGENT && r.id().equals(agent))
+        .reduce((a, b) -> b).orElseThrow().json()).contains("650");
+
+    // shrink: the subtracted disk comes back as plain reserved disk; not to zero, and not twice from the old size
+    Resource v650 = offeredVolume(grown);
+    c.accept(grown, shrink(v650, 650), shrink(v650, 0), shrink(v650, 600), shrink(v650, 100));
+    Offer shrunk = only(c.offers());
+    assertThat(volumeIds(shrunk.getResourcesList())).containsExactly("v1:50");
+    assertThat(plainDisk(shrunk)).isEqualTo(950 + 500);
+
+    // a volume in use by a task is not offered, so it cannot be resized: neither in an ACCEPT nor by the operator
+    Resource v50 = offeredVolume(shrunk);
+    c.accept(shrunk, launch("db-1", "" + agent, List.of(v50)), grow(v50, disk("disk(db):10")));
+    Offer inUse = only(c.offers());
+    assertThat(volumeIds(inUse.getResourcesList())).isEmpty();
+    assertThat(volumeIds(StateViews.agents(c.master).getAgents(0).getTotalResourcesList())).containsExactly("v1:50");
+    Master.OperatorResult busy = c.master.growVolume(agent, volume("v1", 50, "db"), disk("disk(db):10"));
+    assertThat(busy.status()).isEqualTo(409);
+    assertThat(busy.message()).isEqualTo("Invalid GROW_VOLUME operation: persistent volume 'v1' is in use by a task");
+    assertThat(c.master.shrinkVolume(agent, volume("v1", 50, "db"), scalar(10)).status()).isEqualTo(409);
+  }
+
+  private static org.apache.mesos.v1.Protos.Value.Scalar scalar(double v) {
+    return org.apache.mesos.v1.Protos.Value.Scalar.newBuilder().setValue(v).build();
+  }
+
+  @Test
+  void operatorGrowAndShrink_answerAsMesos() {
+    CoreCluster c = new CoreCluster();
+    String agent = c.register("a1.local", "cpus:4;mem:4096;disk(db):1000;disk:500");
+    c.subscribeRole("store", "db");
+    assertThat(c.master.createVolumes(agent, List.of(volume("v1", 400, "db"), volume("v2", 100, "db"))).status()).isEqualTo(202);
+    Resource v1 = volume("v1", 400, "db");
+
+    // 400: unknown agent, and Mesos's validation messages
+    assertThat(c.master.growVolume("nope", v1, disk("disk(db):10")).message()).isEqualTo("No agent found with specified ID");
+    assertThat(c.master.growVolume(agent, v1, disk("disk(db):0"))).isEqualTo(new Master.OperatorResult(400,
+        "Invalid GROW_VOLUME operation on agent '" + agent + "': The size of 'GrowVolume.addition' field must be greater than zero"));
+    assertThat(c.master.growVolume(agent, v1, disk("disk:10"))).isEqualTo(new Master.OperatorResult(400,
+        "Invalid GROW_VOLUME operation on agent '" + agent + "': Incompatible resources in the 'GrowVolume.volume' and 'GrowVolume.addition' fields"));
+    assertThat(c.master.growVolume(agent, disk("disk(db):400"), disk("disk(db):10")).message())
+        .startsWith("Invalid GROW_VOLUME operation on agent '" + agent + "': Invalid persistent volume in the 'GrowVolume.volume' field");
+    assertThat(c.master.growVolume(agent, v1.toBuilder().setShared(Resource.SharedInfo.getDefaultInstance()).build(),
+        disk("disk(db):10")).message()).endsWith("Growing a shared persistent volume is not supported");
+    assertThat(c.master.growVolume(agent, v1, disk("cpus(db):1")).message())
+        .contains("Invalid resource in the 'GrowVolume.addition' field");
+    assertThat(c.master.shrinkVolume(agent, v1, scalar(0))).isEqualTo(new Master.OperatorResult(400,
+        "Invalid SHRINK_VOLUME operation on agent '" + agent + "': Value of 'ShrinkVolume.subtract' must be greater than zero"));
+    assertThat(c.master.shrinkVolume(agent, v1, scalar(400))).isEqualTo(new Master.OperatorResult(400,
+        "Invalid SHRINK_VOLUME operation on agent '" + agent + "': Value of 'ShrinkVolume.subtract' must be smaller than the size of 'ShrinkVolume.volume'"));
+    assertThat(c.master.shrinkVolume(agent, v1, scalar(Double.NaN)).status()).isEqualTo(400);
+
+    // 409: a volume that does not exist (or not at that size), disk that is not free
+    assertThat(c.master.growVolume(agent, volume("v9", 400, "db"), disk("disk(db):10")).status()).isEqualTo(409);
+    assertThat(c.master.shrinkVolume(agent, volume("v1", 300, "db"), scalar(10)).status()).isEqualTo(409);
+    assertThat(c.master.growVolume(agent, v1, disk("disk(db):501")).status()).as("500 MB of db's disk are free").isEqualTo(409);
+
+    // 202: resized, offered as such, kept in the registry; outstanding offers of the agent were rescinded
+    Offer before = only(c.offers());
+    assertThat(c.master.growVolume(agent, v1, disk("disk(db):500"))).isEqualTo(new Master.OperatorResult(202, ""));
+    assertThat(c.events).anyMatch(e -> e.getType() == Event.Type.RESCIND && e.getRescind().getOfferId().equals(before.getId()));
+    assertThat(c.master.shrinkVolume(agent, volume("v2", 100, "db"), scalar(99.5)).status()).isEqualTo(202);
+    Offer after = only(c.offers());
+    assertThat(volumeIds(after.getResourcesList())).containsExactlyInAnyOrder("v1:900", "v2:0.5");
+    assertThat(plainDisk(after)).isEqualTo(99.5 + 500);
+  }
 }

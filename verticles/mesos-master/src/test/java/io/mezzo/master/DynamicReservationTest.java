@@ -139,14 +139,14 @@ class DynamicReservationTest {
       Offer reservedOnly = nextOffer(web);
       assertThat(Resources.format(reservedOnly.getResourcesList())).isEqualTo("cpus(web):0.5;mem(web):64");
       assertThat(web.call(accept(reservedOnly, 3600, unreserve(reservedOnly.getResourcesList()))).statusCode()).isEqualTo(202);
-      batch.call(decline(batchOffer, 0));
-      // an allocation between the UNRESERVE and the decline offers the two parts apart: declining
-      // each offer at once lets the next allocation offer them together
-      await().atMost(Launching.WAIT).untilAsserted(() -> {
-        Offer whole = nextOffer(batch);
-        batch.call(decline(whole, 0));
-        assertThat(Resources.format(whole.getResourcesList())).isEqualTo("cpus:3.5;disk:10000;mem:4032;ports:[31000-32000]");
-      });
+      // the unreserved half comes to batch as '*', in an offer of its own while batch still holds the first
+      Offer freed = nextOffer(batch);
+      assertThat(Resources.format(freed.getResourcesList())).isEqualTo("cpus:0.5;mem:64");
+      // both declined in one call come back together, so the next offer holds all of it as '*'
+      batch.call(Call.newBuilder().setType(Call.Type.DECLINE).setDecline(Call.Decline.newBuilder()
+          .addOfferIds(batchOffer.getId()).addOfferIds(freed.getId())
+          .setFilters(Filters.newBuilder().setRefuseSeconds(0))).build());
+      assertThat(Resources.format(nextOffer(batch).getResourcesList())).isEqualTo("cpus:3.5;disk:10000;mem:4032;ports:[31000-32000]");
 
       // the running task keeps its reserved half
       Response agents = operator(master, "{\"type\":\"GET_AGENTS\"}");
@@ -223,6 +223,51 @@ class DynamicReservationTest {
       web.call(decline(offer, 3600));
       other.subscribe(subscribe("other-fw", "other"));
       assertThat(reservedPart(nextOffer(other))).isEmpty();
+    }
+  }
+
+  @Test
+  void operatorGrowAndShrinkVolume_overHttp() throws Exception {
+    MasterFixture.Deployed master = oneMaster();
+    SimulatedAgent agent = agent();
+    AgentID id = AgentID.newBuilder().setValue(agent.agentId()).build();
+    assertThat(operatorCall(master, reserveCall("RESERVE_RESOURCES", id, reserved("disk:1000", "db"))).statusCode()).isEqualTo(200);
+    Resource v1 = reserved("disk:400", "db").get(0).toBuilder().setDisk(Resource.DiskInfo.newBuilder()
+        .setPersistence(Resource.DiskInfo.Persistence.newBuilder().setId("v1"))
+        .setVolume(org.apache.mesos.v1.Protos.Volume.newBuilder().setContainerPath("data").setMode(org.apache.mesos.v1.Protos.Volume.Mode.RW)))
+        .build();
+    var calls = org.apache.mesos.v1.master.Protos.Call.newBuilder();
+    assertThat(operatorCall(master, MesosJson.print(calls.clear().setType(org.apache.mesos.v1.master.Protos.Call.Type.CREATE_VOLUMES)
+        .setCreateVolumes(org.apache.mesos.v1.master.Protos.Call.CreateVolumes.newBuilder().setAgentId(id).addVolumes(v1)).build()))
+        .statusCode()).isEqualTo(202);
+
+    HttpResponse<String> grown = operatorCall(master, MesosJson.print(calls.clear().setType(org.apache.mesos.v1.master.Protos.Call.Type.GROW_VOLUME)
+        .setGrowVolume(org.apache.mesos.v1.master.Protos.Call.GrowVolume.newBuilder().setAgentId(id).setVolume(v1)
+            .setAddition(reserved("disk:200", "db").get(0))).build()));
+    assertThat(grown.statusCode()).as(grown.body()).isEqualTo(202);
+    assertThat(operator(master, "{\"type\":\"GET_AGENTS\"}").getGetAgents().getAgents(0).getTotalResourcesList())
+        .filteredOn(Resource::hasDisk).singleElement().satisfies(v -> {
+          assertThat(v.getDisk().getPersistence().getId()).isEqualTo("v1");
+          assertThat(v.getScalar().getValue()).isEqualTo(600.0);
+        });
+
+    Resource v600 = v1.toBuilder().setScalar(org.apache.mesos.v1.Protos.Value.Scalar.newBuilder().setValue(600)).build();
+    HttpResponse<String> tooMuch = operatorCall(master, MesosJson.print(calls.clear().setType(org.apache.mesos.v1.master.Protos.Call.Type.SHRINK_VOLUME)
+        .setShrinkVolume(org.apache.mesos.v1.master.Protos.Call.ShrinkVolume.newBuilder().setAgentId(id).setVolume(v600)
+            .setSubtract(org.apache.mesos.v1.Protos.Value.Scalar.newBuilder().setValue(600))).build()));
+    assertThat(tooMuch.statusCode()).isEqualTo(400);
+    assertThat(tooMuch.body()).endsWith("Value of 'ShrinkVolume.subtract' must be smaller than the size of 'ShrinkVolume.volume'");
+    HttpResponse<String> shrunk = operatorCall(master, MesosJson.print(calls.clear().setType(org.apache.mesos.v1.master.Protos.Call.Type.SHRINK_VOLUME)
+        .setShrinkVolume(org.apache.mesos.v1.master.Protos.Call.ShrinkVolume.newBuilder().setAgentId(id).setVolume(v600)
+            .setSubtract(org.apache.mesos.v1.Protos.Value.Scalar.newBuilder().setValue(500))).build()));
+    assertThat(shrunk.statusCode()).as(shrunk.body()).isEqualTo(202);
+
+    // a framework of the role is offered the volume at its new size, next to the rest of the reserved disk
+    try (TestScheduler db = new TestScheduler(master.url(), TestScheduler.JSON)) {
+      db.subscribe(subscribe("db-fw", "db"));
+      assertThat(reservedPart(nextOffer(db))).filteredOn(r -> r.getName().equals("disk"))
+          .extracting(r -> (r.hasDisk() ? r.getDisk().getPersistence().getId() : "plain") + ":" + Resources.formatScalar(r.getScalar().getValue()))
+          .containsExactlyInAnyOrder("plain:900", "v1:100");
     }
   }
 

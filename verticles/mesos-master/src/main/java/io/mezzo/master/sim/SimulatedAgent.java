@@ -66,6 +66,11 @@ public final class SimulatedAgent {
     return agentId;
   }
 
+  /** Its process id: the master sends to {@code AgentProtocol.agentAddress(pid)}. */
+  public String pid() {
+    return pid;
+  }
+
   public String hostname() {
     return hostname;
   }

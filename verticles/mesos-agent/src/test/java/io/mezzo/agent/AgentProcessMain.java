@@ -24,7 +24,18 @@ public final class AgentProcessMain {
   private AgentProcessMain() {
   }
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
+    try {
+      run(args);
+    } catch (Throwable e) {
+      // the event bus and ZooKeeper threads would keep the JVM up: end it, so the test reading our
+      // output sees the end instead of waiting for a REGISTERED line that never comes
+      e.printStackTrace();
+      System.exit(1);
+    }
+  }
+
+  private static void run(String[] args) throws Exception {
     String zkUrl = args[0];
     Path workDir = Path.of(args[1]);
     CuratorFramework curator = ZkClients.connect(ZkUrl.parse(zkUrl), Duration.ofSeconds(4), Duration.ofSeconds(20), m -> { });

@@ -29,7 +29,7 @@ public record L4lbConfig(boolean enabled, int port, String httpHost, String vipR
                          String masterZkPath, java.util.List<String> masterUrls) implements ComponentConfig {
 
   public static final L4lbConfig DEFAULTS = new L4lbConfig(true, 62080, "127.0.0.1", "11.0.0.0/8", 1_000, 3,
-      1_000, 30_000, 60_000, true, 0, true, true, "/mesos", java.util.List.of());
+      1_000, 30_000, 60_000, true, 0, true, false, "/mesos", java.util.List.of());
 
   public L4lbConfig {
     masterUrls = java.util.List.copyOf(masterUrls);

@@ -47,7 +47,8 @@ public final class AgentBenchmark {
       JsonObject config = new JsonObject().put("port", 0).put("cgroups_root", cluster.cgroupsRoot).put("isolation", "cgroups")
           .put("resources", "cpus:" + Math.max(4, n / 50) + ";mem:" + (n * 32 + 1024) + ";disk:10000;ports:[31000-32000]");
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      List<String> command = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-Xms32m", "-Xmx1g"));
+      List<String> command = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-Xms32m", "-Xmx1g",
+          "-XX:TieredStopAtLevel=1")); // as scripts/render-units runs an agent
       String extra = System.getProperty("bench.agentJvm", "");
       if (!extra.isBlank()) {
         command.addAll(List.of(extra.trim().split("\\s+")));

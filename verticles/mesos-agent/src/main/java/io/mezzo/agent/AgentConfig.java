@@ -15,6 +15,7 @@ import java.util.List;
  * @param attributes                  Mesos attribute text ({@code rack:a;zone:west})
  * @param publicAgent                 a public agent: its resources are reserved for role {@code slave_public}
  * @param isolation                   {@code auto} (cgroups when mounted and writable, else posix), {@code cgroups} or {@code posix}
+ * @param namespaces                  namespaces each task's command gets of its own: {@code pid}, {@code mount}; empty for none
  * @param cgroupsRoot                 the cgroup under which each container gets its own, e.g. {@code mezzo}
  * @param pidsLimit                   most processes a container may have; 0 for no limit
  * @param registrationBackoffFactorMs first (re-)registration retry delay bound; doubles up to the max
@@ -27,7 +28,8 @@ import java.util.List;
  * @param logFilesKept                rotated files kept per stream ({@code stdout.1} … {@code stdout.N})
  */
 public record AgentConfig(boolean enabled, int port, String hostname, String workDir, String resources, String attributes,
-                          @JsonProperty("public") boolean publicAgent, String isolation, String cgroupsRoot, int pidsLimit,
+                          @JsonProperty("public") boolean publicAgent, String isolation, List<String> namespaces,
+                          String cgroupsRoot, int pidsLimit,
                           int registrationBackoffFactorMs, int registrationBackoffMaxMs, int statusUpdateRetryMs,
                           int statusUpdateRetryMaxMs, int killGracePeriodMs, long gcDelayMs, long logMaxBytes, int logFilesKept)
     implements ComponentConfig {
@@ -35,13 +37,15 @@ public record AgentConfig(boolean enabled, int port, String hostname, String wor
   public static final String PUBLIC_ROLE = "slave_public";
   public static final List<String> ISOLATIONS = List.of("auto", "cgroups", "posix");
 
-  public static final AgentConfig DEFAULTS = new AgentConfig(true, 5051, "", "", "", "", false, "auto", "mezzo", 4096,
+  public static final AgentConfig DEFAULTS = new AgentConfig(true, 5051, "", "", "", "", false, "auto", List.of(), "mezzo", 4096,
       1_000, 60_000, 10_000, 600_000, 3_000, 7L * 24 * 3600 * 1000, 0, 5);
 
   @Override
   public void validate(Checks checks) {
     checks.port("port", port)
         .oneOf("isolation", isolation, ISOLATIONS)
+        .that("namespaces", namespaces != null && Namespaces.NAMES.containsAll(namespaces),
+            "must list only " + Namespaces.NAMES + ", got " + namespaces)
         .that("cgroups_root", cgroupsRoot.matches("[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*") && !cgroupsRoot.contains(".."),
             "must be a relative cgroup path like mezzo, got '" + cgroupsRoot + "'")
         .range("pids_limit", pidsLimit, 0, 4_194_304)

@@ -100,7 +100,7 @@ public final class AgentVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    config = ConfigBinder.bind(config(), AgentConfig.class, "mesos-agent");
+    config = ConfigBinder.bindOverDefaults(config(), AgentConfig.DEFAULTS, AgentConfig.class, "mesos-agent");
     workDir = config.workDir().isEmpty() ? node.workDir("agent") : Path.of(config.workDir());
     hostname = config.hostname().isEmpty() ? node.cluster().host() : config.hostname();
     startTime = clock.millis() / 1000.0;
@@ -127,7 +127,8 @@ public final class AgentVerticle extends VerticleBase {
           Duration.ofMillis(config.statusUpdateRetryMaxMs()), new Transport(), this::saveUpdates);
       link = new MasterLink(vertx, config.registrationBackoffFactorMs(), config.registrationBackoffMaxMs(), loaded.agentId(),
           this::registerMessage, this::reregisterMessage, new Linked());
-      tasks = new TaskManager(vertx, clock, config, new Containerizer(loaded.isolator(), workDir.resolve("fetch-cache")), updates, checkpoints, sandboxes,
+      tasks = new TaskManager(vertx, clock, config, new Containerizer(loaded.isolator(), workDir.resolve("fetch-cache"),
+          Namespaces.of(config.namespaces())), updates, checkpoints, sandboxes,
           new TaskManager.Identity() {
             @Override
             public String agentId() {
@@ -155,7 +156,7 @@ public final class AgentVerticle extends VerticleBase {
       Router router = Routes.router(vertx);
       SandboxPaths paths = new SandboxPaths(sandboxes.root(), link::agentId);
       new FilesHttp(vertx, paths).mount(router);
-      sessions = new NestedSessions(vertx, tasks, loaded.isolator());
+      sessions = new NestedSessions(vertx, tasks, loaded.isolator(), Namespaces.of(config.namespaces()));
       containerApi = new ContainerApi(vertx, clock, tasks, loaded.isolator(),
           new ContainerStatistics(loaded.isolator().kind(), Isolators.CGROUP_BASE, config.cgroupsRoot()), checkpoints, sessions);
       new AgentHttp(vertx, () -> snapshot(loaded.isolator()), this::metricsSnapshot, containerApi, new SandboxFiles(paths), sessions)
@@ -383,7 +384,16 @@ public final class AgentVerticle extends VerticleBase {
 
   private AgentViews.Snapshot snapshot(Isolator isolator) {
     Map<String, String> flags = new LinkedHashMap<>();
-    ConfigBinder.tree(config).fields().forEachRemaining(e -> flags.put(e.getKey(), e.getValue().asText()));
+    ConfigBinder.tree(config).fields().forEachRemaining(e -> {
+      if (e.getValue().isArray()) {
+        // a list as Mesos writes one in a flag: comma separated
+        List<String> items = new java.util.ArrayList<>();
+        e.getValue().forEach(v -> items.add(v.asText()));
+        flags.put(e.getKey(), String.join(",", items));
+      } else {
+        flags.put(e.getKey(), e.getValue().asText());
+      }
+    });
     flags.put("work_dir", workDir.toString());
     flags.put("hostname", hostname);
     flags.put("isolation", isolator.kind());

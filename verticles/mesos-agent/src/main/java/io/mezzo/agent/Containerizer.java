@@ -26,10 +26,13 @@ final class Containerizer {
   private final Isolator isolator;
   private final Spawner spawner = new Spawner();
   private final Fetcher fetcher;
+  private final Namespaces namespaces;
 
-  Containerizer(Isolator isolator, Path fetchCache) {
+  /** @param namespaces what each container's command gets of its own ({@link Namespaces#NONE} for nothing) */
+  Containerizer(Isolator isolator, Path fetchCache, Namespaces namespaces) {
     this.isolator = isolator;
     this.fetcher = new Fetcher(fetchCache);
+    this.namespaces = namespaces;
   }
 
   /** Stops the spawner shell (running containers are not affected). */
@@ -99,8 +102,9 @@ final class Containerizer {
     if (l.command().getUrisCount() > 0) {
       fetcher.fetch(l.command().getUrisList(), l.sandbox(), l.user());
     }
-    long pid = spawner.spawn(l.environment(), l.sandbox(), stdout, stderr, isolator.joinFiles(l.containerId()), exitStatus,
-        commandArgv(l.user(), l.command()));
+    List<String> argv = namespaces.unshare();
+    argv.addAll(commandArgv(l.user(), l.command()));
+    long pid = spawner.spawn(l.environment(), l.sandbox(), stdout, stderr, isolator.joinFiles(l.containerId()), exitStatus, argv);
     isolator.started(l.containerId(), pid);
     long start = ProcStat.of(pid).map(ProcStat::startTicks).orElse(-1L);
     return new Started(pid, start);
@@ -172,7 +176,7 @@ final class Containerizer {
    */
   Process exec(String containerId, Path sandbox, CommandInfo command, Map<String, String> environment, Optional<User> user)
       throws IOException {
-    ProcessBuilder pb = new ProcessBuilder(argv(isolator.joinFiles(containerId), user, command))
+    ProcessBuilder pb = new ProcessBuilder(argv(isolator.joinFiles(containerId), enter(containerId, sandbox), user, command))
         .directory(sandbox.toFile())
         .redirectInput(new File("/dev/null"))
         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
@@ -186,12 +190,38 @@ final class Containerizer {
    * Box file names come from the agent (ids it generated), never from the task.
    */
   static List<String> argv(List<String> joinFiles, Optional<User> user, CommandInfo command) {
+    return argv(joinFiles, List.of(), user, command);
+  }
+
+  /**
+   * What enters a running container's namespaces ({@link Namespaces#enter}) before a command run
+   * next to its task; empty without namespaces.
+   *
+   * @throws IOException when the container has no process left in its namespaces
+   */
+  List<String> enter(String containerId, Path directory) throws IOException {
+    return enter(namespaces, isolator, containerId, directory);
+  }
+
+  /** As {@link #enter(String, Path)}, for a caller that holds the isolator and the namespaces. */
+  static List<String> enter(Namespaces namespaces, Isolator isolator, String containerId, Path directory) throws IOException {
+    if (!namespaces.any()) {
+      return List.of();
+    }
+    long target = namespaces.target(isolator.pids(containerId))
+        .orElseThrow(() -> new IOException("The container's namespaces are gone (its task has ended)"));
+    return namespaces.enter(target, directory);
+  }
+
+  /** As {@link #argv(List, Optional, CommandInfo)}, with {@code enter} ({@code nsenter …}) before the command. */
+  static List<String> argv(List<String> joinFiles, List<String> enter, Optional<User> user, CommandInfo command) {
     StringBuilder script = new StringBuilder();
     for (String file : joinFiles) {
       script.append("echo $$ > '").append(file.replace("'", "")).append("' && ");
     }
     script.append("exec setsid -w \"$@\"");
     List<String> argv = new ArrayList<>(List.of(SH, "-c", script.toString(), "mezzo-container"));
+    argv.addAll(enter);
     argv.addAll(commandArgv(user, command));
     return argv;
   }

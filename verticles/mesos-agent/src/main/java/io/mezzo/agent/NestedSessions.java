@@ -46,6 +46,7 @@ final class NestedSessions {
   private final Vertx vertx;
   private final TaskManager tasks;
   private final Isolator isolator;
+  private final Namespaces namespaces;
   private final Map<String, Session> sessions = new LinkedHashMap<>();
   private final Map<String, Integer> ended = new LinkedHashMap<>(16, 0.75f, false) {
     @Override
@@ -81,10 +82,12 @@ final class NestedSessions {
     }
   }
 
-  NestedSessions(Vertx vertx, TaskManager tasks, Isolator isolator) {
+  /** @param namespaces the tasks' namespaces, which a session's command enters */
+  NestedSessions(Vertx vertx, TaskManager tasks, Isolator isolator, Namespaces namespaces) {
     this.vertx = vertx;
     this.tasks = tasks;
     this.isolator = isolator;
+    this.namespaces = namespaces;
   }
 
   /** One running command session. */
@@ -296,9 +299,11 @@ final class NestedSessions {
       }
       command = withTerminal(command, script);
     }
-    List<String> argv = Containerizer.argv(isolator.joinFiles(p.containerId()), p.user(), command);
+    CommandInfo sessionCommand = command;
     Context context = vertx.getOrCreateContext();
     return vertx.executeBlocking(() -> {
+      List<String> argv = Containerizer.argv(isolator.joinFiles(p.containerId()),
+          Containerizer.enter(namespaces, isolator, p.containerId(), p.sandbox()), p.user(), sessionCommand);
       ProcessBuilder pb = new ProcessBuilder(argv).directory(p.sandbox().toFile());
       pb.environment().putAll(env);
       return pb.start();

@@ -48,7 +48,8 @@ final class Spawner implements AutoCloseable {
   /** {@code env}, for variables whose names the shell cannot export. */
   static final String ENV = executable("env");
 
-  private static String executable(String name) {
+  /** The absolute path of a program in the usual directories, else its bare name. */
+  static String executable(String name) {
     for (String dir : List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin")) {
       File f = new File(dir, name);
       if (f.canExecute()) {

@@ -49,12 +49,32 @@ class AgentUnitsTest {
   void config_bindsPublicKey_andRejectsBadValues() {
     JsonObject json = ConfigBinder.json(ConfigBinder.tree(AgentConfig.DEFAULTS)).put("public", true);
     assertThat(ConfigBinder.bind(json, AgentConfig.class, "mesos-agent").publicAgent()).isTrue();
-    assertThatThrownBy(() -> ConfigBinder.bind(json.copy().put("cgroups_root", "../x"), AgentConfig.class, "mesos-agent"))
+    assertThatThrownBy(() -> bind(json.copy().put("cgroups_root", "../x")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("mesos-agent.cgroups_root");
-    assertThatThrownBy(() -> ConfigBinder.bind(json.copy().put("resources", "cpus:-1"), AgentConfig.class, "mesos-agent"))
+    assertThatThrownBy(() -> bind(json.copy().put("resources", "cpus:-1")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("mesos-agent.resources");
-    assertThatThrownBy(() -> ConfigBinder.bind(json.copy().put("isolation", "docker"), AgentConfig.class, "mesos-agent"))
+    assertThatThrownBy(() -> bind(json.copy().put("isolation", "docker")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("mesos-agent.isolation");
+  }
+
+  /** Binds as the agent does: over the defaults (lists may come as JsonArray). */
+  private static AgentConfig bind(JsonObject json) {
+    return ConfigBinder.bindOverDefaults(json, AgentConfig.DEFAULTS, AgentConfig.class, "mesos-agent");
+  }
+
+  @Test
+  void config_namespaces_offByDefault_listOfPidAndMount() {
+    assertThat(AgentConfig.DEFAULTS.namespaces()).isEmpty();
+    assertThat(Namespaces.of(AgentConfig.DEFAULTS.namespaces()).unshare()).as("no extra exec when off").isEmpty();
+    JsonObject json = new JsonObject().put("namespaces", new io.vertx.core.json.JsonArray().add("pid").add("mount"));
+    AgentConfig bound = bind(json);
+    assertThat(Namespaces.of(bound.namespaces())).isEqualTo(new Namespaces(true, true));
+    assertThatThrownBy(() -> bind(json.copy().put("namespaces", new io.vertx.core.json.JsonArray().add("net"))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("mesos-agent.namespaces");
+    // mount only: unshare execs the command in place; pid: a waiting shell, then the command as PID 1
+    assertThat(new Namespaces(false, true).unshare()).containsExactly(Namespaces.UNSHARE, "--mount", "--propagation", "private", "--");
+    assertThat(new Namespaces(true, false).unshare()).startsWith(Namespaces.UNSHARE, "--pid", "--mount", "--propagation", "private")
+        .endsWith("mezzo-pid-ns");
   }
 
   @Test

@@ -228,7 +228,7 @@ class AgentOperatorApiTest {
   }
 
   /** Reads a session's ProcessIO records to the end of the stream; returns what came on stdout and stderr. */
-  private static String[] drain(HttpResponse<InputStream> response) throws Exception {
+  static String[] drain(HttpResponse<InputStream> response) throws Exception {
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValue("content-type")).hasValue("application/recordio");
     RecordIO.Decoder decoder = new RecordIO.Decoder();

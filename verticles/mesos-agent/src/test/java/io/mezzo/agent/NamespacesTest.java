@@ -6,6 +6,11 @@ import static org.awaitility.Awaitility.await;
 import io.mezzo.mesos.proto.Resources;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,7 +52,7 @@ class NamespacesTest {
         .addOfferIds(offer.getId()).addOperations(Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH)
             .setLaunch(Offer.Operation.Launch.newBuilder()
                 .addTaskInfos(task(offer, "ps", "echo pid=$$; echo procs=$(ls /proc | grep -c '^[0-9]')"))
-                .addTaskInfos(task(offer, "mnt", "mkdir -p m && mount -t tmpfs mezzo-test m && touch m/inside"
+                .addTaskInfos(task(offer, "mnt", "echo $MESOS_CONTAINER_ID >cid && mkdir -p m && mount -t tmpfs mezzo-test m && touch m/inside"
                     + " && trap 'echo got-term; exit 0' TERM; sleep 600 & wait").setKillPolicy(oneSecond).setHealthCheck(inside))
                 .addTaskInfos(task(offer, "plain", "sleep 601").setKillPolicy(oneSecond))
                 .addTaskInfos(task(offer, "three", "exit 3"))
@@ -74,6 +79,20 @@ class NamespacesTest {
     assertThat(sandbox.resolve("m")).isDirectory();
     assertThat(sandbox.resolve("m/inside")).doesNotExist();
     assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain(sandbox.toString()).doesNotContain("mezzo-test");
+
+    // a command session (task exec) runs in the task's namespaces and sandbox too
+    String containerId = Files.readString(sandbox.resolve("cid")).strip();
+    String call = new JsonObject().put("type", "LAUNCH_NESTED_CONTAINER_SESSION").put("launch_nested_container_session",
+        new JsonObject().put("container_id", new JsonObject().put("value", "exec-ns").put("parent", new JsonObject()
+            .put("value", containerId))).put("command", new JsonObject()
+            .put("value", "pwd; test -e m/inside && echo sees-mount; echo procs=$(ls /proc | grep -c '^[0-9]')"))).encode();
+    HttpResponse<InputStream> session = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create(one.agent().url() + "/api/v1")).header("Content-Type", "application/json")
+        .header("Accept", "application/recordio").POST(HttpRequest.BodyPublishers.ofString(call)).build(),
+        HttpResponse.BodyHandlers.ofInputStream());
+    String[] io = AgentOperatorApiTest.drain(session);
+    assertThat(io[0]).as(io[1]).startsWith(sandbox + "\nsees-mount\nprocs=");
+    assertThat(Integer.parseInt(io[0].replaceAll("(?s).*procs=(\\d+).*", "$1"))).as(io[0]).isLessThan(10);
 
     // a signal that ends the task's PID 1 is reported as such
     framework.update("victim", TaskState.TASK_RUNNING, OneAgent.WAIT);

@@ -56,6 +56,7 @@ class NamespacesTest {
                     + " && trap 'echo got-term; exit 0' TERM; sleep 600 & wait").setKillPolicy(oneSecond).setHealthCheck(inside))
                 .addTaskInfos(task(offer, "plain", "sleep 601").setKillPolicy(oneSecond))
                 .addTaskInfos(task(offer, "three", "exit 3"))
+                .addTaskInfos(task(offer, "nobody", "echo uid=$(id -u) pid=$$ home=$MESOS_SANDBOX"))
                 .addTaskInfos(task(offer, "victim", "sleep 602"))))
         .setFilters(Filters.newBuilder().setRefuseSeconds(3600))).build())).isEqualTo(202);
     Path executors = one.executors();
@@ -66,6 +67,11 @@ class NamespacesTest {
     assertThat(out).contains("pid=1\n");
     int procs = Integer.parseInt(out.replaceAll("(?s).*procs=(\\d+).*", "$1"));
     assertThat(procs).as(out).isBetween(1, 5);
+
+    // the task user (setpriv after unshare) and the Mesos environment still apply
+    framework.update("nobody", TaskState.TASK_FINISHED, OneAgent.WAIT);
+    Path nobody = executors.resolve("nobody/runs/latest").toRealPath();
+    assertThat(Files.readString(nobody.resolve("stdout"))).isEqualTo("uid=65534 pid=1 home=" + nobody + "\n");
 
     // exit codes pass through the extra layer
     TaskStatus three = framework.update("three", TaskState.TASK_FAILED, OneAgent.WAIT);
@@ -128,7 +134,11 @@ class NamespacesTest {
   }
 
   private static TaskInfo.Builder task(Offer offer, String id, String command) {
+    CommandInfo.Builder c = CommandInfo.newBuilder().setValue(command);
+    if (id.equals("nobody")) {
+      c.setUser("nobody");
+    }
     return TaskInfo.newBuilder().setName(id).setTaskId(TaskID.newBuilder().setValue(id)).setAgentId(offer.getAgentId())
-        .setCommand(CommandInfo.newBuilder().setValue(command)).addAllResources(Resources.parse("cpus:0.1;mem:32", "*"));
+        .setCommand(c).addAllResources(Resources.parse("cpus:0.1;mem:32", "*"));
   }
 }

@@ -24,6 +24,8 @@ import java.util.List;
  * @param statusUpdateRetryMaxMs      largest resend interval
  * @param killGracePeriodMs           SIGTERM-to-SIGKILL delay when the kill policy gives none
  * @param gcDelayMs                   how long a finished container's sandbox is kept (Mesos's {@code gc_delay})
+ * @param gcDiskHeadroom              share of the work dir's disk to keep free: the fuller the disk, the sooner
+ *                                    sandboxes go (Mesos's {@code gc_disk_headroom})
  * @param logMaxBytes                 rotate a running task's stdout/stderr once larger; 0 never rotates
  * @param logFilesKept                rotated files kept per stream ({@code stdout.1} … {@code stdout.N})
  */
@@ -31,14 +33,15 @@ public record AgentConfig(boolean enabled, int port, String hostname, String wor
                           @JsonProperty("public") boolean publicAgent, String isolation, List<String> namespaces,
                           String cgroupsRoot, int pidsLimit,
                           int registrationBackoffFactorMs, int registrationBackoffMaxMs, int statusUpdateRetryMs,
-                          int statusUpdateRetryMaxMs, int killGracePeriodMs, long gcDelayMs, long logMaxBytes, int logFilesKept)
+                          int statusUpdateRetryMaxMs, int killGracePeriodMs, long gcDelayMs, double gcDiskHeadroom, long logMaxBytes,
+                          int logFilesKept)
     implements ComponentConfig {
 
   public static final String PUBLIC_ROLE = "slave_public";
   public static final List<String> ISOLATIONS = List.of("auto", "cgroups", "posix");
 
   public static final AgentConfig DEFAULTS = new AgentConfig(true, 5051, "", "", "", "", false, "auto", List.of(), "mezzo", 4096,
-      1_000, 60_000, 10_000, 600_000, 3_000, 7L * 24 * 3600 * 1000, 0, 5);
+      1_000, 60_000, 10_000, 600_000, 3_000, 7L * 24 * 3600 * 1000, 0.1, 0, 5);
 
   @Override
   public void validate(Checks checks) {
@@ -55,6 +58,7 @@ public record AgentConfig(boolean enabled, int port, String hostname, String wor
         .range("status_update_retry_max_ms", statusUpdateRetryMaxMs, statusUpdateRetryMs, 86_400_000)
         .range("kill_grace_period_ms", killGracePeriodMs, 0, 3_600_000)
         .that("gc_delay_ms", gcDelayMs >= 0, "must be 0 or more, got " + gcDelayMs)
+        .that("gc_disk_headroom", gcDiskHeadroom >= 0 && gcDiskHeadroom <= 1, "must be between 0 and 1, got " + gcDiskHeadroom)
         .that("log_max_bytes", logMaxBytes == 0 || logMaxBytes >= 1024, "must be 0 (no rotation) or at least 1024, got " + logMaxBytes)
         .range("log_files_kept", logFilesKept, 1, 1000)
         .that("resources", resourcesProblem(resources) == null, String.valueOf(resourcesProblem(resources)))

@@ -181,8 +181,9 @@ public final class AgentVerticle extends VerticleBase {
       timers.add(vertx.setPeriodic(1_000, id -> tasks.checkMemory()));
       timers.add(vertx.setPeriodic(1_000, id -> observeMetrics()));
       timers.add(vertx.setPeriodic(REAP_INTERVAL_MS, id -> tasks.reap()));
-      SandboxJanitor janitor = new SandboxJanitor(sandboxes.root(), config.gcDelayMs(), config.logMaxBytes(),
-          config.logFilesKept());
+      Path slaves = sandboxes.root();
+      SandboxJanitor janitor = new SandboxJanitor(slaves, config.gcDelayMs(), config.gcDiskHeadroom(),
+          () -> SandboxJanitor.diskUsage(slaves), config.logMaxBytes(), config.logFilesKept());
       long gcEvery = Math.max(250, Math.min(60_000, config.gcDelayMs() / 2));
       timers.add(vertx.setPeriodic(1, gcEvery, id -> {
         var live = tasks.liveRuns();
@@ -190,7 +191,7 @@ public final class AgentVerticle extends VerticleBase {
         vertx.executeBlocking(() -> janitor.collect(live, asOf), false)
             .onSuccess(n -> {
               if (n > 0) {
-                LOG.info("Removed " + n + " sandbox" + (n == 1 ? "" : "es") + " older than gc_delay");
+                LOG.info("Removed " + n + " sandbox" + (n == 1 ? "" : "es") + " past gc_delay (shortened as the disk fills: gc_disk_headroom)");
               }
             });
       }));

@@ -25,12 +25,25 @@ final class SandboxJanitor {
 
   private final Path slaves;
   private final long gcDelayMs;
+  private final double headroom;
+  private final java.util.function.DoubleSupplier diskUsage;
   private final long maxBytes;
   private final int kept;
 
   SandboxJanitor(Path slaves, long gcDelayMs, long maxBytes, int kept) {
+    this(slaves, gcDelayMs, 0.1, () -> diskUsage(slaves), maxBytes, kept);
+  }
+
+  /**
+   * @param headroom  share of the disk to keep free (Mesos's {@code gc_disk_headroom})
+   * @param diskUsage the used share of the sandboxes' file system, 0 to 1, asked once per collection
+   */
+  SandboxJanitor(Path slaves, long gcDelayMs, double headroom, java.util.function.DoubleSupplier diskUsage, long maxBytes,
+                 int kept) {
     this.slaves = slaves;
     this.gcDelayMs = gcDelayMs;
+    this.headroom = headroom;
+    this.diskUsage = diskUsage;
     this.maxBytes = maxBytes;
     this.kept = kept;
   }
@@ -51,7 +64,7 @@ final class SandboxJanitor {
    */
   int collect(Set<Path> live, long asOf) {
     int removed = 0;
-    long cutoff = asOf - gcDelayMs;
+    long cutoff = asOf - maxAge(gcDelayMs, headroom, diskUsage.getAsDouble());
     for (Path agent : children(slaves)) {
       for (Path framework : children(agent.resolve("frameworks"))) {
         for (Path executor : children(framework.resolve("executors"))) {
@@ -79,6 +92,27 @@ final class SandboxJanitor {
       }
     }
     return removed;
+  }
+
+  /**
+   * How old a finished sandbox may get, Mesos's rule: {@code gc_delay × max(0, 1 − headroom − usage)}.
+   * On an empty disk that is almost the whole {@code gc_delay}; once the disk is fuller than
+   * {@code 1 − headroom}, every finished sandbox goes at the next collection.
+   */
+  static long maxAge(long gcDelayMs, double headroom, double usage) {
+    double share = Math.max(0.0, 1.0 - headroom - Math.max(0.0, Math.min(1.0, usage)));
+    return (long) (gcDelayMs * share);
+  }
+
+  /** The used share of the file system holding {@code dir} (0 when it cannot be read). */
+  static double diskUsage(Path dir) {
+    try {
+      java.nio.file.FileStore store = Files.getFileStore(dir);
+      long total = store.getTotalSpace();
+      return total <= 0 ? 0.0 : 1.0 - (double) store.getUsableSpace() / total;
+    } catch (IOException e) {
+      return 0.0;
+    }
   }
 
   /** Rotates {@code stdout} and {@code stderr} of each running sandbox that grew beyond the limit. */

@@ -5,12 +5,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.mesos.v1.Protos.AgentInfo;
 import org.apache.mesos.v1.Protos.TaskState;
 import org.apache.mesos.v1.Protos.TaskStatus;
@@ -18,50 +15,34 @@ import org.apache.mesos.v1.Protos.TaskStatus;
 /**
  * The agent's metrics under Mesos's names ({@code slave/tasks_running}, {@code slave/cpus_total},
  * ...), for {@code /metrics/snapshot} and {@code GET_METRICS}. Gauges are computed from the live
- * tasks when asked; the counters of ended tasks and executors are kept by {@link #observe}, which
- * the agent calls every second (and before every snapshot) so that a task which ends and is
- * acknowledged between two looks is still counted once. Only what the agent really tracks is
- * listed. Used on the agent's event loop only.
+ * tasks when asked; the counters of ended tasks and executors are counted by the task manager at
+ * the moment a task reaches its terminal state ({@link #taskEnded}) or an executor ends
+ * ({@link #executorEnded}), so each is counted once. Only what the agent really tracks is listed.
+ * Used on the agent's event loop only.
  */
 final class AgentMetrics {
-  private final Set<Container> countedTasks = Collections.newSetFromMap(new IdentityHashMap<>());
-  private final Set<Object> liveExecutors = Collections.newSetFromMap(new IdentityHashMap<>());
   private final Map<TaskState, Long> ended = new LinkedHashMap<>();
   private long launchErrors;
   private long executorsTerminated;
 
-  /** Counts tasks that reached a terminal state and executors that ended since the last look. */
-  void observe(Collection<Container> live, Collection<Container> completed, Collection<ExecutorRun> runs) {
-    Set<Container> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-    Set<Object> executorsNow = Collections.newSetFromMap(new IdentityHashMap<>());
-    for (Collection<Container> list : List.of(live, completed)) {
-      for (Container c : list) {
-        seen.add(c);
-        if (c.executor == null && !c.destroyed) {
-          executorsNow.add(c);
-        }
-        if (c.terminal() && countedTasks.add(c)) {
-          ended.merge(c.state, 1L, Long::sum);
-          TaskStatus last = c.statuses.isEmpty() ? null : c.statuses.get(c.statuses.size() - 1);
-          if (last != null && last.getReason() == TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED) {
-            launchErrors++;
-          }
-        }
-      }
+  /**
+   * A task reached {@code state}, a terminal one.
+   *
+   * @param commandExecutorEnded the task ran under the agent's command executor, which ends with it
+   */
+  void taskEnded(TaskState state, TaskStatus.Reason reason, boolean commandExecutorEnded) {
+    ended.merge(state, 1L, Long::sum);
+    if (reason == TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED) {
+      launchErrors++;
     }
-    countedTasks.retainAll(seen);
-    for (ExecutorRun run : runs) {
-      if (!run.exited) {
-        executorsNow.add(run);
-      }
+    if (commandExecutorEnded) {
+      executorsTerminated++;
     }
-    for (Object before : liveExecutors) {
-      if (!executorsNow.contains(before)) {
-        executorsTerminated++;
-      }
-    }
-    liveExecutors.clear();
-    liveExecutors.addAll(executorsNow);
+  }
+
+  /** A custom executor ended. */
+  void executorEnded() {
+    executorsTerminated++;
   }
 
   /** What the agent knows now, for one snapshot. */

@@ -68,7 +68,6 @@ public final class AgentVerticle extends VerticleBase {
   private Sandboxes sandboxes;
   private NestedSessions sessions;
   private ContainerApi containerApi;
-  private final AgentMetrics metrics = new AgentMetrics();
   private final Map<String, Future<Void>> saving = new java.util.HashMap<>();
   /** How often the supervisors' exit-status files are looked at. */
   static final long REAP_INTERVAL_MS = 100;
@@ -179,7 +178,6 @@ public final class AgentVerticle extends VerticleBase {
       long tick = Math.max(20, Math.min(1_000, config.statusUpdateRetryMs() / 4));
       timers.add(vertx.setPeriodic(tick, id -> updates.tick()));
       timers.add(vertx.setPeriodic(1_000, id -> tasks.checkMemory()));
-      timers.add(vertx.setPeriodic(1_000, id -> observeMetrics()));
       timers.add(vertx.setPeriodic(REAP_INTERVAL_MS, id -> tasks.reap()));
       Path slaves = sandboxes.root();
       SandboxJanitor janitor = new SandboxJanitor(slaves, config.gcDelayMs(), config.gcDiskHeadroom(),
@@ -402,13 +400,8 @@ public final class AgentVerticle extends VerticleBase {
         tasks.frameworks(), new ArrayList<>(tasks.containers()), new ArrayList<>(tasks.completed()), flags);
   }
 
-  private void observeMetrics() {
-    metrics.observe(tasks.containers(), tasks.completed(), tasks.executorRuns());
-  }
-
   private Map<String, Double> metricsSnapshot() {
-    observeMetrics();
-    return metrics.snapshot(new AgentMetrics.Inputs(currentInfo(), link.registered(), clock.millis() / 1000.0 - startTime,
+    return tasks.metrics().snapshot(new AgentMetrics.Inputs(currentInfo(), link.registered(), clock.millis() / 1000.0 - startTime,
         tasks.frameworks().size(), tasks.containers(), tasks.executorRuns()));
   }
 }

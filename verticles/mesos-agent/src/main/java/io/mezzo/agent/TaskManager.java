@@ -97,6 +97,8 @@ final class TaskManager {
    * checkpoints, or the cluster manager's look-ups that sending updates over the event bus needs.
    */
   private final io.vertx.core.WorkerExecutor containerWork;
+  /** Counters of ended tasks and executors, counted as they end. */
+  private final AgentMetrics metrics = new AgentMetrics();
 
   TaskManager(Vertx vertx, Clock clock, AgentConfig config, Containerizer containerizer, StatusUpdateManager updates,
               Checkpoints checkpoints, Sandboxes sandboxes, Identity identity) {
@@ -120,6 +122,10 @@ final class TaskManager {
 
   Collection<Container> containers() {
     return containers.values();
+  }
+
+  AgentMetrics metrics() {
+    return metrics;
   }
 
   Collection<Container> completed() {
@@ -943,6 +949,7 @@ final class TaskManager {
       return;
     }
     run.exited = true;
+    metrics.executorEnded();
     vertx.cancelTimer(run.heartbeatTimer);
     vertx.cancelTimer(run.shutdownTimer);
     if (run.stream != null) {
@@ -1142,6 +1149,9 @@ final class TaskManager {
     }
     c.state = status.getState();
     c.statuses.add(status);
+    if (c.terminal()) {
+      metrics.taskEnded(c.state, status.getReason(), c.executor == null && c.pid > 0);
+    }
     if (!frameworks.containsKey(c.frameworkId)) {
       // shut down: nobody acknowledges; forget the task once it is over
       if (c.terminal()) {

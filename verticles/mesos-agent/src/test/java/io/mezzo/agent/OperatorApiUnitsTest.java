@@ -119,21 +119,16 @@ class OperatorApiUnitsTest {
   }
 
   @Test
-  void metrics_countEachEndedTaskOnce_asItMovesFromLiveToCompleted() {
+  void metrics_countEndedTasksAndTheirCommandExecutors() {
     AgentMetrics metrics = new AgentMetrics();
     Container running = task("a", TaskState.TASK_RUNNING, null);
     running.pid = 10;
     Container failed = task("b", TaskState.TASK_FAILED, TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED);
-    List<Container> live = new ArrayList<>(List.of(running, failed));
-    List<Container> completed = new ArrayList<>();
-    metrics.observe(live, completed, List.of());
-    metrics.observe(live, completed, List.of());
-    live.remove(failed);
-    completed.add(failed); // acknowledged
-    metrics.observe(live, completed, List.of());
+    List<Container> live = new ArrayList<>(List.of(running));
+    metrics.taskEnded(failed.state, TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED, false); // never started
     running.state = TaskState.TASK_FINISHED;
     running.destroyed = true;
-    metrics.observe(live, completed, List.of());
+    metrics.taskEnded(running.state, null, true);
 
     Map<String, Double> m = metrics.snapshot(new AgentMetrics.Inputs(AgentInfo.newBuilder().setHostname("h").build(), true, 5, 1,
         live, List.of()));

@@ -105,7 +105,7 @@ final class AgentMetrics {
     }
 
     m.put("system/cpus_total", (double) Runtime.getRuntime().availableProcessors());
-    String[] load = ContainerStatistics.read(Path.of("/proc/loadavg")).trim().split("\\s+");
+    String[] load = procFile("loadavg").trim().split("\\s+");
     if (load.length >= 3) {
       m.put("system/load_1min", parse(load[0]));
       m.put("system/load_5min", parse(load[1]));
@@ -131,13 +131,21 @@ final class AgentMetrics {
     }
   }
 
+  private static String procFile(String name) {
+    try {
+      return Files.readString(Path.of("/proc", name));
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
   private static Map<String, Long> meminfo() {
     Map<String, Long> out = new LinkedHashMap<>();
     try {
       for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
         String[] parts = line.split(":\\s*");
         if (parts.length == 2) {
-          out.put(parts[0], ContainerStatistics.number(parts[1].replace("kB", "")));
+          out.put(parts[0], (long) parse(parts[1].replace("kB", "").trim()));
         }
       }
     } catch (IOException e) {

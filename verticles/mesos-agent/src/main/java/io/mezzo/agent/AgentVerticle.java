@@ -1,6 +1,7 @@
 package io.mezzo.agent;
 
 import com.google.protobuf.ByteString;
+import io.mezzo.agent.cgroups.ContainerStatistics;
 import io.mezzo.agent.cgroups.Isolator;
 import io.mezzo.agent.cgroups.Isolators;
 import io.mezzo.agent.files.FilesHttp;

@@ -1,5 +1,6 @@
 package io.mezzo.agent;
 
+import io.mezzo.agent.cgroups.ContainerStatistics;
 import io.mezzo.agent.cgroups.Isolator;
 import io.mezzo.mesos.proto.ResourceBag;
 import io.vertx.core.Future;

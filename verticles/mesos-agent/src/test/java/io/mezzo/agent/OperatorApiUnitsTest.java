@@ -2,6 +2,7 @@ package io.mezzo.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mezzo.agent.cgroups.ContainerStatistics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;

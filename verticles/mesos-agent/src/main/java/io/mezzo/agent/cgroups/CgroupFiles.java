@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Small helpers to read and write cgroup control files. */
 final class CgroupFiles {
@@ -34,17 +36,27 @@ final class CgroupFiles {
 
   /** The value of a {@code key value} line in a control file's text already read, or -1. */
   static long keyedIn(String text, String key) {
+    return entriesIn(text).getOrDefault(key, -1L);
+  }
+
+  /** Every {@code key value} line with a whole-number value (as in memory.stat or cpu.stat); empty when the file is missing. */
+  static Map<String, Long> entries(Path file) {
+    return entriesIn(read(file));
+  }
+
+  private static Map<String, Long> entriesIn(String text) {
+    Map<String, Long> out = new HashMap<>();
     for (String line : text.split("\n")) {
       String[] parts = line.trim().split("\\s+");
-      if (parts.length == 2 && parts[0].equals(key)) {
+      if (parts.length == 2) {
         try {
-          return Long.parseLong(parts[1]);
+          out.put(parts[0], Long.parseLong(parts[1]));
         } catch (NumberFormatException e) {
-          return -1;
+          // not a number: left out
         }
       }
     }
-    return -1;
+    return out;
   }
 
   static List<Long> procs(Path dir) {

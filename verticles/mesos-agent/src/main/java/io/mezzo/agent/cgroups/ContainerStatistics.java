@@ -1,10 +1,7 @@
-package io.mezzo.agent;
+package io.mezzo.agent.cgroups;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.mesos.v1.Protos.ResourceStatistics;
@@ -19,7 +16,7 @@ import org.apache.mesos.v1.Protos.ResourceStatistics;
  * times). Without cgroups (posix isolation) everything comes from {@code /proc}. Every method
  * blocks on file reads: call it from a worker thread.
  */
-final class ContainerStatistics {
+public final class ContainerStatistics {
   /** Clock ticks per second of {@code /proc/<pid>/stat} and {@code cpuacct.stat} (USER_HZ, 100 on Linux). */
   static final double TICKS = 100.0;
   static final long PAGE = 4096;
@@ -33,7 +30,7 @@ final class ContainerStatistics {
    * @param base the cgroup mount ({@code /sys/fs/cgroup})
    * @param root the agent's cgroups root ({@code cgroups_root})
    */
-  ContainerStatistics(String kind, Path base, String root) {
+  public ContainerStatistics(String kind, Path base, String root) {
     this.kind = kind;
     this.base = base;
     this.root = root;
@@ -46,7 +43,7 @@ final class ContainerStatistics {
    * @param cpusLimit the cpus the container was given, used when no CFS quota is set
    * @param timestamp seconds since the epoch
    */
-  ResourceStatistics read(String containerId, List<Long> pids, double cpusLimit, double timestamp) {
+  public ResourceStatistics read(String containerId, List<Long> pids, double cpusLimit, double timestamp) {
     ResourceStatistics.Builder b = ResourceStatistics.newBuilder().setTimestamp(timestamp);
     switch (kind) {
       case "cgroups-v1" -> {
@@ -70,7 +67,7 @@ final class ContainerStatistics {
         procCpu(b, pids);
         long rss = 0;
         for (long pid : pids) {
-          String[] statm = read(Path.of("/proc", String.valueOf(pid), "statm")).trim().split("\\s+");
+          String[] statm = CgroupFiles.read(Path.of("/proc", String.valueOf(pid), "statm")).trim().split("\\s+");
           rss += statm.length > 1 ? number(statm[1]) * PAGE : 0;
         }
         b.setMemRssBytes(rss).setProcesses(pids.size());
@@ -83,9 +80,9 @@ final class ContainerStatistics {
   }
 
   private void v1(ResourceStatistics.Builder b, String containerId, Path memory, List<Long> pids, double cpusLimit) {
-    Map<String, Long> stat = keyed(memory.resolve("memory.stat"));
-    b.setMemTotalBytes(number(read(memory.resolve("memory.usage_in_bytes"))));
-    long limit = number(read(memory.resolve("memory.limit_in_bytes")));
+    Map<String, Long> stat = CgroupFiles.entries(memory.resolve("memory.stat"));
+    b.setMemTotalBytes(number(CgroupFiles.read(memory.resolve("memory.usage_in_bytes"))));
+    long limit = number(CgroupFiles.read(memory.resolve("memory.limit_in_bytes")));
     if (limit > 0 && limit < Long.MAX_VALUE / 2) {
       b.setMemLimitBytes(limit);
     }
@@ -99,30 +96,30 @@ final class ContainerStatistics {
     b.setThreads((int) lines(memory.resolve("tasks")));
 
     Path cpu = base.resolve("cpu").resolve(root).resolve(containerId);
-    Map<String, Long> cpuStat = keyed(cpu.resolve("cpu.stat"));
+    Map<String, Long> cpuStat = CgroupFiles.entries(cpu.resolve("cpu.stat"));
     b.setCpusNrPeriods(cpuStat.getOrDefault("nr_periods", 0L).intValue())
         .setCpusNrThrottled(cpuStat.getOrDefault("nr_throttled", 0L).intValue())
         .setCpusThrottledTimeSecs(cpuStat.getOrDefault("throttled_time", 0L) / 1e9);
-    long quota = number(read(cpu.resolve("cpu.cfs_quota_us")));
-    long period = number(read(cpu.resolve("cpu.cfs_period_us")));
+    long quota = number(CgroupFiles.read(cpu.resolve("cpu.cfs_quota_us")));
+    long period = number(CgroupFiles.read(cpu.resolve("cpu.cfs_period_us")));
     b.setCpusLimit(quota > 0 && period > 0 ? (double) quota / period : cpusLimit);
 
     Path cpuacct = base.resolve("cpuacct").resolve(root).resolve(containerId).resolve("cpuacct.stat");
-    Map<String, Long> acct = Files.isRegularFile(cpuacct) ? keyed(cpuacct) : Map.of();
+    Map<String, Long> acct = Files.isRegularFile(cpuacct) ? CgroupFiles.entries(cpuacct) : Map.of();
     if (acct.containsKey("user")) {
       b.setCpusUserTimeSecs(acct.get("user") / TICKS).setCpusSystemTimeSecs(acct.getOrDefault("system", 0L) / TICKS);
     } else {
       procCpu(b, pids);
     }
     Path pidsDir = base.resolve("pids").resolve(root).resolve(containerId);
-    String current = read(pidsDir.resolve("pids.current")).trim();
+    String current = CgroupFiles.read(pidsDir.resolve("pids.current")).trim();
     b.setProcesses(current.isEmpty() ? pids.size() : (int) number(current));
   }
 
   private static void v2(ResourceStatistics.Builder b, Path dir, double cpusLimit) {
-    Map<String, Long> stat = keyed(dir.resolve("memory.stat"));
-    b.setMemTotalBytes(number(read(dir.resolve("memory.current"))));
-    String max = read(dir.resolve("memory.max")).trim();
+    Map<String, Long> stat = CgroupFiles.entries(dir.resolve("memory.stat"));
+    b.setMemTotalBytes(number(CgroupFiles.read(dir.resolve("memory.current"))));
+    String max = CgroupFiles.read(dir.resolve("memory.max")).trim();
     if (!max.isEmpty() && !max.equals("max")) {
       b.setMemLimitBytes(number(max));
     }
@@ -132,17 +129,17 @@ final class ContainerStatistics {
         .setMemCacheBytes(stat.getOrDefault("file", 0L))
         .setMemMappedFileBytes(stat.getOrDefault("file_mapped", 0L))
         .setMemUnevictableBytes(stat.getOrDefault("unevictable", 0L))
-        .setMemSwapBytes(number(read(dir.resolve("memory.swap.current"))));
-    Map<String, Long> cpu = keyed(dir.resolve("cpu.stat"));
+        .setMemSwapBytes(number(CgroupFiles.read(dir.resolve("memory.swap.current"))));
+    Map<String, Long> cpu = CgroupFiles.entries(dir.resolve("cpu.stat"));
     b.setCpusUserTimeSecs(cpu.getOrDefault("user_usec", 0L) / 1e6)
         .setCpusSystemTimeSecs(cpu.getOrDefault("system_usec", 0L) / 1e6)
         .setCpusNrPeriods(cpu.getOrDefault("nr_periods", 0L).intValue())
         .setCpusNrThrottled(cpu.getOrDefault("nr_throttled", 0L).intValue())
         .setCpusThrottledTimeSecs(cpu.getOrDefault("throttled_usec", 0L) / 1e6);
-    String[] quota = read(dir.resolve("cpu.max")).trim().split("\\s+");
+    String[] quota = CgroupFiles.read(dir.resolve("cpu.max")).trim().split("\\s+");
     boolean capped = quota.length == 2 && !quota[0].equals("max") && number(quota[1]) > 0;
     b.setCpusLimit(capped ? (double) number(quota[0]) / number(quota[1]) : cpusLimit);
-    b.setProcesses((int) number(read(dir.resolve("pids.current"))))
+    b.setProcesses((int) number(CgroupFiles.read(dir.resolve("pids.current"))))
         .setThreads((int) lines(dir.resolve("cgroup.threads")));
   }
 
@@ -151,7 +148,7 @@ final class ContainerStatistics {
     long user = 0;
     long system = 0;
     for (long pid : pids) {
-      String stat = read(Path.of("/proc", String.valueOf(pid), "stat"));
+      String stat = CgroupFiles.read(Path.of("/proc", String.valueOf(pid), "stat"));
       int close = stat.lastIndexOf(')');
       if (close < 0 || close + 2 >= stat.length()) {
         continue;
@@ -165,14 +162,6 @@ final class ContainerStatistics {
     b.setCpusUserTimeSecs(user / TICKS).setCpusSystemTimeSecs(system / TICKS);
   }
 
-  static String read(Path file) {
-    try {
-      return Files.readString(file, StandardCharsets.US_ASCII);
-    } catch (IOException | RuntimeException e) {
-      return "";
-    }
-  }
-
   static long number(String text) {
     try {
       return Long.parseLong(text.trim());
@@ -181,19 +170,7 @@ final class ContainerStatistics {
     }
   }
 
-  /** The {@code key value} lines of a stat file. */
-  static Map<String, Long> keyed(Path file) {
-    Map<String, Long> out = new HashMap<>();
-    for (String line : read(file).split("\n")) {
-      String[] parts = line.trim().split("\\s+");
-      if (parts.length == 2) {
-        out.put(parts[0], number(parts[1]));
-      }
-    }
-    return out;
-  }
-
   private static long lines(Path file) {
-    return read(file).lines().filter(l -> !l.isBlank()).count();
+    return CgroupFiles.read(file).lines().filter(l -> !l.isBlank()).count();
   }
 }

@@ -436,6 +436,20 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
   private record Decoded(AgentInfo info, List<Task> tasks, List<Task> completed, MasterAgents.Prepared prepared) {
   }
 
+  /**
+   * Reads a re-registration's AgentInfo and tasks; with {@code prepare} (on a worker) also the
+   * agent's record parts that {@link MasterAgents#prepare} builds.
+   */
+  private static Decoded decode(JsonObject body, boolean prepare) {
+    List<Task> tasks = body.getValue(AgentProtocol.TASKS_PROTOBUF) != null
+        ? AgentProtocol.decodeTasks(body.getString(AgentProtocol.TASKS_PROTOBUF))
+        : AgentMessages.list(body.getJsonArray("tasks"), Task.getDefaultInstance());
+    AgentInfo info = agentInfo(body);
+    String agentId = body.getString("agent_id");
+    return new Decoded(info, tasks, AgentMessages.list(body.getJsonArray(AgentProtocol.COMPLETED_TASKS), Task.getDefaultInstance()),
+        prepare && agentId != null ? MasterAgents.prepare(agentId, info, tasks) : null);
+  }
+
   private void onAgentMessage(Message<JsonObject> message) {
     Master m = master;
     if (m == null || recovering) {
@@ -481,15 +495,7 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
       }
       long started = System.nanoTime();
       try {
-        JsonObject body = entry.message.body();
-        List<Task> tasks = body.getValue(AgentProtocol.TASKS_PROTOBUF) != null
-            ? AgentProtocol.decodeTasks(body.getString(AgentProtocol.TASKS_PROTOBUF))
-            : AgentMessages.list(body.getJsonArray("tasks"), Task.getDefaultInstance());
-        String agentId = body.getString("agent_id");
-        AgentInfo info = agentInfo(body);
-        entry.decoded = new Decoded(info, tasks,
-            AgentMessages.list(body.getJsonArray(AgentProtocol.COMPLETED_TASKS), Task.getDefaultInstance()),
-            agentId == null ? null : MasterAgents.prepare(agentId, info, tasks));
+        entry.decoded = decode(entry.message.body(), true);
       } catch (RuntimeException e) {
         entry.failure = e;
       } catch (StackOverflowError e) {
@@ -507,12 +513,7 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
     return null;
   }
 
-  /**
-   * Applies queued messages from a timer, never from the task that woke it. Netty runs queued tasks
-   * (event-bus deliveries, worker completions) for up to a second before it looks at I/O again and
-   * takes timers only after I/O: with 10,000 deliveries arriving, slices run from tasks would keep
-   * HTTP waiting.
-   */
+  /** Takes one of the {@link #DECODERS} decoder places, if one is free. */
   private boolean reserveDecoder() {
     int running = decoding.get();
     while (running < DECODERS) {
@@ -524,6 +525,12 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
     return false;
   }
 
+  /**
+   * Applies queued messages from a timer, never from the task that woke it. Netty runs queued tasks
+   * (event-bus deliveries, worker completions) for up to a second before it looks at I/O again and
+   * takes timers only after I/O: with 10,000 deliveries arriving, slices run from tasks would keep
+   * HTTP waiting.
+   */
   private void applySoon() {
     if (!applying) {
       applying = true;
@@ -564,10 +571,7 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
         case AgentProtocol.REGISTER -> m.agents().register(body.getString("agent_pid"),
             agentInfo(body), body.getString("version"));
         case AgentProtocol.REREGISTER -> {
-          Decoded d = decoded != null ? decoded : new Decoded(agentInfo(body),
-              body.getValue(AgentProtocol.TASKS_PROTOBUF) != null ? AgentProtocol.decodeTasks(body.getString(AgentProtocol.TASKS_PROTOBUF))
-                  : AgentMessages.list(body.getJsonArray("tasks"), Task.getDefaultInstance()),
-              AgentMessages.list(body.getJsonArray(AgentProtocol.COMPLETED_TASKS), Task.getDefaultInstance()), null);
+          Decoded d = decoded != null ? decoded : decode(body, false);
           yield m.agents().reregister(body.getString("agent_id"), body.getString("agent_pid"), d.info(), body.getString("version"),
               d.tasks(), unknownFrameworks(m, body.getJsonArray("frameworks")), d.completed(), d.prepared());
         }

@@ -158,7 +158,7 @@ public final class AgentVerticle extends VerticleBase {
       new FilesHttp(vertx, paths).mount(router);
       sessions = new NestedSessions(vertx, tasks, loaded.isolator(), Namespaces.of(config.namespaces()));
       containerApi = new ContainerApi(vertx, clock, tasks, loaded.isolator(),
-          new ContainerStatistics(loaded.isolator().kind(), Isolators.CGROUP_BASE, config.cgroupsRoot()), checkpoints, sessions);
+          new ContainerStatistics(loaded.isolator().kind(), Isolators.CGROUP_BASE, config.cgroupsRoot()), sessions);
       new AgentHttp(vertx, () -> snapshot(loaded.isolator()), this::metricsSnapshot, containerApi, new SandboxFiles(paths), sessions)
           .mount(router);
       new ExecutorHttp(tasks).mount(router);
@@ -217,7 +217,6 @@ public final class AgentVerticle extends VerticleBase {
     List<Future<?>> closing = new ArrayList<>();
     if (sessions != null) {
       sessions.close();
-      containerApi.close();
     }
     if (tasks != null) {
       Isolator box = isolator;

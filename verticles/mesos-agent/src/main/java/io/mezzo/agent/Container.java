@@ -41,6 +41,8 @@ final class Container {
   ExecutorRun executor;
   /** The supervisor reported the command's end (or vanished). */
   boolean exited;
+  /** The command's exit status as its supervisor recorded it (128 + n for signal n), or null when unknown. */
+  Integer exitStatus;
   /** The container's file-system work, in order (see TaskManager#io). */
   Future<Object> work = Future.succeededFuture();
   /** The container is gone: process exited and the box removed. */

@@ -10,11 +10,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.mezzo.mesos.proto.MesosJson;
 import java.io.IOException;
-import java.nio.file.Path;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
-import java.util.concurrent.ConcurrentHashMap;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,7 +42,6 @@ final class ContainerApi {
   private final TaskManager tasks;
   private final Isolator isolator;
   private final ContainerStatistics statistics;
-  private final Checkpoints checkpoints;
   private final NestedSessions sessions;
   /** Exit statuses (as the command's status; 128 + n for signal n) seen by pending waits, by container id. */
   private final Map<String, Integer> exits = new LinkedHashMap<>(16, 0.75f, false) {
@@ -57,16 +51,6 @@ final class ContainerApi {
     }
   };
 
-  /**
-   * Watches the directories of exit-status files that pending waits look for: the file lives only
-   * until the task's last update is acknowledged, which can be quicker than a poll.
-   */
-  private WatchService watcher;
-  private final Map<WatchKey, Watched> watched = new ConcurrentHashMap<>();
-
-  private record Watched(String containerId, Path file) {
-  }
-
   /** A call about a container that is not (or no longer) on this agent: 404 with Mesos's text. */
   static final class NotFound extends RuntimeException {
     NotFound(String containerId) {
@@ -75,13 +59,12 @@ final class ContainerApi {
   }
 
   ContainerApi(Vertx vertx, Clock clock, TaskManager tasks, Isolator isolator, ContainerStatistics statistics,
-               Checkpoints checkpoints, NestedSessions sessions) {
+               NestedSessions sessions) {
     this.vertx = vertx;
     this.clock = clock;
     this.tasks = tasks;
     this.isolator = isolator;
     this.statistics = statistics;
-    this.checkpoints = checkpoints;
     this.sessions = sessions;
   }
 
@@ -235,93 +218,26 @@ final class ContainerApi {
       }
       return Future.succeededFuture(answer(known, null));
     }
-    Path file = run != null ? checkpoints.executorExitStatus(run.frameworkId, run.id())
-        : checkpoints.exitStatus(task.frameworkId, task.taskId());
     BooleanSupplier over = run != null ? () -> run.exited : () -> task.terminal() && (task.destroyed || task.pid <= 0);
+    java.util.function.Supplier<Integer> status = run != null ? () -> run.exitStatus : () -> task.exitStatus;
     Promise<Response.WaitContainer> done = Promise.promise();
-    io.vertx.core.Context context = vertx.getOrCreateContext();
-    vertx.executeBlocking(() -> watch(cid, file, context), false).onComplete(key -> {
-      poll(cid, file, over, gone, run == null ? task : null, done);
-      done.future().onComplete(v -> {
-        if (key.succeeded() && key.result() != null) {
-          watched.remove(key.result());
-          key.result().cancel();
-        }
-      });
-    });
+    poll(cid, over, status, gone, run == null ? task : null, done);
     return done.future();
   }
 
-  private void poll(String cid, Path file, BooleanSupplier over, BooleanSupplier gone, Container task,
-                    Promise<Response.WaitContainer> done) {
+  /** Answers once {@code over} holds (the agent took the container's exit status by then), looking every {@link #WAIT_POLL_MS}. */
+  private void poll(String cid, BooleanSupplier over, java.util.function.Supplier<Integer> status, BooleanSupplier gone,
+                    Container task, Promise<Response.WaitContainer> done) {
     if (gone.getAsBoolean()) {
       done.tryFail("The client went away");
-      return;
-    }
-    boolean ended = over.getAsBoolean();
-    Future<Integer> status = exits.containsKey(cid) ? Future.succeededFuture(exits.get(cid))
-        : vertx.executeBlocking(() -> TaskManager.exitStatus(file), false);
-    status.onComplete(ar -> {
-      Integer s = ar.succeeded() ? ar.result() : null;
+    } else if (over.getAsBoolean()) {
+      Integer s = status.get();
       if (s != null) {
         exits.put(cid, s);
       }
-      if (ended) {
-        done.tryComplete(answer(s, task));
-      } else {
-        vertx.setTimer(WAIT_POLL_MS, t -> poll(cid, file, over, gone, task, done));
-      }
-    });
-  }
-
-  /** Watches the exit-status file's directory; returns the key, or null when it cannot be watched. Blocks. */
-  private WatchKey watch(String cid, Path file, io.vertx.core.Context context) {
-    try {
-      synchronized (this) {
-        if (watcher == null) {
-          watcher = file.getFileSystem().newWatchService();
-          WatchService w = watcher;
-          Thread t = new Thread(() -> watchLoop(w, context), "mezzo-agent-exit-watch");
-          t.setDaemon(true);
-          t.start();
-        }
-      }
-      WatchKey key = file.getParent().register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
-      watched.put(key, new Watched(cid, file));
-      return key;
-    } catch (IOException | RuntimeException e) {
-      return null;
-    }
-  }
-
-  private void watchLoop(WatchService w, io.vertx.core.Context context) {
-    while (true) {
-      WatchKey key;
-      try {
-        key = w.take();
-      } catch (InterruptedException | java.nio.file.ClosedWatchServiceException e) {
-        return;
-      }
-      key.pollEvents();
-      Watched what = watched.get(key);
-      if (what != null) {
-        Integer status = TaskManager.exitStatus(what.file());
-        if (status != null) {
-          context.runOnContext(v -> exits.put(what.containerId(), status));
-        }
-      }
-      key.reset();
-    }
-  }
-
-  /** Stops watching (the agent stops). */
-  synchronized void close() {
-    if (watcher != null) {
-      try {
-        watcher.close();
-      } catch (IOException e) {
-        // closed anyway
-      }
+      done.tryComplete(answer(s, task));
+    } else {
+      vertx.setTimer(WAIT_POLL_MS, t -> poll(cid, over, status, gone, task, done));
     }
   }
 

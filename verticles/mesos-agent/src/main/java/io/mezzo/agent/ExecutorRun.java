@@ -35,6 +35,8 @@ final class ExecutorRun {
   long pid;
   long startTicks = -1;
   boolean exited;
+  /** The executor's exit status (128 + n for signal n) once it ended, or null when unknown. */
+  Integer exitStatus;
   boolean shuttingDown;
   long heartbeatTimer = -1;
   long shutdownTimer = -1;

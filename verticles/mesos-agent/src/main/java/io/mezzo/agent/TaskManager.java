@@ -521,6 +521,7 @@ final class TaskManager {
       return;
     }
     c.exited = true;
+    c.exitStatus = exitValue >= 0 ? exitValue : null;
     vertx.cancelTimer(c.killTimer);
     c.stopChecker();
     String[] notFound = new String[1];
@@ -949,6 +950,7 @@ final class TaskManager {
       return;
     }
     run.exited = true;
+    run.exitStatus = exitValue >= 0 ? exitValue : null;
     metrics.executorEnded();
     vertx.cancelTimer(run.heartbeatTimer);
     vertx.cancelTimer(run.shutdownTimer);

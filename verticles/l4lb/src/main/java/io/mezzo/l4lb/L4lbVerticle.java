@@ -6,6 +6,7 @@ import io.mezzo.common.health.HealthReporter;
 import io.mezzo.common.http.Routes;
 import io.mezzo.l4lb.balance.Balancer;
 import io.mezzo.l4lb.http.VipsApi;
+import io.mezzo.l4lb.proxy.DirectEpollLoops;
 import io.mezzo.l4lb.proxy.Endpoint;
 import io.mezzo.l4lb.proxy.LoopbackAddresses;
 import io.mezzo.l4lb.proxy.NativeTcpProxy;
@@ -61,6 +62,8 @@ public final class L4lbVerticle extends VerticleBase {
   /** The native event loops of the TCP VIPs, or null when they run on the node's Vert.x event loops. */
   private EventLoopGroup nativeLoops;
   private NativeTransport transport;
+  /** Mezzo's own epoll loops for the TCP VIPs ({@code direct_epoll}), or null. */
+  private DirectEpollLoops direct;
   private final Set<String> addresses = new HashSet<>();
   private Set<Endpoint> failed = Set.of();
   private L4lbConfig config;
@@ -102,12 +105,13 @@ public final class L4lbVerticle extends VerticleBase {
     boolean root = "root".equals(System.getProperty("user.name"));
     loopback = new LoopbackAddresses(vertx, config.manageLoopback() && root);
 
-    nativeLoops = nativeLoops();
+    direct = directLoops();
+    nativeLoops = direct == null ? nativeLoops() : null;
     ProxyVerticle.Settings settings = new ProxyVerticle.Settings(balancer, clock, config.connectTimeoutMs(),
-        config.connectTries(), config.udpIdleTimeoutMs(), transport, nativeLoops, config.proxyThreadCount());
+        config.connectTries(), config.udpIdleTimeoutMs(), transport, nativeLoops, config.proxyThreadCount(), direct);
     List<Future<String>> deployed = new ArrayList<>();
-    // on a native transport one proxy verticle manages every VIP (the TCP ones run on the native loops)
-    int verticles = nativeLoops == null ? config.proxyThreadCount() : 1;
+    // on loops of its own one proxy verticle manages every VIP (the TCP ones run on those loops)
+    int verticles = nativeLoops == null && direct == null ? config.proxyThreadCount() : 1;
     for (int i = 0; i < verticles; i++) {
       ProxyVerticle proxy = new ProxyVerticle(settings, i == 0);
       proxies.add(proxy);
@@ -141,6 +145,26 @@ public final class L4lbVerticle extends VerticleBase {
    * {@code SO_REUSEPORT}): io_uring when {@code io_uring} is on and it loads, else epoll where it
    * loads. Otherwise by {@code proxy_threads} Vert.x proxies on the node's event loops; null then.
    */
+  private DirectEpollLoops directLoops() {
+    if (!config.nativeTransport() || config.ioUring() || !config.directEpoll()) {
+      return null;
+    }
+    if (!DirectEpollLoops.available()) {
+      LOG.warning("The direct-epoll data plane needs Netty's epoll library, which does not load: "
+          + DirectEpollLoops.unavailabilityCause());
+      return null;
+    }
+    try {
+      DirectEpollLoops loops = new DirectEpollLoops(config.proxyThreadCount(), balancer, config.connectTries(),
+          config.connectTimeoutMs());
+      LOG.info("VIP proxies on " + config.proxyThreadCount() + " event loops of their own, direct-epoll");
+      return loops;
+    } catch (java.io.IOException | RuntimeException e) {
+      LOG.warning("The direct-epoll data plane cannot start: " + e);
+      return null;
+    }
+  }
+
   private EventLoopGroup nativeLoops() {
     if (!config.nativeTransport()) {
       LOG.info("VIP proxies on " + config.proxyThreadCount() + " event loops of the node (native_transport is off)");
@@ -177,6 +201,10 @@ public final class L4lbVerticle extends VerticleBase {
     }
     return Future.join(closing)
         .eventually(() -> {
+          if (direct != null) {
+            // the proxies have unbound; this ends the connections still open
+            return Future.fromCompletionStage(direct.close(), context).otherwiseEmpty();
+          }
           if (nativeLoops == null) {
             return Future.succeededFuture();
           }
@@ -203,9 +231,12 @@ public final class L4lbVerticle extends VerticleBase {
     return vips;
   }
 
-  /** What carries TCP VIPs: {@code io_uring}, {@code epoll} or {@code vertx} (the node's event loops). */
+  /**
+   * What carries TCP VIPs: {@code direct-epoll} (Mezzo's own epoll loops), {@code io_uring} or
+   * {@code epoll} (Netty channels) or {@code vertx} (the node's event loops).
+   */
   public String dataPlane() {
-    return nativeLoops == null ? "vertx" : transport.toString();
+    return direct != null ? "direct-epoll" : nativeLoops == null ? "vertx" : transport.toString();
   }
 
   public int httpPort() {

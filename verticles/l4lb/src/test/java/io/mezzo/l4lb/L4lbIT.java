@@ -69,7 +69,8 @@ class L4lbIT {
 
   /**
    * The data plane these tests run on: epoll here; {@link L4lbIoUringIT} runs every test on
-   * io_uring and {@link L4lbNioIT} on the Vert.x fallback.
+   * io_uring, {@link L4lbDirectEpollIT} on Mezzo's own epoll loops and {@link L4lbNioIT} on the
+   * Vert.x fallback.
    */
   String dataPlane() {
     return "epoll";
@@ -108,7 +109,8 @@ class L4lbIT {
     lb = new L4lbVerticle(ClusterStateSource.fixed(state), null, java.time.Clock.systemUTC(), new Random(1));
     JsonObject config = new JsonObject().put("port", 0).put("vip_range", "127.11.0.0/16")
         .put("connect_timeout_ms", 500).put("proxy_threads", 2).put("backoff_initial_ms", 1_000).put("udp_idle_timeout_ms", 2_000)
-        .put("native_transport", !dataPlane().equals("vertx")).put("io_uring", dataPlane().equals("io_uring"));
+        .put("native_transport", !dataPlane().equals("vertx")).put("io_uring", dataPlane().equals("io_uring"))
+        .put("direct_epoll", dataPlane().equals("direct-epoll"));
     deployment = await(vertx.deployVerticle(lb, new DeploymentOptions().setConfig(config)));
   }
 

@@ -30,11 +30,17 @@ public final class ProxyVerticle extends VerticleBase {
   /**
    * What every instance shares: the balancer is synchronized, the rest is immutable. With
    * {@code nativeLoops} (else null), TCP VIPs are served by {@link NativeTcpProxy} on {@code loopCount}
-   * loops of that group and {@code transport}, by the instance that also serves UDP.
+   * loops of that group and {@code transport}, by the instance that also serves UDP. With
+   * {@code direct} (else null), TCP VIPs are served by {@link DirectTcpProxy} on those loops instead.
    */
   public record Settings(Balancer balancer, Clock clock, int connectTimeoutMs, int connectTries,
                          int udpIdleTimeoutMs, NativeTransport transport, EventLoopGroup nativeLoops,
-                         int loopCount) {
+                         int loopCount, DirectEpollLoops direct) {
+
+    /** Whether TCP VIPs run on loops of the l4lb's own rather than on Vert.x proxies. */
+    boolean ownLoops() {
+      return nativeLoops != null || direct != null;
+    }
   }
 
   private final Settings settings;
@@ -86,10 +92,12 @@ public final class ProxyVerticle extends VerticleBase {
     }
     Set<Endpoint> failed = new HashSet<>();
     for (Endpoint wanted : next.keySet()) {
-      if (proxies.containsKey(wanted) || ((wanted.protocol() == Protocol.UDP || settings.nativeLoops() != null) && !udp)) {
+      if (proxies.containsKey(wanted) || ((wanted.protocol() == Protocol.UDP || settings.ownLoops()) && !udp)) {
         continue;
       }
-      Proxy proxy = wanted.protocol() == Protocol.TCP && settings.nativeLoops() != null
+      Proxy proxy = wanted.protocol() == Protocol.TCP && settings.direct() != null
+          ? new DirectTcpProxy(settings.direct(), context, wanted, () -> backendsOf(wanted))
+          : wanted.protocol() == Protocol.TCP && settings.nativeLoops() != null
           ? new NativeTcpProxy(settings.transport(), settings.nativeLoops(), settings.loopCount(), context, wanted, () -> backendsOf(wanted),
               settings.balancer(), settings.connectTries(), settings.connectTimeoutMs())
           : wanted.protocol() == Protocol.TCP

@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * Serves one named VIP {@code /bench:<vipPort>} in 127.11.0.0/16 in front of one backend on
  * 127.0.0.1, for {@code scripts/bench/l4lb}. Prints {@code VIP <address>:<port>} once it listens and
  * runs until its input closes or it is killed. The proxies run on Netty's io_uring transport, on
- * epoll with {@code -Dmezzo.io_uring=false}, on Vert.x with {@code -Dmezzo.native_transport=false};
+ * epoll with {@code -Dmezzo.io_uring=false}, on Mezzo's own epoll loops with that and
+ * {@code -Dmezzo.direct_epoll=true}, on Vert.x with {@code -Dmezzo.native_transport=false};
  * the verticle's log line on stderr says which one.
  * {@code -Dmezzo.proxy_threads=N} sets the number of proxy event loops (default: per core, at most 4).
  *
@@ -45,6 +46,7 @@ public final class L4lbBenchMain {
     JsonObject config = new JsonObject().put("port", 0).put("vip_range", "127.11.0.0/16")
         .put("native_transport", Boolean.parseBoolean(System.getProperty("mezzo.native_transport", "true")))
         .put("io_uring", Boolean.parseBoolean(System.getProperty("mezzo.io_uring", "true")))
+        .put("direct_epoll", Boolean.parseBoolean(System.getProperty("mezzo.direct_epoll", "false")))
         .put("proxy_threads", Integer.getInteger("mezzo.proxy_threads", 0));
     vertx.deployVerticle(lb, new DeploymentOptions().setConfig(config)).toCompletionStage().toCompletableFuture()
         .get(30, TimeUnit.SECONDS);

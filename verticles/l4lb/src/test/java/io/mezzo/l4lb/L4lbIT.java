@@ -61,6 +61,8 @@ class L4lbIT {
   private final List<NetServer> backends = new ArrayList<>();
   private final List<DatagramSocket> udpBackends = new ArrayList<>();
   private final Map<String, Integer> portOf = new HashMap<>();
+  /** Connections the five echo backends saw end. */
+  private final java.util.concurrent.atomic.AtomicInteger endedAtBackends = new java.util.concurrent.atomic.AtomicInteger();
   private ClusterState state;
   private L4lbVerticle lb;
   private String deployment;
@@ -96,6 +98,7 @@ class L4lbIT {
       NetServer server = vertx.createNetServer().connectHandler(s -> {
         s.write(id + "\n");
         s.handler(s::write);
+        s.closeHandler(v -> endedAtBackends.incrementAndGet());
       });
       backends.add(await(server.listen(0, "127.0.0.1")));
       portOf.put(id, server.actualPort());
@@ -116,7 +119,9 @@ class L4lbIT {
 
   @AfterEach
   void stop() throws Exception {
-    await(vertx.undeploy(deployment));
+    if (deployment != null) {
+      await(vertx.undeploy(deployment));
+    }
     for (NetServer s : backends) {
       await(s.close());
     }
@@ -316,6 +321,60 @@ class L4lbIT {
       }
     }
     assertThat(seen).containsExactlyInAnyOrder("app-3", "app-4");
+  }
+
+  /** A backend that sends 1 MiB and closes at once: the client gets every byte, then the end of the stream. */
+  @Test
+  void backendThatClosesFirst_clientGetsEverything_thenTheEnd() throws Exception {
+    byte[] body = new byte[1 << 20];
+    new Random(3).nextBytes(body);
+    NetServer bulk = vertx.createNetServer().connectHandler(s -> s.end(Buffer.buffer(body)));
+    backends.add(await(bulk.listen(0, "127.0.0.1")));
+    int bulkPort = freePort();
+    List<Task> tasks = new ArrayList<>(state.tasks());
+    tasks.add(new Task("bulk.task", FW, "agent-1", Task.RUNNING, null, List.of("127.0.0.1"),
+        List.of(new DiscoveryPort(bulk.actualPort(), "tcp", Map.of("VIP_0", "/bulk:" + bulkPort))), List.of(), List.of(),
+        Map.of()));
+    await(lb.update(new ClusterState(state.agents(), state.frameworks(), tasks)));
+    String vip = vipAddress("bulk.marathon.l4lb.thisdcos.directory:" + bulkPort);
+    for (int i = 0; i < 20; i++) {
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress(vip, bulkPort), 2_000);
+        s.setSoTimeout(5_000);
+        byte[] got = s.getInputStream().readAllBytes();
+        assertThat(got.length).isEqualTo(body.length);
+        assertThat(java.util.Arrays.equals(got, body)).as("bytes as the backend sent them").isTrue();
+      }
+    }
+  }
+
+  @Test
+  void clientThatCloses_endsItsBackendConnection() throws Exception {
+    Conn c = new Conn(l4lbtest(), vipPort);
+    int before = endedAtBackends.get();
+    c.close();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+    while (endedAtBackends.get() == before && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(endedAtBackends.get()).as("backend connections ended").isEqualTo(before + 1);
+  }
+
+  @Test
+  void stoppingTheBalancer_endsOpenConnections() throws Exception {
+    try (Conn open = new Conn(l4lbtest(), vipPort)) {
+      assertThat(open.echo("before")).isEqualTo("before");
+      await(vertx.undeploy(deployment));
+      deployment = null;
+      int read;
+      try {
+        read = open.socket.getInputStream().read();
+      } catch (java.net.SocketException reset) {
+        read = -1;
+      }
+      assertThat(read).as("the client's connection ended").isEqualTo(-1);
+      assertThatThrownBy(() -> new Conn(l4lbtest(), vipPort)).isInstanceOf(ConnectException.class);
+    }
   }
 
   /** A connection through the VIP that landed on {@code id}; other tries are closed. */

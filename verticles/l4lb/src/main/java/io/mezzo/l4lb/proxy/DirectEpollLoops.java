@@ -646,9 +646,20 @@ public final class DirectEpollLoops {
       }
     }
 
-    /** {@code a}'s stream ended: it closes, and its peer once what waits for it is written. */
+    /**
+     * {@code a}'s stream ended: it closes, and its peer once what waits for it is written. A backend
+     * that ended has sent all it will, so its socket closes with a reset ({@code SO_LINGER} 0): no
+     * FIN and ACK back, no {@code LAST_ACK} state here and no {@code TIME_WAIT} at the backend.
+     */
     private void eof(Side a) {
       Side b = a.peer;
+      if (a.backend != null) {
+        try {
+          ((LinuxSocket) a.file).setSoLinger(0);
+        } catch (IOException e) {
+          // it closes with a FIN then
+        }
+      }
       closeSide(a);
       if (b == null || b.closed) {
         return;

@@ -77,7 +77,8 @@ public final class StatusUpdateManager {
     Stream s = streams.computeIfAbsent(key(frameworkId, taskId), k -> new Stream(frameworkId, taskId));
     s.pending.addLast(status);
     return store.save(frameworkId, taskId, List.copyOf(s.pending)).onSuccess(v -> {
-      if (s.pending.peekFirst() == status) {
+      // not when a flush (re-registration) sent it meanwhile: it is in flight already and resent on its own schedule
+      if (s.pending.peekFirst() == status && s.due == null) {
         sendHead(s);
       }
     });

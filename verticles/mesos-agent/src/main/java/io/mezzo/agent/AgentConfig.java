@@ -28,20 +28,22 @@ import java.util.List;
  *                                    sandboxes go (Mesos's {@code gc_disk_headroom})
  * @param logMaxBytes                 rotate a running task's stdout/stderr once larger; 0 never rotates
  * @param logFilesKept                rotated files kept per stream ({@code stdout.1} … {@code stdout.N})
+ * @param executorReregistrationTimeoutMs how long a restarted agent waits for a still running custom executor to
+ *                                    subscribe again before killing it (Mesos's {@code executor_reregistration_timeout})
  */
 public record AgentConfig(boolean enabled, int port, String hostname, String workDir, String resources, String attributes,
                           @JsonProperty("public") boolean publicAgent, String isolation, List<String> namespaces,
                           String cgroupsRoot, int pidsLimit,
                           int registrationBackoffFactorMs, int registrationBackoffMaxMs, int statusUpdateRetryMs,
                           int statusUpdateRetryMaxMs, int killGracePeriodMs, long gcDelayMs, double gcDiskHeadroom, long logMaxBytes,
-                          int logFilesKept)
+                          int logFilesKept, int executorReregistrationTimeoutMs)
     implements ComponentConfig {
 
   public static final String PUBLIC_ROLE = "slave_public";
   public static final List<String> ISOLATIONS = List.of("auto", "cgroups", "posix");
 
   public static final AgentConfig DEFAULTS = new AgentConfig(true, 5051, "", "", "", "", false, "auto", List.of(), "mezzo", 4096,
-      1_000, 60_000, 10_000, 600_000, 3_000, 7L * 24 * 3600 * 1000, 0.1, 0, 5);
+      1_000, 60_000, 10_000, 600_000, 3_000, 7L * 24 * 3600 * 1000, 0.1, 0, 5, 2_000);
 
   @Override
   public void validate(Checks checks) {
@@ -61,6 +63,7 @@ public record AgentConfig(boolean enabled, int port, String hostname, String wor
         .that("gc_disk_headroom", gcDiskHeadroom >= 0 && gcDiskHeadroom <= 1, "must be between 0 and 1, got " + gcDiskHeadroom)
         .that("log_max_bytes", logMaxBytes == 0 || logMaxBytes >= 1024, "must be 0 (no rotation) or at least 1024, got " + logMaxBytes)
         .range("log_files_kept", logFilesKept, 1, 1000)
+        .range("executor_reregistration_timeout_ms", executorReregistrationTimeoutMs, 1, 900_000)
         .that("resources", resourcesProblem(resources) == null, String.valueOf(resourcesProblem(resources)))
         .that("attributes", Attributes.problem(attributes) == null, String.valueOf(Attributes.problem(attributes)));
   }

@@ -109,8 +109,8 @@ public final class AgentVerticle extends VerticleBase {
     boolean isPublic = config.publicAgent() || "agent-public".equals(node.cluster().role());
     String role = isPublic ? AgentConfig.PUBLIC_ROLE : "*";
 
-    record Loaded(String agentId, List<Checkpoints.FrameworkCheckpoint> saved, Map<String, TaskManager.Inspection> found,
-                  Isolator isolator, AgentInfo.Builder info) {
+    record Loaded(String agentId, List<Checkpoints.FrameworkCheckpoint> saved, List<Checkpoints.ExecutorCheckpoint> runs,
+                  Map<String, TaskManager.Inspection> found, Isolator isolator, AgentInfo.Builder info) {
     }
     return vertx.executeBlocking(() -> {
       Files.createDirectories(workDir);
@@ -119,7 +119,9 @@ public final class AgentVerticle extends VerticleBase {
           .addAllResources(ResourceDetector.resolve(config.resources(), role, ResourceDetector.Machine.probe(workDir)))
           .addAllAttributes(Attributes.parse(config.attributes()));
       List<Checkpoints.FrameworkCheckpoint> saved = checkpoints.load();
-      return new Loaded(checkpoints.agentId().orElse(null), saved, TaskManager.inspect(saved, checkpoints, isolator), isolator, b);
+      List<Checkpoints.ExecutorCheckpoint> runs = checkpoints.executors();
+      return new Loaded(checkpoints.agentId().orElse(null), saved, runs, TaskManager.inspect(saved, runs, checkpoints, isolator),
+          isolator, b);
     }).compose(loaded -> {
       LOG.info("Agent work dir " + workDir + ", isolation " + loaded.isolator().kind()
           + (loaded.agentId() == null ? "" : ", checkpointed agent id '" + loaded.agentId() + "'"));
@@ -151,7 +153,7 @@ public final class AgentVerticle extends VerticleBase {
             }
           });
       isolator = loaded.isolator();
-      tasks.recover(loaded.saved(), loaded.found());
+      tasks.recover(loaded.saved(), loaded.runs(), loaded.found());
 
       Router router = Routes.router(vertx);
       SandboxPaths paths = new SandboxPaths(sandboxes.root(), link::agentId);
@@ -165,6 +167,7 @@ public final class AgentVerticle extends VerticleBase {
       return Routes.listen(vertx, router, "mesos-agent", node.cluster().host(), config.port()).map(s -> {
         server = s;
         node.bound("mesos-agent", s.actualPort());
+        tasks.startReregistrationTimers(); // recovered executors can reach /api/v1/executor from now on
         info = loaded.info().setPort(s.actualPort()).build();
         return s;
       });

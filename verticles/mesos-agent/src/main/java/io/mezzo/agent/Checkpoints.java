@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.apache.mesos.v1.Protos.ExecutorInfo;
 import org.apache.mesos.v1.Protos.FrameworkInfo;
 import org.apache.mesos.v1.Protos.Task;
 import org.apache.mesos.v1.Protos.TaskInfo;
@@ -34,6 +35,8 @@ import org.apache.mesos.v1.Protos.TaskStatus;
  * meta/frameworks/&lt;fw&gt;/framework.json                       FrameworkInfo
  * meta/frameworks/&lt;fw&gt;/tasks/&lt;task&gt;.records                the task's record and its unacknowledged updates (below)
  * meta/frameworks/&lt;fw&gt;/tasks/&lt;task&gt;.exit_status            written by the container's supervisor when the command ends
+ * meta/frameworks/&lt;fw&gt;/executors/&lt;executor&gt;/executor.json   a custom executor's run: ExecutorInfo, container, sandbox, pid
+ * meta/frameworks/&lt;fw&gt;/executors/&lt;executor&gt;/exit_status     written by the executor's supervisor when it ends
  * </pre>
  *
  * <p>Both sit directly in {@code tasks/}: a task costs two new names, not a directory more (on a
@@ -82,6 +85,10 @@ final class Checkpoints {
 
   /** A checkpointed task and where it ran. */
   record TaskCheckpoint(Task task, TaskInfo info, String containerId, String directory, long pid, long startTicks) {
+  }
+
+  /** A custom executor's run: where it runs and its supervisor (pid 0 while it is being started). */
+  record ExecutorCheckpoint(String frameworkId, ExecutorInfo info, String containerId, String directory, long pid, long startTicks) {
   }
 
   /** A framework's checkpointed tasks. */
@@ -146,6 +153,53 @@ final class Checkpoints {
     String fid = task.getFrameworkId().getValue();
     String taskId = task.getTaskId().getValue();
     append(records(fid, taskId), TASK, out.toString(), true, inDirectory(fid, taskId));
+  }
+
+  /**
+   * Records a custom executor's run (replaced atomically): written before its supervisor starts
+   * (pid 0) and again once it runs, so a restarted agent finds the executor to wait for.
+   */
+  void executor(String frameworkId, ExecutorInfo info, String containerId, String directory, long pid, long startTicks)
+      throws IOException {
+    JsonObject json = new JsonObject().put("executor_info", new JsonObject(MesosJson.print(info)))
+        .put("container_id", containerId).put("directory", directory).put("pid", pid).put("start_ticks", startTicks);
+    write(executorExitStatus(frameworkId, info.getExecutorId().getValue()).resolveSibling("executor.json"), json.encode());
+  }
+
+  /** Every checkpointed custom executor run. */
+  List<ExecutorCheckpoint> executors() throws IOException {
+    List<ExecutorCheckpoint> out = new ArrayList<>();
+    Path root = meta.resolve("frameworks");
+    if (!Files.isDirectory(root)) {
+      return out;
+    }
+    try (DirectoryStream<Path> fws = Files.newDirectoryStream(root)) {
+      for (Path fw : fws) {
+        Path dir = fw.resolve("executors");
+        if (!Files.isDirectory(dir)) {
+          continue;
+        }
+        try (DirectoryStream<Path> runs = Files.newDirectoryStream(dir)) {
+          for (Path run : runs) {
+            Path file = run.resolve("executor.json");
+            if (!Files.exists(file)) {
+              continue;
+            }
+            JsonObject json;
+            try {
+              json = new JsonObject(Files.readString(file));
+            } catch (RuntimeException e) {
+              continue; // never happens with write-then-rename, but a damaged file must not stop recovery
+            }
+            out.add(new ExecutorCheckpoint(decode(fw.getFileName().toString()),
+                MesosJson.parse(json.getJsonObject("executor_info").encode(), ExecutorInfo.getDefaultInstance()),
+                json.getString("container_id"), json.getString("directory"), json.getLong("pid", 0L),
+                json.getLong("start_ticks", -1L)));
+          }
+        }
+      }
+    }
+    return out;
   }
 
   /** Where a custom executor's supervisor writes the executor's exit status. */

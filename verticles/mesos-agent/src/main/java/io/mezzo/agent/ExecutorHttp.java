@@ -41,7 +41,7 @@ final class ExecutorHttp {
     String fid = call.getFrameworkId().getValue();
     String eid = call.getExecutorId().getValue();
     switch (call.getType()) {
-      case SUBSCRIBE -> subscribe(ctx, fid, eid, admitted.encoding());
+      case SUBSCRIBE -> subscribe(ctx, fid, eid, admitted.encoding(), call.getSubscribe());
       case UPDATE -> answer(ctx, tasks.executorUpdate(fid, eid, call.getUpdate().getStatus()));
       case MESSAGE -> answer(ctx, tasks.executorMessage(fid, eid, call.getMessage().getData()));
       default -> answer(ctx, tasks.knownExecutor(fid, eid));
@@ -78,7 +78,7 @@ final class ExecutorHttp {
     }
   }
 
-  private void subscribe(RoutingContext ctx, String fid, String eid, String encoding) {
+  private void subscribe(RoutingContext ctx, String fid, String eid, String encoding, Call.Subscribe subscribe) {
     HttpServerResponse response = ctx.response();
     String problem = tasks.knownExecutor(fid, eid);
     if (problem != null) {
@@ -104,6 +104,6 @@ final class ExecutorHttp {
       }
     };
     response.closeHandler(v -> tasks.executorDisconnected(fid, eid, stream));
-    tasks.executorSubscribed(fid, eid, stream);
+    tasks.executorSubscribed(fid, eid, stream, subscribe);
   }
 }

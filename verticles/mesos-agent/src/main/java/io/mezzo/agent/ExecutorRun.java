@@ -40,6 +40,17 @@ final class ExecutorRun {
   boolean shuttingDown;
   long heartbeatTimer = -1;
   long shutdownTimer = -1;
+  /**
+   * Found running by a restarted agent: waiting for the executor to SUBSCRIBE again (within
+   * {@code executor_reregistration_timeout_ms}) with the tasks and updates it has no
+   * acknowledgement for.
+   */
+  boolean recovering;
+  long reregisterTimer = -1;
+  /** The kernel killed a process of the executor's container for exceeding its memory limit. */
+  boolean memoryLimited;
+  /** KILL events for tasks the executor has, asked for while it had no event stream; sent once it subscribes. */
+  final Map<String, Event> pendingKills = new LinkedHashMap<>();
 
   ExecutorRun(String frameworkId, FrameworkInfo framework, ExecutorInfo info, String containerId, Path directory) {
     this.frameworkId = frameworkId;

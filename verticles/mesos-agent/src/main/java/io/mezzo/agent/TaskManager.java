@@ -429,6 +429,7 @@ final class TaskManager {
     for (ExecutorRun e : executors.values()) {
       vertx.cancelTimer(e.heartbeatTimer);
       vertx.cancelTimer(e.shutdownTimer);
+      vertx.cancelTimer(e.reregisterTimer);
       if (e.stream != null) {
         e.stream.close();
       }
@@ -685,18 +686,27 @@ final class TaskManager {
   void checkMemory() {
     List<Container> running = containers.values().stream()
         .filter(c -> c.pid > 0 && !c.destroyed && !c.memoryLimited && !c.terminal()).toList();
-    if (running.isEmpty() || closed) {
+    List<ExecutorRun> runs = executors.values().stream().filter(e -> e.pid > 0 && !e.exited && !e.memoryLimited).toList();
+    if (running.isEmpty() && runs.isEmpty() || closed) {
       return;
     }
-    vertx.executeBlocking(() -> running.stream().filter(c -> containerizer.isolator().oomKilled(c.containerId)).toList(), false)
-        .onSuccess(limited -> {
-          for (Container c : limited) {
-            if (!c.memoryLimited && !c.destroyed) {
-              c.memoryLimited = true;
-              vertx.executeBlocking(() -> containerizer.signal(c.containerId, true, c.pid), false);
-            }
-          }
-        });
+    vertx.executeBlocking(() -> {
+      List<Object> limited = new ArrayList<>();
+      running.stream().filter(c -> containerizer.isolator().oomKilled(c.containerId)).forEach(limited::add);
+      runs.stream().filter(e -> containerizer.isolator().oomKilled(e.containerId)).forEach(limited::add);
+      return limited;
+    }, false).onSuccess(limited -> {
+      for (Object who : limited) {
+        if (who instanceof Container c && !c.memoryLimited && !c.destroyed) {
+          c.memoryLimited = true;
+          vertx.executeBlocking(() -> containerizer.signal(c.containerId, true, c.pid), false);
+        } else if (who instanceof ExecutorRun e && !e.memoryLimited && !e.exited) {
+          // the executor's whole container goes (its supervisor records how the executor ended)
+          e.memoryLimited = true;
+          vertx.executeBlocking(() -> containerizer.signal(e.containerId, true, e.pid), false);
+        }
+      }
+    });
   }
 
   // ---- custom executors ---------------------------------------------------------------------
@@ -782,9 +792,12 @@ final class TaskManager {
     env.put("MESOS_AGENT_ID", identity.agentId());
     env.put("MESOS_SLAVE_ID", identity.agentId());
     env.put("MESOS_AGENT_ENDPOINT", identity.endpoint());
+    // the agent checkpoints every executor, so each one is told to reconnect after losing the agent, as the Mesos
+    // executor library does for checkpointing frameworks: retrying for MESOS_RECOVERY_TIMEOUT, waiting at most
+    // MESOS_SUBSCRIPTION_BACKOFF_MAX between tries (half the re-registration timeout, so a retry falls inside it)
     env.put("MESOS_CHECKPOINT", "1");
     env.put("MESOS_RECOVERY_TIMEOUT", "15mins");
-    env.put("MESOS_SUBSCRIPTION_BACKOFF_MAX", "2secs");
+    env.put("MESOS_SUBSCRIPTION_BACKOFF_MAX", mesosDuration(Math.max(1, config.executorReregistrationTimeoutMs() / 2)));
     env.put("MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD", (EXECUTOR_SHUTDOWN_GRACE_MS / 1000) + "secs");
     env.put("HOST", identity.hostname());
     if (command.hasEnvironment()) {
@@ -796,8 +809,13 @@ final class TaskManager {
     }
     Containerizer.Launch launch = new Containerizer.Launch(run.containerId, run.directory, command, env, user, limits);
     vertx.executeBlocking(() -> {
+      checkpoints.ensureFramework(run.framework);
+      // checkpointed before the supervisor starts: an agent dying meanwhile still finds the container to remove
+      checkpoints.executor(run.frameworkId, run.info, run.containerId, run.directory.toString(), 0, -1);
       sandboxes.create(identity.agentId(), run.frameworkId, run.id(), run.containerId);
-      return containerizer.launch(launch, checkpoints.executorExitStatus(run.frameworkId, run.id()));
+      Containerizer.Started started = containerizer.launch(launch, checkpoints.executorExitStatus(run.frameworkId, run.id()));
+      checkpoints.executor(run.frameworkId, run.info, run.containerId, run.directory.toString(), started.pid(), started.startTicks());
+      return started;
     }, false).onComplete(ar -> {
       if (closed) {
         return;
@@ -812,6 +830,11 @@ final class TaskManager {
     });
   }
 
+  /** A duration as Mesos writes one in an executor's environment ({@code 2secs}, {@code 500ms}). */
+  static String mesosDuration(long ms) {
+    return ms % 1000 == 0 ? (ms / 1000) + "secs" : ms + "ms";
+  }
+
   static final long EXECUTOR_SHUTDOWN_GRACE_MS = 5_000;
   static final long EXECUTOR_HEARTBEAT_MS = 30_000;
 
@@ -824,9 +847,26 @@ final class TaskManager {
     return null;
   }
 
-  /** SUBSCRIBE: the executor's event stream opened; SUBSCRIBED, then a LAUNCH for every task waiting for it. */
-  void executorSubscribed(String frameworkId, String executorId, ExecutorRun.Stream stream) {
+  /**
+   * SUBSCRIBE: the executor's event stream opened; SUBSCRIBED, then a LAUNCH for every task waiting
+   * for it. An executor subscribing again (after the agent restarted, or after it lost its
+   * connection) lists the tasks and updates it has no acknowledgement for: as Mesos does, a task
+   * the recovered agent had launched that the executor neither lists nor reported on never reached
+   * it (TASK_DROPPED, TASK_LOST for frameworks that are not partition-aware, REASON_AGENT_RESTARTED),
+   * and each listed update is taken like a new UPDATE (one the agent has already is not taken twice).
+   */
+  void executorSubscribed(String frameworkId, String executorId, ExecutorRun.Stream stream,
+                          org.apache.mesos.v1.executor.Protos.Call.Subscribe subscribe) {
     ExecutorRun run = executors.get(key(frameworkId, executorId));
+    boolean recovered = run.recovering;
+    if (recovered) {
+      run.recovering = false;
+      vertx.cancelTimer(run.reregisterTimer);
+      run.reregisterTimer = -1;
+      LOG.info("Executor '" + executorId + "' of framework '" + frameworkId + "' subscribed again with "
+          + subscribe.getUnacknowledgedTasksCount() + " unacknowledged task(s) and " + subscribe.getUnacknowledgedUpdatesCount()
+          + " unacknowledged update(s)");
+    }
     if (run.stream != null) {
       run.stream.close();
     }
@@ -840,6 +880,30 @@ final class TaskManager {
       }
     }
     run.queued.clear();
+    if (recovered) {
+      java.util.Set<String> known = new java.util.HashSet<>();
+      subscribe.getUnacknowledgedTasksList().forEach(t -> known.add(t.getTaskId().getValue()));
+      subscribe.getUnacknowledgedUpdatesList().forEach(u -> known.add(u.getStatus().getTaskId().getValue()));
+      boolean partitionAware = hasCapability(run.framework, FrameworkInfo.Capability.Type.PARTITION_AWARE);
+      for (Container c : new ArrayList<>(run.tasks.values())) {
+        if (c.state == TaskState.TASK_STAGING && !known.contains(c.taskId())) {
+          update(c, partitionAware ? TaskState.TASK_DROPPED : TaskState.TASK_LOST, TaskStatus.Source.SOURCE_AGENT,
+              TaskStatus.Reason.REASON_AGENT_RESTARTED, "Task launched during agent restart");
+        }
+      }
+    }
+    for (org.apache.mesos.v1.executor.Protos.Call.Update u : subscribe.getUnacknowledgedUpdatesList()) {
+      if (u.hasStatus() && u.getStatus().hasUuid() && u.getStatus().getState() != TaskState.TASK_STAGING) {
+        String problem = executorUpdate(frameworkId, executorId, u.getStatus());
+        if (problem != null) {
+          LOG.warning("Ignoring an unacknowledged update of executor '" + executorId + "': " + problem);
+        }
+      }
+    }
+    for (Event kill : run.pendingKills.values()) {
+      stream.send(kill);
+    }
+    run.pendingKills.clear();
     if (run.shuttingDown) {
       stream.send(Event.newBuilder().setType(Event.Type.SHUTDOWN).build());
     }
@@ -866,7 +930,13 @@ final class TaskManager {
     if (c == null) {
       return "Task '" + status.getTaskId().getValue() + "' is not a task of executor '" + executorId + "'";
     }
-    if (c.terminal() || c.statuses.stream().anyMatch(s -> s.getUuid().equals(status.getUuid()))) {
+    boolean repeated = c.statuses.stream().anyMatch(s -> s.getUuid().equals(status.getUuid()));
+    if (repeated && updates.pending(frameworkId, c.taskId()).stream().noneMatch(p -> p.getUuid().equals(status.getUuid()))) {
+      // the framework acknowledged it already, but the executor did not hear (it is sending it again): tell it
+      run.send(Event.newBuilder().setType(Event.Type.ACKNOWLEDGED).setAcknowledged(Event.Acknowledged.newBuilder()
+          .setTaskId(c.task.getTaskId()).setUuid(status.getUuid())).build());
+    }
+    if (c.terminal() || repeated) {
       return null; // a late or repeated update: nothing changes
     }
     TaskStatus.Builder s = status.toBuilder().setAgentId(AgentID.newBuilder().setValue(identity.agentId()))
@@ -914,7 +984,12 @@ final class TaskManager {
     } else if (c.task.hasKillPolicy()) {
       kill.setKillPolicy(c.task.getKillPolicy());
     }
-    run.send(Event.newBuilder().setType(Event.Type.KILL).setKill(kill).build());
+    Event event = Event.newBuilder().setType(Event.Type.KILL).setKill(kill).build();
+    if (run.stream == null) {
+      run.pendingKills.put(c.taskId(), event); // sent once the executor (re)subscribes
+    } else {
+      run.send(event);
+    }
   }
 
   /** SHUTDOWN to the executor; its container is destroyed if it is still there after the grace period. */
@@ -944,8 +1019,17 @@ final class TaskManager {
     executorExited(run, exitValue, "Executor '" + run.id() + "' " + how);
   }
 
-  /** The executor is gone: its unfinished tasks fail (TASK_KILLED when being killed), its container goes. */
   private void executorExited(ExecutorRun run, int exitValue, String message) {
+    executorEnded(run, exitValue, null, TaskStatus.Reason.REASON_EXECUTOR_TERMINATED, message);
+  }
+
+  /**
+   * The executor is gone (or is to go): its container is destroyed and its unfinished tasks end in
+   * {@code state} with {@code reason}; a null state means TASK_FAILED (TASK_KILLED when being
+   * killed). When the kernel OOM-killed a process of the container, the tasks fail with
+   * REASON_CONTAINER_LIMITATION_MEMORY instead, as command tasks do.
+   */
+  private void executorEnded(ExecutorRun run, int exitValue, TaskState state, TaskStatus.Reason reason, String message) {
     if (run.exited || closed) {
       return;
     }
@@ -958,23 +1042,44 @@ final class TaskManager {
       run.stream.close();
       run.stream = null;
     }
+    vertx.cancelTimer(run.reregisterTimer);
     executors.remove(key(run.frameworkId, run.id()));
     run.queued.clear();
-    vertx.<Void>executeBlocking(() -> {
+    run.pendingKills.clear();
+    vertx.<Boolean>executeBlocking(() -> {
+      boolean oom = run.memoryLimited || containerizer.isolator().oomKilled(run.containerId);
       containerizer.destroy(run.containerId);
       SandboxJanitor.finished(run.directory);
       Checkpoints.deleteTree(checkpoints.executorExitStatus(run.frameworkId, run.id()).getParent());
-      return null;
+      return oom;
     }, false).onFailure(e -> LOG.log(Level.WARNING, "Failed to destroy executor container '" + run.containerId + "'", e))
-        .onComplete(v -> {
+        .onComplete(ar -> {
+          boolean oom = Boolean.TRUE.equals(ar.result());
           for (Container c : run.tasks.values()) {
             c.destroyed = true;
-            if (!c.terminal()) {
-              update(c, c.killing ? TaskState.TASK_KILLED : TaskState.TASK_FAILED, TaskStatus.Source.SOURCE_AGENT,
-                  TaskStatus.Reason.REASON_EXECUTOR_TERMINATED, message);
+            if (c.terminal()) {
+              continue;
+            }
+            if (oom) {
+              update(c, TaskState.TASK_FAILED, TaskStatus.Source.SOURCE_AGENT, TaskStatus.Reason.REASON_CONTAINER_LIMITATION_MEMORY,
+                  "Memory limit exceeded: Requested: " + executorMemoryMb(run) + "MB; the kernel killed the executor's processes ("
+                      + message + ")");
+            } else {
+              update(c, state != null ? state : c.killing ? TaskState.TASK_KILLED : TaskState.TASK_FAILED,
+                  TaskStatus.Source.SOURCE_AGENT, reason, message);
             }
           }
         });
+  }
+
+  /** The memory the executor's container was given: the executor's own and its first task's (see startExecutor). */
+  private static long executorMemoryMb(ExecutorRun run) {
+    ResourceBag bag = ResourceBag.of(run.info.getResourcesList());
+    Container first = run.tasks.values().stream().findFirst().orElse(null);
+    if (first != null) {
+      bag = bag.add(ResourceBag.of(first.task.getResourcesList()));
+    }
+    return (long) bag.scalar("mem");
   }
 
   // ---- sandboxes ------------------------------------------------------------------------------
@@ -1237,10 +1342,11 @@ final class TaskManager {
    * its supervisor still runs when the pid exists, is not a zombie, has the checkpointed start
    * time and (with cgroups) sits in the container's cgroup; otherwise the exit status the
    * supervisor recorded tells how the command ended; without one the container is gone (the
-   * machine rebooted, or a clean stop destroyed it).
+   * machine rebooted, or a clean stop destroyed it). Every checkpointed custom executor is looked
+   * at the same way (keyed by its container id, which its tasks share).
    */
-  static Map<String, Inspection> inspect(List<Checkpoints.FrameworkCheckpoint> saved, Checkpoints checkpoints,
-                                         io.mezzo.agent.cgroups.Isolator isolator) {
+  static Map<String, Inspection> inspect(List<Checkpoints.FrameworkCheckpoint> saved, List<Checkpoints.ExecutorCheckpoint> runs,
+                                         Checkpoints checkpoints, io.mezzo.agent.cgroups.Isolator isolator) {
     Map<String, Inspection> out = new LinkedHashMap<>();
     for (Checkpoints.FrameworkCheckpoint fw : saved) {
       for (Checkpoints.TaskCheckpoint t : fw.tasks()) {
@@ -1248,23 +1354,35 @@ final class TaskManager {
           continue;
         }
         String fid = fw.info().getId().getValue();
-        Integer status = exitStatus(checkpoints.exitStatus(fid, t.task().getTaskId().getValue()));
-        Found found;
-        if (status != null) {
-          found = Found.EXITED;
-        } else if (t.pid() <= 0) {
-          found = Found.NEVER_STARTED;
-        } else if (Containerizer.ProcStat.alive(t.pid(), t.startTicks())
-            && (isolator.kind().equals("posix") || isolator.pids(t.containerId()).contains(t.pid()))) {
-          found = Found.RUNNING;
-        } else {
-          status = exitStatus(checkpoints.exitStatus(fid, t.task().getTaskId().getValue()));
-          found = status != null ? Found.EXITED : Found.GONE;
-        }
-        out.put(t.containerId(), new Inspection(found, status));
+        out.put(t.containerId(), inspect(checkpoints.exitStatus(fid, t.task().getTaskId().getValue()), t.pid(), t.startTicks(),
+            t.containerId(), isolator));
       }
     }
+    for (Checkpoints.ExecutorCheckpoint e : runs) {
+      // its tasks share its container id: the executor's state is the one that counts
+      out.put(e.containerId(), inspect(checkpoints.executorExitStatus(e.frameworkId(), e.info().getExecutorId().getValue()),
+          e.pid(), e.startTicks(), e.containerId(), isolator));
+    }
     return out;
+  }
+
+  /** One supervisor's state: its exit status file, its checkpointed pid and start time, its container's cgroup. Blocks. */
+  private static Inspection inspect(Path exitFile, long pid, long startTicks, String containerId,
+                                    io.mezzo.agent.cgroups.Isolator isolator) {
+    Integer status = exitStatus(exitFile);
+    Found found;
+    if (status != null) {
+      found = Found.EXITED;
+    } else if (pid <= 0) {
+      found = Found.NEVER_STARTED;
+    } else if (Containerizer.ProcStat.alive(pid, startTicks)
+        && (isolator.kind().equals("posix") || isolator.pids(containerId).contains(pid))) {
+      found = Found.RUNNING;
+    } else {
+      status = exitStatus(exitFile); // it may have ended between the two looks
+      found = status != null ? Found.EXITED : Found.GONE;
+    }
+    return new Inspection(found, status);
   }
 
   /**
@@ -1274,10 +1392,24 @@ final class TaskManager {
    * that is gone reports TASK_GONE (TASK_LOST for frameworks that are not partition-aware); one
    * the agent died launching is destroyed and fails with REASON_AGENT_RESTARTED.
    */
-  void recover(List<Checkpoints.FrameworkCheckpoint> saved, Map<String, Inspection> found) {
+  void recover(List<Checkpoints.FrameworkCheckpoint> saved, List<Checkpoints.ExecutorCheckpoint> savedRuns,
+               Map<String, Inspection> found) {
+    for (Checkpoints.FrameworkCheckpoint fw : saved) {
+      frameworks.put(fw.info().getId().getValue(), fw.info());
+    }
+    Map<String, ExecutorRun> runs = new LinkedHashMap<>();
+    for (Checkpoints.ExecutorCheckpoint e : savedRuns) {
+      FrameworkInfo fw = frameworks.getOrDefault(e.frameworkId(), FrameworkInfo.newBuilder()
+          .setId(org.apache.mesos.v1.Protos.FrameworkID.newBuilder().setValue(e.frameworkId())).setUser("").setName("").build());
+      ExecutorRun run = new ExecutorRun(e.frameworkId(), fw, e.info(), e.containerId(), Path.of(e.directory()));
+      run.pid = e.pid();
+      run.startTicks = e.startTicks();
+      runs.put(key(e.frameworkId(), run.id()), run);
+      executors.put(key(e.frameworkId(), run.id()), run);
+    }
+    Map<String, TaskGroup> groups = new LinkedHashMap<>();
     for (Checkpoints.FrameworkCheckpoint fw : saved) {
       String fid = fw.info().getId().getValue();
-      frameworks.put(fid, fw.info());
       for (int i = 0; i < fw.tasks().size(); i++) {
         Checkpoints.TaskCheckpoint t = fw.tasks().get(i);
         TaskInfo info = t.info() != null ? t.info() : TaskInfo.newBuilder().setName(t.task().getName())
@@ -1295,12 +1427,33 @@ final class TaskManager {
         }
         containers.put(key(fid, c.taskId()), c);
         updates.recover(fid, c.taskId(), pending);
+        ExecutorRun run = t.info() != null && t.info().hasExecutor()
+            ? runs.get(key(fid, t.info().getExecutor().getExecutorId().getValue())) : null;
+        if (run != null && run.containerId.equals(c.containerId)) {
+          // a custom executor's task: it lives and ends with its executor, recovered below
+          c.executor = run;
+          c.killing = c.state == TaskState.TASK_KILLING;
+          run.tasks.put(c.taskId(), c);
+        }
+        Path parent = c.directory.getParent();
+        if (c.executor == null && t.info() != null && t.info().hasCommand() && parent != null && parent.getParent() != null
+            && parent.getFileName().toString().equals("tasks")) {
+          // a task of a group (<executor sandbox>/tasks/<task id>): the group's lifecycle applies again
+          String groupContainer = parent.getParent().getFileName().toString();
+          TaskGroup group = groups.computeIfAbsent(key(fid, executorId + "\n" + groupContainer),
+              k -> new TaskGroup(executorId, groupContainer));
+          c.group = group;
+          group.members.add(c);
+        }
         if (c.terminal()) {
           c.destroyed = true;
           if (!updates.hasPending(fid, c.taskId())) {
             containers.remove(key(fid, c.taskId()));
             completed.addLast(c);
           }
+          continue;
+        }
+        if (c.executor != null) {
           continue;
         }
         Inspection seen = found.getOrDefault(c.containerId, new Inspection(Found.GONE, null));
@@ -1340,6 +1493,54 @@ final class TaskManager {
           default -> cleanup(c).onComplete(v -> update(c, TaskState.TASK_FAILED, TaskStatus.Source.SOURCE_AGENT,
               TaskStatus.Reason.REASON_AGENT_RESTARTED, "The agent restarted while launching the task; its container was destroyed"));
         }
+      }
+    }
+    for (TaskGroup group : groups.values()) {
+      // a task of the group failed or was killed before the agent died: the rest of the group goes too
+      if (group.members.stream().anyMatch(m -> m.terminal() && m.state != TaskState.TASK_FINISHED)) {
+        killGroup(group);
+      }
+    }
+    for (ExecutorRun run : runs.values()) {
+      Inspection seen = found.getOrDefault(run.containerId, new Inspection(Found.GONE, null));
+      LOG.info("Recovering executor '" + run.id() + "' of framework '" + run.frameworkId + "' with " + run.tasks.size()
+          + " task(s): container " + run.containerId + " " + seen.found()
+          + (seen.exitStatus() == null ? "" : ", exit status " + seen.exitStatus()));
+      switch (seen.found()) {
+        case RUNNING -> {
+          containerizer.isolator().started(run.containerId, run.pid);
+          run.recovering = true; // waits for the executor's SUBSCRIBE; see startReregistrationTimers
+        }
+        case EXITED -> executorExited(run, seen.exitStatus());
+        case GONE -> executorEnded(run, -1, hasCapability(run.framework, FrameworkInfo.Capability.Type.PARTITION_AWARE)
+                ? TaskState.TASK_GONE : TaskState.TASK_LOST, TaskStatus.Reason.REASON_EXECUTOR_TERMINATED,
+            "The executor's container was gone when the agent recovered (the machine rebooted or the agent was stopped)");
+        default -> executorEnded(run, -1, TaskState.TASK_FAILED, TaskStatus.Reason.REASON_AGENT_RESTARTED,
+            "The agent restarted while launching executor '" + run.id() + "'; its container was destroyed");
+      }
+    }
+  }
+
+  /**
+   * Once the agent serves {@code /api/v1/executor} again: every executor found running gets
+   * {@code executor_reregistration_timeout_ms} to SUBSCRIBE; one that does not is killed (its whole
+   * container) and its unfinished tasks end TASK_GONE (TASK_LOST for frameworks that are not
+   * partition-aware) with REASON_EXECUTOR_REREGISTRATION_TIMEOUT, as Mesos reports them.
+   */
+  void startReregistrationTimers() {
+    for (ExecutorRun run : executors.values()) {
+      if (run.recovering && run.reregisterTimer < 0) {
+        run.reregisterTimer = vertx.setTimer(config.executorReregistrationTimeoutMs(), id -> {
+          run.reregisterTimer = -1;
+          if (!run.recovering || run.exited || closed) {
+            return;
+          }
+          run.recovering = false;
+          String message = "Executor did not reregister within " + mesosDuration(config.executorReregistrationTimeoutMs());
+          LOG.info("Killing executor '" + run.id() + "' of framework '" + run.frameworkId + "': " + message);
+          executorEnded(run, -1, hasCapability(run.framework, FrameworkInfo.Capability.Type.PARTITION_AWARE)
+              ? TaskState.TASK_GONE : TaskState.TASK_LOST, TaskStatus.Reason.REASON_EXECUTOR_REREGISTRATION_TIMEOUT, message);
+        });
       }
     }
   }

@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.mesos.v1.Protos.CommandInfo;
+import org.apache.mesos.v1.Protos.ExecutorID;
+import org.apache.mesos.v1.Protos.ExecutorInfo;
 import org.apache.mesos.v1.Protos.Filters;
 import org.apache.mesos.v1.Protos.FrameworkInfo;
 import org.apache.mesos.v1.Protos.Offer;
@@ -41,6 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
 class AgentRecoveryTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final int TASKS = 20;
+  /** Longer than Mesos's 2 s: the executors' retries must not miss it on a loaded CI machine. */
+  private static final int REREGISTRATION_TIMEOUT_MS = 4_000;
 
   @TempDir
   Path dir;
@@ -48,6 +52,8 @@ class AgentRecoveryTest {
   private ClusterFixture cluster;
   private V1Client framework;
   private final List<Process> agents = new ArrayList<>();
+  /** The agent's HTTP port: 0 (any), or a fixed one kept across restarts (executors reconnect to it). */
+  private int agentPort;
 
   @AfterEach
   void stop() throws Exception {
@@ -65,9 +71,10 @@ class AgentRecoveryTest {
 
   /** The default status update retry (10 s): an update is resent only when its acknowledgement does not come. */
   private String agentConfig() {
-    return new JsonObject().put("port", 0).put("cgroups_root", cluster.cgroupsRoot).put("isolation", "cgroups")
+    return new JsonObject().put("port", agentPort).put("cgroups_root", cluster.cgroupsRoot).put("isolation", "cgroups")
         .put("resources", "cpus:4;mem:4096;disk:1000;ports:[31000-31099]")
-        .put("registration_backoff_factor_ms", 100).put("kill_grace_period_ms", 1000).encode();
+        .put("registration_backoff_factor_ms", 100).put("kill_grace_period_ms", 1000)
+        .put("executor_reregistration_timeout_ms", REREGISTRATION_TIMEOUT_MS).encode();
   }
 
   /** Starts an agent process; returns its agent id once it is registered. */
@@ -197,6 +204,120 @@ class AgentRecoveryTest {
       assertThat(framework.history(id)).containsExactly(TaskState.TASK_STARTING, TaskState.TASK_RUNNING, TaskState.TASK_LOST);
     }
     await().atMost(WAIT).until(() -> cluster.containerCgroups().isEmpty());
+  }
+
+  @Test
+  void killDashNine_customExecutorsAndTaskGroup_resubscribeOrEndAsMesosReports() throws Exception {
+    try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+      agentPort = probe.getLocalPort(); // fixed across the restart: the executors reconnect to this port
+    }
+    Path workDir = dir.resolve("agent");
+    String agentId = startWithFramework(workDir, "executor-recovery");
+    Path script = Path.of(getClass().getResource("/executor/test_executor.py").toURI());
+    Offer offer = framework.next(e -> e.getType() == Event.Type.OFFERS, WAIT).getOffers().getOffers(0);
+    Offer.Operation.Launch.Builder launch = Offer.Operation.Launch.newBuilder();
+    // one executor that reconnects, one that stays alive but never subscribes again, one the test kills meanwhile
+    launch.addTaskInfos(onExecutor(offer, "exec-task", "py-exec", script, Map.of()));
+    launch.addTaskInfos(onExecutor(offer, "stuck-task", "stuck-exec", script, Map.of("TEST_EXECUTOR_NO_RECONNECT", "1")));
+    launch.addTaskInfos(onExecutor(offer, "doomed-task", "doomed-exec", script, Map.of()));
+    // a task group: two long tasks and one that ends (exit 0) while no agent runs
+    ExecutorInfo pod = ExecutorInfo.newBuilder().setExecutorId(ExecutorID.newBuilder().setValue("pod"))
+        .setType(ExecutorInfo.Type.DEFAULT).setFrameworkId(framework.frameworkId)
+        .addAllResources(Resources.parse("cpus:0.1;mem:32", "*")).build();
+    org.apache.mesos.v1.Protos.TaskGroupInfo.Builder group = org.apache.mesos.v1.Protos.TaskGroupInfo.newBuilder()
+        .addTasks(task(offer, "pod.a", "sleep 600")).addTasks(task(offer, "pod.b", "sleep 600"))
+        .addTasks(task(offer, "pod.c", "while [ ! -e done ]; do sleep 0.1; done; exit 0"));
+    assertThat(framework.call(Call.newBuilder().setType(Call.Type.ACCEPT).setAccept(Call.Accept.newBuilder()
+        .addOfferIds(offer.getId())
+        .addOperations(Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH).setLaunch(launch))
+        .addOperations(Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH_GROUP)
+            .setLaunchGroup(Offer.Operation.LaunchGroup.newBuilder().setExecutor(pod).setTaskGroup(group)))
+        .setFilters(Filters.newBuilder().setRefuseSeconds(3600))).build())).isEqualTo(202);
+    List<String> all = List.of("exec-task", "stuck-task", "doomed-task", "pod.a", "pod.b", "pod.c");
+    for (String id : all) {
+      framework.update(id, TaskState.TASK_RUNNING, WAIT);
+    }
+    await().atMost(WAIT).until(() -> pendingUpdates(workDir) == 0);
+
+    Path executors = workDir.resolve("slaves").resolve(agentId).resolve("frameworks").resolve(framework.frameworkId.getValue())
+        .resolve("executors");
+    Map<String, Path> cgroups = new LinkedHashMap<>();
+    for (String eid : List.of("py-exec", "stuck-exec", "doomed-exec")) {
+      String container = Files.readSymbolicLink(executors.resolve(eid).resolve("runs").resolve("latest")).toString();
+      cgroups.put(eid, ClusterFixture.CGROUPS.resolve("memory").resolve(cluster.cgroupsRoot).resolve(container));
+    }
+    await().atMost(WAIT).until(() -> Files.exists(executors.resolve("doomed-exec").resolve("runs").resolve("latest")
+        .resolve("executor.pid")));
+    List<String> pyExecProcs = Files.readAllLines(cgroups.get("py-exec").resolve("cgroup.procs"));
+
+    // kill -9 of the agent; while it is down one executor is SIGKILLed and one task of the group ends
+    Process first = agents.get(0);
+    new ProcessBuilder("kill", "-9", String.valueOf(first.pid())).start().waitFor();
+    assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    String doomedPid = Files.readString(executors.resolve("doomed-exec").resolve("runs").resolve("latest").resolve("executor.pid"));
+    new ProcessBuilder("kill", "-9", doomedPid.trim()).start().waitFor();
+    Files.writeString(executors.resolve("pod").resolve("runs").resolve("latest").resolve("tasks").resolve("pod.c").resolve("done"), "");
+    Path meta = workDir.resolve("meta").resolve("frameworks").resolve(Checkpoints.encode(framework.frameworkId.getValue()));
+    await().atMost(WAIT).until(() -> Files.exists(meta.resolve("executors").resolve("doomed-exec").resolve("exit_status"))
+        && Files.exists(meta.resolve("tasks").resolve(Checkpoints.encode("pod.c") + Checkpoints.EXIT_SUFFIX)));
+    assertThat(Files.readAllLines(cgroups.get("py-exec").resolve("cgroup.procs"))).isEqualTo(pyExecProcs);
+
+    assertThat(startAgent(workDir)).isEqualTo(agentId);
+    // ended while the agent was down: the real exit statuses
+    TaskStatus doomed = framework.update("doomed-task", TaskState.TASK_FAILED, WAIT);
+    assertThat(doomed.getReason()).isEqualTo(TaskStatus.Reason.REASON_EXECUTOR_TERMINATED);
+    assertThat(doomed.getSource()).isEqualTo(TaskStatus.Source.SOURCE_AGENT);
+    assertThat(doomed.getMessage()).isEqualTo("Executor 'doomed-exec' terminated with signal Killed");
+    assertThat(framework.update("pod.c", TaskState.TASK_FINISHED, WAIT).getMessage()).isEqualTo("Command exited with status 0");
+    // the reconnecting executor subscribed again: the update it made while cut off arrives, once
+    TaskStatus again = framework.next(e -> e.getType() == Event.Type.UPDATE
+        && e.getUpdate().getStatus().getTaskId().getValue().equals("exec-task"), WAIT).getUpdate().getStatus();
+    assertThat(again.getState()).isEqualTo(TaskState.TASK_RUNNING);
+    assertThat(again.getMessage()).isEqualTo("reconnecting to the agent");
+    // the one that did not subscribe again within the timeout is killed, its task lost as Mesos reports it
+    TaskStatus stuck = framework.update("stuck-task", TaskState.TASK_LOST, WAIT);
+    assertThat(stuck.getReason()).isEqualTo(TaskStatus.Reason.REASON_EXECUTOR_REREGISTRATION_TIMEOUT);
+    assertThat(stuck.getSource()).isEqualTo(TaskStatus.Source.SOURCE_AGENT);
+    await().atMost(WAIT).until(() -> !Files.exists(cgroups.get("stuck-exec")) && !Files.exists(cgroups.get("doomed-exec")));
+
+    // the master sees the executor's task and the group's two long tasks running, in the same processes
+    JsonObject state = new JsonObject(cluster.post(cluster.masterUrl() + "/api/v1", "{\"type\":\"GET_TASKS\"}").body());
+    List<String> running = state.getJsonObject("get_tasks").getJsonArray("tasks").stream().map(JsonObject.class::cast)
+        .filter(t -> t.getString("state").equals("TASK_RUNNING")).map(t -> t.getJsonObject("task_id").getString("value")).toList();
+    assertThat(running).containsExactlyInAnyOrder("exec-task", "pod.a", "pod.b");
+    assertThat(Files.readAllLines(cgroups.get("py-exec").resolve("cgroup.procs"))).isEqualTo(pyExecProcs);
+
+    // kills through the framework work end to end: the executor kills its task and exits; a group task's kill takes the group
+    for (String id : List.of("exec-task", "pod.a")) {
+      framework.call(Call.newBuilder().setType(Call.Type.KILL).setKill(Call.Kill.newBuilder().setTaskId(TaskID.newBuilder().setValue(id))
+          .setAgentId(offer.getAgentId())).build());
+    }
+    assertThat(framework.update("exec-task", TaskState.TASK_KILLED, WAIT).getMessage()).isEqualTo("killed by the test executor");
+    framework.update("pod.a", TaskState.TASK_KILLED, WAIT);
+    framework.update("pod.b", TaskState.TASK_KILLED, WAIT);
+    await().atMost(WAIT).until(() -> pendingUpdates(workDir) == 0 && cluster.containerCgroups().isEmpty());
+    assertThat(Files.readString(executors.resolve("py-exec").resolve("runs").resolve("latest").resolve("stdout")))
+        .contains("disconnected from the agent", "subscribed again", "exiting");
+
+    // every update exactly once
+    assertThat(framework.history("exec-task")).containsExactly(TaskState.TASK_RUNNING, TaskState.TASK_RUNNING, TaskState.TASK_KILLED);
+    assertThat(framework.history("stuck-task")).containsExactly(TaskState.TASK_RUNNING, TaskState.TASK_LOST);
+    assertThat(framework.history("doomed-task")).containsExactly(TaskState.TASK_RUNNING, TaskState.TASK_FAILED);
+    for (String id : List.of("pod.a", "pod.b")) {
+      assertThat(framework.history(id)).as(id).containsExactly(TaskState.TASK_STARTING, TaskState.TASK_RUNNING, TaskState.TASK_KILLED);
+    }
+    assertThat(framework.history("pod.c")).containsExactly(TaskState.TASK_STARTING, TaskState.TASK_RUNNING, TaskState.TASK_FINISHED);
+  }
+
+  /** A task run by a custom executor (the test executor script, with extra environment). */
+  private static TaskInfo onExecutor(Offer offer, String id, String executorId, Path script, Map<String, String> env) {
+    org.apache.mesos.v1.Protos.Environment.Builder vars = org.apache.mesos.v1.Protos.Environment.newBuilder();
+    env.forEach((k, v) -> vars.addVariables(org.apache.mesos.v1.Protos.Environment.Variable.newBuilder().setName(k).setValue(v)));
+    ExecutorInfo executor = ExecutorInfo.newBuilder().setExecutorId(ExecutorID.newBuilder().setValue(executorId))
+        .setType(ExecutorInfo.Type.CUSTOM).setCommand(CommandInfo.newBuilder().setValue("exec python3 " + script).setEnvironment(vars))
+        .addAllResources(Resources.parse("cpus:0.05;mem:64", "*")).build();
+    return TaskInfo.newBuilder().setName(id).setTaskId(TaskID.newBuilder().setValue(id)).setAgentId(offer.getAgentId())
+        .setExecutor(executor).addAllResources(Resources.parse("cpus:0.05;mem:32", "*")).build();
   }
 
   /** A clustered master, an agent process and a subscribed framework; returns the agent id. */

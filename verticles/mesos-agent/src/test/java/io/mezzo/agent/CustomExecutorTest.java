@@ -142,6 +142,33 @@ class CustomExecutorTest {
     assertThat(framework.history("pod-1.web")).containsExactly(TaskState.TASK_STARTING, TaskState.TASK_RUNNING, TaskState.TASK_KILLED);
   }
 
+  @Test
+  void executorExceedingItsMemory_failsItsTaskWithTheMemoryReason() throws Exception {
+    Path script = Path.of(getClass().getResource("/executor/test_executor.py").toURI());
+    one = OneAgent.start(dir, new JsonObject(), "hungry-executor");
+    V1Client framework = one.framework();
+    Offer offer = one.offer();
+    // the container gets 64 + 32 MB; the executor touches 300 MiB once it reported the task running
+    ExecutorInfo executor = ExecutorInfo.newBuilder().setExecutorId(ExecutorID.newBuilder().setValue("hungry"))
+        .setType(ExecutorInfo.Type.CUSTOM).setCommand(CommandInfo.newBuilder().setValue("exec python3 " + script)
+            .setEnvironment(org.apache.mesos.v1.Protos.Environment.newBuilder().addVariables(
+                org.apache.mesos.v1.Protos.Environment.Variable.newBuilder().setName("TEST_EXECUTOR_EAT_MB").setValue("300"))))
+        .addAllResources(Resources.parse("cpus:0.1;mem:64", "*")).build();
+    TaskInfo task = TaskInfo.newBuilder().setName("hungry-task").setTaskId(TaskID.newBuilder().setValue("hungry-task"))
+        .setAgentId(offer.getAgentId()).setExecutor(executor).addAllResources(Resources.parse("cpus:0.1;mem:32", "*")).build();
+    assertThat(framework.call(Call.newBuilder().setType(Call.Type.ACCEPT).setAccept(Call.Accept.newBuilder()
+        .addOfferIds(offer.getId()).addOperations(Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH)
+            .setLaunch(Offer.Operation.Launch.newBuilder().addTaskInfos(task)))
+        .setFilters(Filters.newBuilder().setRefuseSeconds(3600))).build())).isEqualTo(202);
+
+    TaskStatus failed = framework.update("hungry-task", TaskState.TASK_FAILED, WAIT);
+    assertThat(failed.getReason()).isEqualTo(TaskStatus.Reason.REASON_CONTAINER_LIMITATION_MEMORY);
+    assertThat(failed.getSource()).isEqualTo(TaskStatus.Source.SOURCE_AGENT);
+    assertThat(failed.getMessage()).startsWith("Memory limit exceeded: Requested: 96MB");
+    await().atMost(WAIT).until(() -> one.cluster().containerCgroups().isEmpty());
+    assertThat(framework.history("hungry-task")).containsExactly(TaskState.TASK_RUNNING, TaskState.TASK_FAILED);
+  }
+
   private static HttpResponse<String> executorCall(HttpClient http, ClusterFixture.Agent agent, String body) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create(agent.url() + "/api/v1/executor")).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());

@@ -16,6 +16,7 @@ agent" for each task it runs, which reaches the agent with the new SUBSCRIBE.
 For tests, through its environment:
   TEST_EXECUTOR_NO_RECONNECT=1  stays alive but never subscribes again after losing the agent;
   TEST_EXECUTOR_EAT_MB=<n>      after reporting a task running, touches n MiB of memory.
+  TEST_EXECUTOR_WAIT_FOR=<name>  subscribes only once <sandbox>/<name> exists.
 It writes its pid to <sandbox>/executor.pid.
 """
 import base64
@@ -162,6 +163,9 @@ class Executor:
 def main():
     with open(os.path.join(os.environ["MESOS_SANDBOX"], "executor.pid"), "w") as f:
         f.write(str(os.getpid()))
+    wait_for = os.environ.get("TEST_EXECUTOR_WAIT_FOR")
+    while wait_for and not os.path.exists(os.path.join(os.environ["MESOS_SANDBOX"], wait_for)):
+        time.sleep(0.05)
     executor = Executor()
     stream = executor.subscribe()
     if stream is None:

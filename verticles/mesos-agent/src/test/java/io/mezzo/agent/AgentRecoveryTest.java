@@ -220,6 +220,8 @@ class AgentRecoveryTest {
     launch.addTaskInfos(onExecutor(offer, "exec-task", "py-exec", script, Map.of()));
     launch.addTaskInfos(onExecutor(offer, "stuck-task", "stuck-exec", script, Map.of("TEST_EXECUTOR_NO_RECONNECT", "1")));
     launch.addTaskInfos(onExecutor(offer, "doomed-task", "doomed-exec", script, Map.of()));
+    // and one that subscribes only after the restart, so its task never reached it
+    launch.addTaskInfos(onExecutor(offer, "late-task", "late-exec", script, Map.of("TEST_EXECUTOR_WAIT_FOR", "go")));
     // a task group: two long tasks and one that ends (exit 0) while no agent runs
     ExecutorInfo pod = ExecutorInfo.newBuilder().setExecutorId(ExecutorID.newBuilder().setValue("pod"))
         .setType(ExecutorInfo.Type.DEFAULT).setFrameworkId(framework.frameworkId)
@@ -246,8 +248,14 @@ class AgentRecoveryTest {
       String container = Files.readSymbolicLink(executors.resolve(eid).resolve("runs").resolve("latest")).toString();
       cgroups.put(eid, ClusterFixture.CGROUPS.resolve("memory").resolve(cluster.cgroupsRoot).resolve(container));
     }
-    await().atMost(WAIT).until(() -> Files.exists(executors.resolve("doomed-exec").resolve("runs").resolve("latest")
-        .resolve("executor.pid")));
+    for (String eid : List.of("doomed-exec", "late-exec")) {
+      await().atMost(WAIT).until(() -> Files.exists(executors.resolve(eid).resolve("runs").resolve("latest").resolve("executor.pid")));
+    }
+    String lateContainer = Files.readSymbolicLink(executors.resolve("late-exec").resolve("runs").resolve("latest")).toString();
+    Path lateCgroup = ClusterFixture.CGROUPS.resolve("memory").resolve(cluster.cgroupsRoot).resolve(lateContainer);
+    await().atMost(WAIT).until(() -> Files.exists(meta(workDir).resolve("executors").resolve("late-exec").resolve("executor.json"))
+        && new JsonObject(Files.readString(meta(workDir).resolve("executors").resolve("late-exec").resolve("executor.json")))
+            .getLong("pid") > 0);
     List<String> pyExecProcs = Files.readAllLines(cgroups.get("py-exec").resolve("cgroup.procs"));
 
     // kill -9 of the agent; while it is down one executor is SIGKILLed and one task of the group ends
@@ -257,12 +265,13 @@ class AgentRecoveryTest {
     String doomedPid = Files.readString(executors.resolve("doomed-exec").resolve("runs").resolve("latest").resolve("executor.pid"));
     new ProcessBuilder("kill", "-9", doomedPid.trim()).start().waitFor();
     Files.writeString(executors.resolve("pod").resolve("runs").resolve("latest").resolve("tasks").resolve("pod.c").resolve("done"), "");
-    Path meta = workDir.resolve("meta").resolve("frameworks").resolve(Checkpoints.encode(framework.frameworkId.getValue()));
+    Path meta = meta(workDir);
     await().atMost(WAIT).until(() -> Files.exists(meta.resolve("executors").resolve("doomed-exec").resolve("exit_status"))
         && Files.exists(meta.resolve("tasks").resolve(Checkpoints.encode("pod.c") + Checkpoints.EXIT_SUFFIX)));
     assertThat(Files.readAllLines(cgroups.get("py-exec").resolve("cgroup.procs"))).isEqualTo(pyExecProcs);
 
     assertThat(startAgent(workDir)).isEqualTo(agentId);
+    Files.writeString(executors.resolve("late-exec").resolve("runs").resolve("latest").resolve("go"), "");
     // ended while the agent was down: the real exit statuses
     TaskStatus doomed = framework.update("doomed-task", TaskState.TASK_FAILED, WAIT);
     assertThat(doomed.getReason()).isEqualTo(TaskStatus.Reason.REASON_EXECUTOR_TERMINATED);
@@ -279,6 +288,14 @@ class AgentRecoveryTest {
     assertThat(stuck.getReason()).isEqualTo(TaskStatus.Reason.REASON_EXECUTOR_REREGISTRATION_TIMEOUT);
     assertThat(stuck.getSource()).isEqualTo(TaskStatus.Source.SOURCE_AGENT);
     await().atMost(WAIT).until(() -> !Files.exists(cgroups.get("stuck-exec")) && !Files.exists(cgroups.get("doomed-exec")));
+    // the late executor subscribed without the task the agent had launched for it: lost, as Mesos reports it
+    TaskStatus late = framework.update("late-task", TaskState.TASK_LOST, WAIT);
+    assertThat(late.getReason()).isEqualTo(TaskStatus.Reason.REASON_AGENT_RESTARTED);
+    assertThat(late.getMessage()).isEqualTo("Task launched during agent restart");
+    // and goes when the framework shuts it down
+    framework.call(Call.newBuilder().setType(Call.Type.SHUTDOWN).setShutdown(Call.Shutdown.newBuilder()
+        .setExecutorId(ExecutorID.newBuilder().setValue("late-exec")).setAgentId(offer.getAgentId())).build());
+    await().atMost(WAIT).until(() -> !Files.exists(lateCgroup));
 
     // the master sees the executor's task and the group's two long tasks running, in the same processes
     JsonObject state = new JsonObject(cluster.post(cluster.masterUrl() + "/api/v1", "{\"type\":\"GET_TASKS\"}").body());
@@ -303,10 +320,15 @@ class AgentRecoveryTest {
     assertThat(framework.history("exec-task")).containsExactly(TaskState.TASK_RUNNING, TaskState.TASK_RUNNING, TaskState.TASK_KILLED);
     assertThat(framework.history("stuck-task")).containsExactly(TaskState.TASK_RUNNING, TaskState.TASK_LOST);
     assertThat(framework.history("doomed-task")).containsExactly(TaskState.TASK_RUNNING, TaskState.TASK_FAILED);
+    assertThat(framework.history("late-task")).containsExactly(TaskState.TASK_LOST);
     for (String id : List.of("pod.a", "pod.b")) {
       assertThat(framework.history(id)).as(id).containsExactly(TaskState.TASK_STARTING, TaskState.TASK_RUNNING, TaskState.TASK_KILLED);
     }
     assertThat(framework.history("pod.c")).containsExactly(TaskState.TASK_STARTING, TaskState.TASK_RUNNING, TaskState.TASK_FINISHED);
+  }
+
+  private Path meta(Path workDir) {
+    return workDir.resolve("meta").resolve("frameworks").resolve(Checkpoints.encode(framework.frameworkId.getValue()));
   }
 
   /** A task run by a custom executor (the test executor script, with extra environment). */

@@ -148,4 +148,30 @@ class CheckpointsTest {
     assertThat(dir).doesNotExist();
     assertThat(cp.exitStatus("fw-1", "t.1")).isEqualTo(dir.resolveSibling("t%2E1" + Checkpoints.EXIT_SUFFIX));
   }
+
+  @Test
+  void executorRunIsReadBack_withItsPidOnceStarted_andKeepsAFrameworkWithoutTasks() throws Exception {
+    Checkpoints cp = new Checkpoints(work);
+    cp.framework(FW);
+    org.apache.mesos.v1.Protos.ExecutorInfo info = org.apache.mesos.v1.Protos.ExecutorInfo.newBuilder()
+        .setExecutorId(org.apache.mesos.v1.Protos.ExecutorID.newBuilder().setValue("exec.1"))
+        .setCommand(org.apache.mesos.v1.Protos.CommandInfo.newBuilder().setValue("./run")).build();
+    cp.executor("fw-1", info, "c9", "/sandbox/c9", 0, -1);
+    assertThat(cp.executors()).singleElement().satisfies(e -> assertThat(e.pid()).isZero());
+    cp.executor("fw-1", info, "c9", "/sandbox/c9", 4242, 99);
+    // a framework whose only checkpoint is an executor run is kept by load()
+    assertThat(cp.load()).singleElement().satisfies(f -> assertThat(f.tasks()).isEmpty());
+    Checkpoints.ExecutorCheckpoint run = new Checkpoints(work).executors().get(0);
+    assertThat(run.frameworkId()).isEqualTo("fw-1");
+    assertThat(run.info().getExecutorId()).isEqualTo(info.getExecutorId());
+    assertThat(run.info().getCommand().getValue()).isEqualTo("./run");
+    assertThat(run.containerId()).isEqualTo("c9");
+    assertThat(run.directory()).isEqualTo("/sandbox/c9");
+    assertThat(run.pid()).isEqualTo(4242);
+    assertThat(run.startTicks()).isEqualTo(99);
+    // the supervisor's exit status file sits next to it; removing the executor's directory forgets the run
+    assertThat(cp.executorExitStatus("fw-1", "exec.1").resolveSibling("executor.json")).exists();
+    Checkpoints.deleteTree(cp.executorExitStatus("fw-1", "exec.1").getParent());
+    assertThat(cp.executors()).isEmpty();
+  }
 }

@@ -21,7 +21,7 @@ import io.mezzo.l4lb.vip.VipRange;
  *                         (io_uring or epoll, whichever loads; else Vert.x on the node's event loops)
  * @param ioUring          prefer io_uring to epoll for those loops (falls back to epoll where io_uring does not load)
  * @param directEpoll      on epoll, run those loops as Mezzo's own epoll loops over plain sockets (no Netty
- *                         channel per connection) rather than as Netty's epoll channels
+ *                         channel per connection; the default) rather than as Netty's epoll channels
  * @param masterZkPath     where the leading master publishes itself in ZooKeeper (its {@code zk_path})
  * @param masterUrls       master URLs to follow instead of ZooKeeper detection, e.g. {@code http://10.0.0.11:5050}
  */
@@ -32,7 +32,7 @@ public record L4lbConfig(boolean enabled, int port, String httpHost, String vipR
                          String masterZkPath, java.util.List<String> masterUrls) implements ComponentConfig {
 
   public static final L4lbConfig DEFAULTS = new L4lbConfig(true, 62080, "127.0.0.1", "11.0.0.0/8", 1_000, 3,
-      1_000, 30_000, 60_000, true, 0, true, false, false, "/mesos", java.util.List.of());
+      1_000, 30_000, 60_000, true, 0, true, false, true, "/mesos", java.util.List.of());
 
   public L4lbConfig {
     masterUrls = java.util.List.copyOf(masterUrls);

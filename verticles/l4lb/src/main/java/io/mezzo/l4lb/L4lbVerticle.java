@@ -157,7 +157,8 @@ public final class L4lbVerticle extends VerticleBase {
     try {
       DirectEpollLoops loops = new DirectEpollLoops(config.proxyThreadCount(), balancer, config.connectTries(),
           config.connectTimeoutMs());
-      LOG.info("VIP proxies on " + config.proxyThreadCount() + " event loops of their own, direct-epoll");
+      LOG.info("VIP proxies on " + config.proxyThreadCount() + " event loops of their own, direct-epoll"
+          + " (plain sockets through Netty's epoll transport library)");
       return loops;
     } catch (java.io.IOException | RuntimeException e) {
       LOG.warning("The direct-epoll data plane cannot start: " + e);

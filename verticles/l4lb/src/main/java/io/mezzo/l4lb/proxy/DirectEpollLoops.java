@@ -218,13 +218,28 @@ public final class DirectEpollLoops {
             }
             Handler h = fd < handlers.length ? handlers[fd] : null;
             if (h != null && h.turn != turn) {
-              h.ready(MezzoEpollAccess.events(events, i));
+              try {
+                h.ready(MezzoEpollAccess.events(events, i));
+              } catch (RuntimeException e) {
+                // a fault in one connection ends that connection, not the loop
+                LOG.log(Level.WARNING, "L4LB connection failed", e);
+                if (h instanceof Side side) {
+                  abort(side);
+                } else {
+                  h.close();
+                }
+              }
             }
           }
           for (int n = later.size(); n > 0; n--) {
             Side side = later.poll();
             if (!side.closed && side.readPending) {
-              pump(side);
+              try {
+                pump(side);
+              } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "L4LB connection failed", e);
+                abort(side);
+              }
             }
           }
           Runnable task;

@@ -87,7 +87,7 @@ public final class DnsServer {
         .handler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
-            ch.pipeline().addLast(new QueryDecoders.Udp(), new QueryHandler(settings));
+            ch.pipeline().addLast(QueryHandler.udpPipeline(settings));
           }
         });
     // an IPv4 address gets IPv4 sockets: a dual-stack socket bound to it takes only IPv4 anyway,

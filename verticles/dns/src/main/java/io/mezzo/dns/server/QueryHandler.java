@@ -7,6 +7,7 @@ import io.mezzo.dns.records.Rcode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramChannel;
@@ -22,7 +23,8 @@ import java.util.logging.Logger;
  * {@link ResponseWriter} (UDP replies cut to 512 bytes or the client's EDNS0 size, with TC, so
  * clients retry over TCP); relayed upstream replies are passed on byte for byte. Replies to
  * queries read in one batch are flushed together. UDP replies from our zones are kept in a
- * {@link ReplyCache} of this channel until the records change.
+ * {@link ReplyCache} of this channel until the records change; repeated questions are answered from
+ * it by {@link QueryDecoders.Udp} before they reach this handler.
  */
 public final class QueryHandler extends SimpleChannelInboundHandler<Query> {
   private static final Logger LOG = Logger.getLogger(QueryHandler.class.getName());
@@ -39,10 +41,23 @@ public final class QueryHandler extends SimpleChannelInboundHandler<Query> {
 
   private final Settings settings;
   private final ResponseWriter writer = new ResponseWriter();
-  private final ReplyCache cache = new ReplyCache();
+  private final ReplyCache cache;
 
+  /** A handler for TCP connections: nothing is cached. */
   public QueryHandler(Settings settings) {
+    this(settings, new ReplyCache());
+  }
+
+  /** A handler for a UDP channel, filling the channel's cache that {@link QueryDecoders.Udp} answers from. */
+  QueryHandler(Settings settings, ReplyCache cache) {
     this.settings = settings;
+    this.cache = cache;
+  }
+
+  /** The handlers of a UDP channel's pipeline, in order, sharing one {@link ReplyCache}. */
+  static ChannelHandler[] udpPipeline(Settings settings) {
+    ReplyCache cache = new ReplyCache();
+    return new ChannelHandler[] {new QueryDecoders.Udp(cache, settings.records()), new QueryHandler(settings, cache)};
   }
 
   @Override
@@ -57,11 +72,9 @@ public final class QueryHandler extends SimpleChannelInboundHandler<Query> {
     }
     DnsRecords records = settings.records().get();
     if (!q.tcp()) {
-      byte[] cached = cache.get(records, q);
+      ByteBuf cached = cache.reply(records, q, ctx.alloc());
       if (cached != null) {
-        ByteBuf buf = ctx.alloc().ioBuffer(cached.length);
-        ReplyCache.patch(cached, q, buf);
-        send(ctx, q, buf, false);
+        send(ctx, q, cached, false);
         return;
       }
     }

@@ -40,7 +40,7 @@ class ReplyCacheTest {
     records.set(build(Fixtures.state()));
     QueryHandler.Settings settings = new QueryHandler.Settings(records::get, new Lookup(new Random(3)),
         (query, tcp, done) -> done.accept(null, new IllegalStateException("no upstream")), false, true);
-    channel = new EmbeddedChannel(new QueryDecoders.Udp(), new QueryHandler(settings));
+    channel = new EmbeddedChannel(QueryHandler.udpPipeline(settings));
   }
 
   private static DnsRecords build(ClusterState state) {
@@ -125,5 +125,26 @@ class ReplyCacheTest {
     assertThat(orders.size()).as("distinct answer orders over %d replies", 3 * ReplyCache.REUSES)
         .isGreaterThan(ReplyCache.SHUFFLES);
     assertThat(firsts.size()).as("distinct first answers").isGreaterThan(2);
+  }
+
+  @Test
+  void cachedQuestion_inABrokenMessage_stillGetsFormerr() {
+    byte[] good = Wire.query(1, true, "nginx.marathon.mesos.", 1, 1, -1);
+    assertThat(ask(1, true, "nginx.marathon.mesos.", -1)[3] & 0x0f).isEqualTo(0);
+    byte[] countsPastTheEnd = good.clone();
+    countsPastTheEnd[11] = 1; // one additional record that is not there
+    byte[] answerCount = good.clone();
+    answerCount[7] = 1; // an answer record in a query, also not there
+    byte[] spaceInLabel = good.clone();
+    spaceInLabel[14] = ' ';
+    for (byte[] bad : List.of(countsPastTheEnd, answerCount, spaceInLabel)) {
+      channel.writeInbound(new DatagramPacket(Unpooled.wrappedBuffer(bad), LOCAL, CLIENT));
+      channel.flushOutbound();
+      DatagramPacket reply = channel.readOutbound();
+      assertThat(reply.content().getByte(3) & 0x0f).as("FORMERR").isEqualTo(1);
+      assertThat(reply.content().getShort(4)).as("no question echoed").isEqualTo((short) 0);
+      reply.release();
+    }
+    assertThat(ask(2, true, "nginx.marathon.mesos.", -1)[3] & 0x0f).as("still answered").isEqualTo(0);
   }
 }

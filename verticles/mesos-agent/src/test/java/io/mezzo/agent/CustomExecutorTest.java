@@ -169,6 +169,34 @@ class CustomExecutorTest {
     assertThat(framework.history("hungry-task")).containsExactly(TaskState.TASK_RUNNING, TaskState.TASK_FAILED);
   }
 
+  @Test
+  void taskGroupTaskExceedingItsMemory_failsWithTheMemoryReason_andTheGroupGoes() throws Exception {
+    one = OneAgent.start(dir, new JsonObject(), "hungry-pod");
+    V1Client framework = one.framework();
+    Offer offer = one.offer();
+    ExecutorInfo executor = ExecutorInfo.newBuilder().setExecutorId(ExecutorID.newBuilder().setValue("pod-2"))
+        .setType(ExecutorInfo.Type.DEFAULT).setFrameworkId(framework.frameworkId)
+        .addAllResources(Resources.parse("cpus:0.1;mem:32", "*")).build();
+    TaskInfo server = TaskInfo.newBuilder().setName("server").setTaskId(TaskID.newBuilder().setValue("pod-2.server"))
+        .setAgentId(offer.getAgentId()).setCommand(CommandInfo.newBuilder().setValue("exec sleep 600"))
+        .addAllResources(Resources.parse("cpus:0.1;mem:32", "*")).build();
+    TaskInfo hog = TaskInfo.newBuilder().setName("hog").setTaskId(TaskID.newBuilder().setValue("pod-2.hog"))
+        .setAgentId(offer.getAgentId()).setCommand(CommandInfo.newBuilder()
+            .setValue("while [ ! -e ../pod-2.server/stdout ]; do sleep 0.1; done; head -c 400m /dev/zero | tail"))
+        .addAllResources(Resources.parse("cpus:0.1;mem:64", "*")).build();
+    assertThat(framework.call(Call.newBuilder().setType(Call.Type.ACCEPT).setAccept(Call.Accept.newBuilder()
+        .addOfferIds(offer.getId()).addOperations(Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH_GROUP)
+            .setLaunchGroup(Offer.Operation.LaunchGroup.newBuilder().setExecutor(executor)
+                .setTaskGroup(org.apache.mesos.v1.Protos.TaskGroupInfo.newBuilder().addTasks(server).addTasks(hog))))
+        .setFilters(Filters.newBuilder().setRefuseSeconds(3600))).build())).isEqualTo(202);
+
+    TaskStatus failed = framework.update("pod-2.hog", TaskState.TASK_FAILED, WAIT);
+    assertThat(failed.getReason()).isEqualTo(TaskStatus.Reason.REASON_CONTAINER_LIMITATION_MEMORY);
+    assertThat(failed.getSource()).isEqualTo(TaskStatus.Source.SOURCE_AGENT);
+    framework.update("pod-2.server", TaskState.TASK_KILLED, WAIT);
+    await().atMost(WAIT).until(() -> one.cluster().containerCgroups().isEmpty());
+  }
+
   private static HttpResponse<String> executorCall(HttpClient http, ClusterFixture.Agent agent, String body) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create(agent.url() + "/api/v1/executor")).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());

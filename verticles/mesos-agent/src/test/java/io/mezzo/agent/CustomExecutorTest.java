@@ -61,10 +61,8 @@ class CustomExecutorTest {
         .addAllResources(Resources.parse("cpus:0.1;mem:64", "*")).build();
     TaskInfo task = TaskInfo.newBuilder().setName("via-executor").setTaskId(TaskID.newBuilder().setValue("via-executor"))
         .setAgentId(offer.getAgentId()).setExecutor(executor).addAllResources(Resources.parse("cpus:0.1;mem:32", "*")).build();
-    assertThat(framework.call(Call.newBuilder().setType(Call.Type.ACCEPT).setAccept(Call.Accept.newBuilder()
-        .addOfferIds(offer.getId()).addOperations(Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH)
-            .setLaunch(Offer.Operation.Launch.newBuilder().addTaskInfos(task)))
-        .setFilters(Filters.newBuilder().setRefuseSeconds(3600))).build())).isEqualTo(202);
+    accept(framework, offer, Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH)
+        .setLaunch(Offer.Operation.Launch.newBuilder().addTaskInfos(task)));
 
     TaskStatus running = framework.update("via-executor", TaskState.TASK_RUNNING, WAIT);
     assertThat(running.getMessage()).isEqualTo("running in the test executor");
@@ -125,11 +123,9 @@ class CustomExecutorTest {
     TaskInfo sidecar = TaskInfo.newBuilder().setName("sidecar").setTaskId(TaskID.newBuilder().setValue("pod-1.sidecar"))
         .setAgentId(offer.getAgentId()).setCommand(CommandInfo.newBuilder().setValue("while [ ! -e ../pod-1.web/stdout ]; do sleep 0.1; done; exit 2"))
         .addAllResources(Resources.parse("cpus:0.1;mem:32", "*")).build();
-    assertThat(framework.call(Call.newBuilder().setType(Call.Type.ACCEPT).setAccept(Call.Accept.newBuilder()
-        .addOfferIds(offer.getId()).addOperations(Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH_GROUP)
-            .setLaunchGroup(Offer.Operation.LaunchGroup.newBuilder().setExecutor(executor)
-                .setTaskGroup(org.apache.mesos.v1.Protos.TaskGroupInfo.newBuilder().addTasks(web).addTasks(sidecar))))
-        .setFilters(Filters.newBuilder().setRefuseSeconds(3600))).build())).isEqualTo(202);
+    accept(framework, offer, Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH_GROUP)
+        .setLaunchGroup(Offer.Operation.LaunchGroup.newBuilder().setExecutor(executor)
+            .setTaskGroup(org.apache.mesos.v1.Protos.TaskGroupInfo.newBuilder().addTasks(web).addTasks(sidecar))));
 
     TaskStatus failed = framework.update("pod-1.sidecar", TaskState.TASK_FAILED, WAIT);
     assertThat(failed.getMessage()).isEqualTo("Command exited with status 2");
@@ -156,10 +152,8 @@ class CustomExecutorTest {
         .addAllResources(Resources.parse("cpus:0.1;mem:64", "*")).build();
     TaskInfo task = TaskInfo.newBuilder().setName("hungry-task").setTaskId(TaskID.newBuilder().setValue("hungry-task"))
         .setAgentId(offer.getAgentId()).setExecutor(executor).addAllResources(Resources.parse("cpus:0.1;mem:32", "*")).build();
-    assertThat(framework.call(Call.newBuilder().setType(Call.Type.ACCEPT).setAccept(Call.Accept.newBuilder()
-        .addOfferIds(offer.getId()).addOperations(Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH)
-            .setLaunch(Offer.Operation.Launch.newBuilder().addTaskInfos(task)))
-        .setFilters(Filters.newBuilder().setRefuseSeconds(3600))).build())).isEqualTo(202);
+    accept(framework, offer, Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH)
+        .setLaunch(Offer.Operation.Launch.newBuilder().addTaskInfos(task)));
 
     TaskStatus failed = framework.update("hungry-task", TaskState.TASK_FAILED, WAIT);
     assertThat(failed.getReason()).isEqualTo(TaskStatus.Reason.REASON_CONTAINER_LIMITATION_MEMORY);
@@ -184,17 +178,22 @@ class CustomExecutorTest {
         .setAgentId(offer.getAgentId()).setCommand(CommandInfo.newBuilder()
             .setValue("while [ ! -e ../pod-2.server/stdout ]; do sleep 0.1; done; head -c 400m /dev/zero | tail"))
         .addAllResources(Resources.parse("cpus:0.1;mem:64", "*")).build();
-    assertThat(framework.call(Call.newBuilder().setType(Call.Type.ACCEPT).setAccept(Call.Accept.newBuilder()
-        .addOfferIds(offer.getId()).addOperations(Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH_GROUP)
-            .setLaunchGroup(Offer.Operation.LaunchGroup.newBuilder().setExecutor(executor)
-                .setTaskGroup(org.apache.mesos.v1.Protos.TaskGroupInfo.newBuilder().addTasks(server).addTasks(hog))))
-        .setFilters(Filters.newBuilder().setRefuseSeconds(3600))).build())).isEqualTo(202);
+    accept(framework, offer, Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH_GROUP)
+        .setLaunchGroup(Offer.Operation.LaunchGroup.newBuilder().setExecutor(executor)
+            .setTaskGroup(org.apache.mesos.v1.Protos.TaskGroupInfo.newBuilder().addTasks(server).addTasks(hog))));
 
     TaskStatus failed = framework.update("pod-2.hog", TaskState.TASK_FAILED, WAIT);
     assertThat(failed.getReason()).isEqualTo(TaskStatus.Reason.REASON_CONTAINER_LIMITATION_MEMORY);
     assertThat(failed.getSource()).isEqualTo(TaskStatus.Source.SOURCE_AGENT);
     framework.update("pod-2.server", TaskState.TASK_KILLED, WAIT);
     await().atMost(WAIT).until(() -> one.cluster().containerCgroups().isEmpty());
+  }
+
+  /** Accepts the offer with one operation, refusing further offers for an hour. */
+  private static void accept(V1Client framework, Offer offer, Offer.Operation.Builder operation) throws Exception {
+    assertThat(framework.call(Call.newBuilder().setType(Call.Type.ACCEPT).setAccept(Call.Accept.newBuilder()
+        .addOfferIds(offer.getId()).addOperations(operation).setFilters(Filters.newBuilder().setRefuseSeconds(3600))).build()))
+        .isEqualTo(202);
   }
 
   private static HttpResponse<String> executorCall(HttpClient http, ClusterFixture.Agent agent, String body) throws Exception {

@@ -116,6 +116,11 @@ final class Checkpoints {
     return framework(frameworkId).resolve("tasks");
   }
 
+  /** The framework's tasks directory (where supervisors write exit statuses), created when missing. */
+  Path tasksDirectory(String frameworkId) throws IOException {
+    return Files.createDirectories(tasks(frameworkId));
+  }
+
   /** The task's directory in the earlier layout. */
   private Path taskDirectory(String frameworkId, String taskId) {
     return tasks(frameworkId).resolve(encode(taskId));

@@ -88,6 +88,16 @@ final class TaskManager {
   private boolean closed;
   private boolean reaping;
   private long reapRound;
+  /**
+   * Every how many reap rounds (2 s) every container's exit file and supervisor process are looked
+   * at: the safety net under the notifications, and how a supervisor that vanished without writing
+   * an exit status is found (Mesos's reaper looks at processes that are not its children every second).
+   */
+  static final int FULL_ROUNDS = 20;
+  /** Exits learnt from file notifications; null when the kernel's notifications could not be set up (then only {@link #reap} sees them). */
+  private final ExitWatcher exits;
+  /** Notifications were dropped: the next {@link #reap} looks at every task's exit file. */
+  private volatile boolean missedExits;
   private HttpClient checkHttp;
   private NetClient checkTcp;
   /**
@@ -111,6 +121,43 @@ final class TaskManager {
     this.sandboxes = sandboxes;
     this.identity = identity;
     this.containerWork = vertx.createSharedWorkerExecutor("mezzo-agent-containers", CONTAINER_THREADS);
+    this.exits = exitWatcher(vertx.getOrCreateContext());
+  }
+
+  /** Learns exits of the framework's tasks from notifications from now on (else {@link #reap} looks often). */
+  private void watchExits(String frameworkId) {
+    if (exits != null && !exits.watching(frameworkId)) {
+      try {
+        exits.watch(frameworkId, checkpoints.tasksDirectory(frameworkId));
+      } catch (IOException e) {
+        LOG.warning("Cannot watch the exits of framework '" + frameworkId + "': " + e);
+      }
+    }
+  }
+
+  private ExitWatcher exitWatcher(io.vertx.core.Context context) {
+    try {
+      return new ExitWatcher(new ExitWatcher.Listener() {
+        @Override
+        public void exited(String frameworkId, String taskId, int status) {
+          context.runOnContext(v -> {
+            Container c = containers.get(key(frameworkId, taskId));
+            if (c != null && c.pid > 0 && !c.exited && !c.destroyed && c.executor == null) {
+              TaskManager.this.exited(c, status);
+            }
+            // not adopted yet (the command ended at once): the launch's completion looks at the file itself
+          });
+        }
+
+        @Override
+        public void missed() {
+          missedExits = true;
+        }
+      });
+    } catch (IOException | RuntimeException e) {
+      LOG.warning("File notifications are not available (" + e + "); task exits are found by looking at their files periodically");
+      return null;
+    }
   }
 
   /** Threads of {@link #containerWork}: launches mostly wait on the spawner shell and on directory locks in the kernel, so a few suffice. */
@@ -247,6 +294,7 @@ final class TaskManager {
     io(c, () -> {
       // the TASK_STARTING update above checkpointed the task already (same per-container queue)
       checkpoints.ensureFramework(framework);
+      watchExits(fid);
       if (group == null) {
         sandboxes.create(identity.agentId(), fid, executorId, containerId);
       } else {
@@ -267,6 +315,15 @@ final class TaskManager {
         return;
       }
       adopt(c, ar.result().pid(), ar.result().startTicks());
+      if (exits != null && !c.exited) {
+        // a notification that came before the container was adopted was passed over: look once now
+        Path file = checkpoints.exitStatus(fid, taskId);
+        io(c, () -> exitStatus(file)).onSuccess(status -> {
+          if (status != null && !closed && !c.exited && !c.destroyed) {
+            exited(c, status);
+          }
+        });
+      }
     });
   }
 
@@ -415,6 +472,9 @@ final class TaskManager {
    */
   Future<Void> close() {
     closed = true;
+    if (exits != null) {
+      exits.close();
+    }
     containers.values().forEach(c -> {
       vertx.cancelTimer(c.killTimer);
       c.stopChecker();
@@ -451,15 +511,21 @@ final class TaskManager {
 
   /**
    * Checks whether the supervisors of running containers recorded an exit status or disappeared;
-   * called periodically. One worker job looks at every container (a file test each, and the
-   * process table every fifth round or while a kill is going on).
+   * called every {@link AgentVerticle#REAP_INTERVAL_MS}. Exits are normally learnt at once from file
+   * notifications ({@link ExitWatcher}), so one worker job looks here only at containers being
+   * killed (their supervisor may be killed with the command and write nothing) and at those whose
+   * exits are not notified; every {@link #FULL_ROUNDS} rounds at every container.
    */
   void reap() {
     if (reaping || closed) {
       return;
     }
-    boolean full = ++reapRound % 5 == 0;
-    List<Container> live = containers.values().stream().filter(c -> c.pid > 0 && !c.exited && !c.destroyed).toList();
+    long round = ++reapRound;
+    boolean full = round % FULL_ROUNDS == 0;
+    boolean all = full || missedExits;
+    missedExits = false;
+    List<Container> live = containers.values().stream().filter(c -> c.pid > 0 && !c.exited && !c.destroyed
+        && (all || c.killing || exits == null || !exits.watching(c.frameworkId))).toList();
     List<ExecutorRun> runs = executors.values().stream().filter(e -> e.pid > 0 && !e.exited).toList();
     if (live.isEmpty() && runs.isEmpty()) {
       return;
@@ -1410,6 +1476,7 @@ final class TaskManager {
     Map<String, TaskGroup> groups = new LinkedHashMap<>();
     for (Checkpoints.FrameworkCheckpoint fw : saved) {
       String fid = fw.info().getId().getValue();
+      watchExits(fid);
       for (int i = 0; i < fw.tasks().size(); i++) {
         Checkpoints.TaskCheckpoint t = fw.tasks().get(i);
         TaskInfo info = t.info() != null ? t.info() : TaskInfo.newBuilder().setName(t.task().getName())

@@ -310,7 +310,7 @@ public final class AgentVerticle extends VerticleBase {
     @Override
     public void send(String frameworkId, TaskStatus status) {
       JsonObject msg = new JsonObject().put(AgentProtocol.TYPE, AgentProtocol.STATUS_UPDATE).put("agent_id", link.agentId())
-          .put("framework_id", frameworkId).put("status", new JsonObject(MesosJson.print(status)));
+          .put("framework_id", frameworkId).put(AgentProtocol.STATUS_PROTOBUF, AgentProtocol.encode(status));
       vertx.eventBus().request(AgentProtocol.MASTER_ADDRESS, msg, new DeliveryOptions().setSendTimeout(10_000))
           .onFailure(e -> {
             if (e instanceof ReplyException re && re.failureCode() == AgentProtocol.UNKNOWN_AGENT) {
@@ -343,8 +343,11 @@ public final class AgentVerticle extends VerticleBase {
     String type = body == null ? "" : body.getString(AgentProtocol.TYPE, "");
     try {
       switch (type) {
-        case AgentProtocol.RUN_TASK -> tasks.launch(parse(body.getJsonObject("framework"), FrameworkInfo.getDefaultInstance()),
-            parse(body.getJsonObject("task"), TaskInfo.getDefaultInstance()));
+        case AgentProtocol.RUN_TASK -> tasks.launch(
+            body.containsKey(AgentProtocol.FRAMEWORK_PROTOBUF) ? AgentProtocol.decode(body.getString(AgentProtocol.FRAMEWORK_PROTOBUF),
+                FrameworkInfo.parser(), AgentProtocol.FRAMEWORK_PROTOBUF) : parse(body.getJsonObject("framework"), FrameworkInfo.getDefaultInstance()),
+            body.containsKey(AgentProtocol.TASK_PROTOBUF) ? AgentProtocol.decode(body.getString(AgentProtocol.TASK_PROTOBUF),
+                TaskInfo.parser(), AgentProtocol.TASK_PROTOBUF) : parse(body.getJsonObject("task"), TaskInfo.getDefaultInstance()));
         case AgentProtocol.RUN_TASK_GROUP -> {
           FrameworkInfo fw = parse(body.getJsonObject("framework"), FrameworkInfo.getDefaultInstance());
           List<TaskInfo> group = new ArrayList<>();

@@ -576,7 +576,9 @@ public final class MasterVerticle extends VerticleBase implements Leadership, Le
               d.tasks(), unknownFrameworks(m, body.getJsonArray("frameworks")), d.completed(), d.prepared());
         }
         case AgentProtocol.STATUS_UPDATE -> m.agents().statusUpdate(body.getString("agent_id"), body.getString("framework_id"),
-            AgentMessages.parse(body.getJsonObject("status"), TaskStatus.getDefaultInstance()));
+            body.containsKey(AgentProtocol.STATUS_PROTOBUF)
+                ? AgentProtocol.decode(body.getString(AgentProtocol.STATUS_PROTOBUF), TaskStatus.parser(), AgentProtocol.STATUS_PROTOBUF)
+                : AgentMessages.parse(body.getJsonObject("status"), TaskStatus.getDefaultInstance()));
         case AgentProtocol.UNREGISTER -> m.agents().unregister(body.getString("agent_id"));
         case AgentProtocol.EXECUTOR_MESSAGE -> m.agents().executorMessage(required(body, "agent_id"),
             required(body, "framework_id"), required(body, "executor_id"), java.util.Base64.getDecoder().decode(required(body, "data")));

@@ -12,11 +12,13 @@ package io.mezzo.mesos.protocol;
  *                  (or tasks_protobuf instead of tasks[]: see {@link #TASKS_PROTOBUF}; optional completed_tasks[]:
  *                  see {@link #COMPLETED_TASKS})
  * agent  → master  STATUS_UPDATE {agent_id, framework_id, status}       reply {} once the master took it
+ *                  (status_protobuf may stand for status: see {@link #STATUS_PROTOBUF})
  * agent  → master  UNREGISTER {agent_id}                                reply {}
  * agent  → master  EXECUTOR_MESSAGE {agent_id, framework_id, executor_id, data}   reply {} (best effort: the
  *                  master hands it to the framework as a MESSAGE event if it is subscribed, else drops it)
  * master → agent   PING {master_id}                                     reply {} (no reply in time = a missed ping)
  * master → agent   RUN_TASK {framework, task} | RUN_TASK_GROUP {framework, executor, task_group}   reply {}
+ *                  (in RUN_TASK framework_protobuf and task_protobuf may stand for framework and task)
  * master → agent   KILL_TASK {framework_id, task_id, kill_policy?}      reply {}
  * master → agent   ACKNOWLEDGE {framework_id, task_id, uuid}            reply {}
  * master → agent   SHUTDOWN_FRAMEWORK {framework_id}                    reply {}
@@ -79,9 +81,42 @@ public final class AgentProtocol {
    */
   public static final String AGENT_INFO_PROTOBUF = "agent_info_protobuf";
 
+  /**
+   * Optional STATUS_UPDATE field in place of {@code status}: the {@code TaskStatus} in the form of
+   * {@link #encode}. Every launch sends at least two updates and every kill one, so the JSON
+   * printing and parsing it saves (on both sides, and again in the event bus's own encoding of a
+   * nested JSON object) is most of the protocol's cost in a burst of launches.
+   */
+  public static final String STATUS_PROTOBUF = "status_protobuf";
+
+  /** Optional RUN_TASK field in place of {@code framework}: the {@code FrameworkInfo} in the form of {@link #encode}. */
+  public static final String FRAMEWORK_PROTOBUF = "framework_protobuf";
+
+  /** Optional RUN_TASK field in place of {@code task}: the {@code TaskInfo} in the form of {@link #encode}. */
+  public static final String TASK_PROTOBUF = "task_protobuf";
+
+  /** The {@code *_protobuf} form of a message: its protobuf bytes in Base64. */
+  public static String encode(com.google.protobuf.MessageLite message) {
+    return java.util.Base64.getEncoder().encodeToString(message.toByteArray());
+  }
+
+  /**
+   * The message of a {@code *_protobuf} field.
+   *
+   * @throws IllegalArgumentException when it is not Base64 or not a complete message
+   */
+  public static <M extends com.google.protobuf.MessageLite> M decode(String encoded, com.google.protobuf.Parser<M> parser,
+                                                                    String field) {
+    try {
+      return parser.parseFrom(java.util.Base64.getDecoder().decode(encoded));
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new IllegalArgumentException("Malformed " + field + ": " + e.getMessage(), e);
+    }
+  }
+
   /** The {@link #AGENT_INFO_PROTOBUF} form of an AgentInfo. */
   public static String encodeAgentInfo(org.apache.mesos.v1.Protos.AgentInfo info) {
-    return java.util.Base64.getEncoder().encodeToString(info.toByteArray());
+    return encode(info);
   }
 
   /**
@@ -90,11 +125,7 @@ public final class AgentProtocol {
    * @throws IllegalArgumentException when it is not Base64 or not a complete {@code AgentInfo}
    */
   public static org.apache.mesos.v1.Protos.AgentInfo decodeAgentInfo(String encoded) {
-    try {
-      return org.apache.mesos.v1.Protos.AgentInfo.parseFrom(java.util.Base64.getDecoder().decode(encoded));
-    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-      throw new IllegalArgumentException("Malformed " + AGENT_INFO_PROTOBUF + ": " + e.getMessage(), e);
-    }
+    return decode(encoded, org.apache.mesos.v1.Protos.AgentInfo.parser(), AGENT_INFO_PROTOBUF);
   }
 
   /** The {@link #TASKS_PROTOBUF} form of {@code tasks}. */

@@ -40,6 +40,20 @@ class AgentProtocolTest {
   }
 
   @Test
+  void messageProtobuf_roundTrip_andMalformedOrIncomplete_isIllegalArgumentNamingTheField() {
+    org.apache.mesos.v1.Protos.TaskStatus status = org.apache.mesos.v1.Protos.TaskStatus.newBuilder()
+        .setTaskId(TaskID.newBuilder().setValue("web.1")).setState(TaskState.TASK_RUNNING).setTimestamp(1.5).build();
+
+    assertThat(AgentProtocol.decode(AgentProtocol.encode(status), org.apache.mesos.v1.Protos.TaskStatus.parser(),
+        AgentProtocol.STATUS_PROTOBUF)).isEqualTo(status);
+    assertThatThrownBy(() -> AgentProtocol.decode("%%", org.apache.mesos.v1.Protos.TaskStatus.parser(), AgentProtocol.STATUS_PROTOBUF))
+        .isInstanceOf(IllegalArgumentException.class);
+    // no task_id and no state: required fields are missing
+    assertThatThrownBy(() -> AgentProtocol.decode("", org.apache.mesos.v1.Protos.TaskStatus.parser(), AgentProtocol.STATUS_PROTOBUF))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(AgentProtocol.STATUS_PROTOBUF);
+  }
+
+  @Test
   void tasksProtobuf_malformed_isIllegalArgument() {
     String good = AgentProtocol.encodeTasks(List.of(task("a", TaskState.TASK_RUNNING)));
     byte[] bytes = Base64.getDecoder().decode(good);

@@ -194,8 +194,8 @@ final class Offers {
     master.tasks.taskAdded(record);
     if (groupExecutor == null) {
       master.outbox.toAgent(agent.get().pid, new JsonObject().put(AgentProtocol.TYPE, AgentProtocol.RUN_TASK)
-          .put("framework", new JsonObject(MesosJson.print(fw.info)))
-          .put("task", new JsonObject(MesosJson.print(launched))));
+          .put(AgentProtocol.FRAMEWORK_PROTOBUF, AgentProtocol.encode(fw.info))
+          .put(AgentProtocol.TASK_PROTOBUF, AgentProtocol.encode(launched)));
     }
     return remaining.subtract(needs);
   }

@@ -158,8 +158,9 @@ public final class SimulatedAgent {
     String type = body.getString(AgentProtocol.TYPE, "");
     switch (type) {
       case AgentProtocol.RUN_TASK -> {
-        FrameworkInfo fw = MesosJson.parse(body.getJsonObject("framework").encode(), FrameworkInfo.getDefaultInstance());
-        launch(fw, MesosJson.parse(body.getJsonObject("task").encode(), TaskInfo.getDefaultInstance()));
+        FrameworkInfo fw = AgentProtocol.decode(body.getString(AgentProtocol.FRAMEWORK_PROTOBUF), FrameworkInfo.parser(),
+            AgentProtocol.FRAMEWORK_PROTOBUF);
+        launch(fw, AgentProtocol.decode(body.getString(AgentProtocol.TASK_PROTOBUF), TaskInfo.parser(), AgentProtocol.TASK_PROTOBUF));
       }
       case AgentProtocol.RUN_TASK_GROUP -> {
         FrameworkInfo fw = MesosJson.parse(body.getJsonObject("framework").encode(), FrameworkInfo.getDefaultInstance());

@@ -151,12 +151,13 @@ public final class SimulatedCluster {
     JsonObject body = message.body();
     switch (body.getString(AgentProtocol.TYPE, "")) {
       case AgentProtocol.RUN_TASK -> {
-        TaskInfo task = MesosJson.parse(body.getJsonObject("task").encode(), TaskInfo.getDefaultInstance());
-        JsonObject framework = body.getJsonObject("framework");
+        TaskInfo task = AgentProtocol.decode(body.getString(AgentProtocol.TASK_PROTOBUF), TaskInfo.parser(), AgentProtocol.TASK_PROTOBUF);
         Agent agent = byId.get(task.getAgentId().getValue());
         if (agent != null) {
-          String fid = framework.getJsonObject("id").getString("value");
-          agent.frameworks.put(fid, framework);
+          org.apache.mesos.v1.Protos.FrameworkInfo framework = AgentProtocol.decode(body.getString(AgentProtocol.FRAMEWORK_PROTOBUF),
+              org.apache.mesos.v1.Protos.FrameworkInfo.parser(), AgentProtocol.FRAMEWORK_PROTOBUF);
+          String fid = framework.getId().getValue();
+          agent.frameworks.computeIfAbsent(fid, id -> new JsonObject(MesosJson.print(framework)));
           Task t = Task.newBuilder().setName(task.getName()).setTaskId(task.getTaskId())
               .setFrameworkId(org.apache.mesos.v1.Protos.FrameworkID.newBuilder().setValue(fid))
               .setAgentId(task.getAgentId()).setState(TaskState.TASK_RUNNING).addAllResources(task.getResourcesList()).build();

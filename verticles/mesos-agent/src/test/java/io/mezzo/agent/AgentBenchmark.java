@@ -61,7 +61,8 @@ public final class AgentBenchmark {
       while ((line = out.readLine()) != null && !line.startsWith("REGISTERED ")) {
         // wait for registration
       }
-      framework = new V1Client(cluster.masterUrl());
+      // protobuf, as Mesos's own v1 scheduler library speaks by default; -Dbench.json=true for a JSON framework
+      framework = new V1Client(cluster.masterUrl(), !Boolean.getBoolean("bench.json"));
       framework.subscribe(FrameworkInfo.newBuilder().setUser("root").setName("agent-bench").build());
       int bursts = Integer.getInteger("bench.bursts", 2);
       System.out.printf("| burst | tasks | all STARTING | all RUNNING | agent: 1st STARTING → last RUNNING | CPU until all RUNNING: agent"
@@ -102,6 +103,7 @@ public final class AgentBenchmark {
     }
     long agentCpu0 = cpuMillis(agent.pid());
     long ownCpu0 = cpuMillis(ProcessHandle.current().pid());
+    java.util.Map<String, Long> at0 = threads(agent.pid()), mt0 = threads(ProcessHandle.current().pid());
     long t0 = System.nanoTime();
     double acceptEpoch = System.currentTimeMillis() / 1000.0;
     int accepted = framework.call(Call.newBuilder().setType(Call.Type.ACCEPT).setAccept(Call.Accept.newBuilder()
@@ -117,6 +119,8 @@ public final class AgentBenchmark {
     double running = (System.nanoTime() - t0) / 1e9;
     double agentCpu = (cpuMillis(agent.pid()) - agentCpu0) / 1000.0;
     double ownCpu = (cpuMillis(ProcessHandle.current().pid()) - ownCpu0) / 1000.0;
+    dump("agent", at0, threads(agent.pid()));
+    dump("master", mt0, threads(ProcessHandle.current().pid()));
     long failed = framework.tasksIn(prefix, TaskState.TASK_FAILED);
     System.err.printf("launch timeline (agent's timestamps, s after ACCEPT): STARTING %.2f..%.2f, RUNNING %.2f..%.2f%n",
         framework.first(prefix, TaskState.TASK_STARTING) - acceptEpoch, framework.last(prefix, TaskState.TASK_STARTING) - acceptEpoch,
@@ -198,6 +202,34 @@ public final class AgentBenchmark {
   }
 
   /** A process's user + system CPU time so far, from {@code /proc/<pid>/stat} (clock ticks of 10 ms). */
+  /** CPU milliseconds of each thread of the process, by "name/tid". */
+  private static java.util.Map<String, Long> threads(long pid) throws IOException {
+    java.util.Map<String, Long> m = new java.util.TreeMap<>();
+    try (var ds = Files.newDirectoryStream(Path.of("/proc", String.valueOf(pid), "task"))) {
+      for (Path t : ds) {
+        try {
+          String stat = Files.readString(t.resolve("stat"));
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "#");
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          m.merge(name + "/" + t.getFileName(), (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10, Long::sum);
+        } catch (IOException e) {
+          // thread ended
+        }
+      }
+    }
+    return m;
+  }
+
+  /** Logs the CPU each kind of thread of a process used in a phase (JIT compilers, event loops, workers...). */
+  private static void dump(String who, java.util.Map<String, Long> a, java.util.Map<String, Long> b) {
+    java.util.Map<String, Long> byName = new java.util.TreeMap<>();
+    b.forEach((k, v) -> byName.merge(k.substring(0, k.lastIndexOf('/')), v - a.getOrDefault(k, 0L), Long::sum));
+    StringBuilder sb = new StringBuilder(who + " threads ms:");
+    byName.entrySet().stream().filter(e -> e.getValue() >= 20).sorted((x, y) -> Long.compare(y.getValue(), x.getValue()))
+        .forEach(e -> sb.append(' ').append(e.getKey()).append('=').append(e.getValue()));
+    System.err.println(sb);
+  }
+
   private static long cpuMillis(long pid) throws IOException {
     String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");

@@ -24,10 +24,14 @@ import org.apache.mesos.v1.Protos.TaskStatus;
 import org.apache.mesos.v1.scheduler.Protos.Call;
 import org.apache.mesos.v1.scheduler.Protos.Event;
 
-/** A small v1 scheduler in JSON, as a third-party framework would write it: plain HTTP, a RecordIO event stream. */
+/**
+ * A small v1 scheduler, as a third-party framework would write it: plain HTTP, a RecordIO event
+ * stream, calls and events in JSON or (as frameworks built on libmesos send them) protobuf.
+ */
 final class V1Client implements AutoCloseable {
   private final HttpClient http = HttpClient.newHttpClient();
   private final String url;
+  private final String mediaType;
   private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
   private final List<Event> seen = new ArrayList<>();
   /** Every update received, in arrival order (never consumed). */
@@ -39,13 +43,28 @@ final class V1Client implements AutoCloseable {
   volatile boolean autoAck = true;
 
   V1Client(String masterUrl) {
+    this(masterUrl, false);
+  }
+
+  V1Client(String masterUrl, boolean protobuf) {
     this.url = masterUrl + "/api/v1/scheduler";
+    this.mediaType = protobuf ? "application/x-protobuf" : "application/json";
+  }
+
+  private HttpRequest.BodyPublisher body(Call call) {
+    return mediaType.equals("application/json") ? HttpRequest.BodyPublishers.ofString(MesosJson.print(call))
+        : HttpRequest.BodyPublishers.ofByteArray(call.toByteArray());
+  }
+
+  private Event event(byte[] record) throws IOException {
+    return mediaType.equals("application/json") ? MesosJson.parse(new String(record, StandardCharsets.UTF_8), Event.getDefaultInstance())
+        : Event.parseFrom(record);
   }
 
   void subscribe(FrameworkInfo info) throws Exception {
     Call call = Call.newBuilder().setType(Call.Type.SUBSCRIBE).setSubscribe(Call.Subscribe.newBuilder().setFrameworkInfo(info)).build();
-    HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-        .header("Accept", "application/json").POST(HttpRequest.BodyPublishers.ofString(MesosJson.print(call))).build(),
+    HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", mediaType)
+        .header("Accept", mediaType).POST(body(call)).build(),
         HttpResponse.BodyHandlers.ofInputStream());
     if (r.statusCode() != 200) {
       throw new IllegalStateException("SUBSCRIBE answered " + r.statusCode());
@@ -65,7 +84,7 @@ final class V1Client implements AutoCloseable {
       int n;
       while ((n = stream.read(buffer)) > 0) {
         for (byte[] record : decoder.feed(buffer, 0, n)) {
-          Event e = MesosJson.parse(new String(record, StandardCharsets.UTF_8), Event.getDefaultInstance());
+          Event e = event(record);
           if (e.getType() == Event.Type.UPDATE) {
             history.add(e.getUpdate().getStatus());
           }
@@ -110,8 +129,8 @@ final class V1Client implements AutoCloseable {
   /** Sends a call without waiting; the future completes with the status code. */
   java.util.concurrent.CompletableFuture<Integer> callAsync(Call call) {
     Call withId = call.toBuilder().setFrameworkId(frameworkId).build();
-    return http.sendAsync(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-        .header("Mesos-Stream-Id", streamId).POST(HttpRequest.BodyPublishers.ofString(MesosJson.print(withId))).build(),
+    return http.sendAsync(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", mediaType)
+        .header("Mesos-Stream-Id", streamId).POST(body(withId)).build(),
         HttpResponse.BodyHandlers.ofString()).thenApply(HttpResponse::statusCode);
   }
 
@@ -183,8 +202,8 @@ final class V1Client implements AutoCloseable {
 
   int call(Call call) throws IOException, InterruptedException {
     Call withId = call.toBuilder().setFrameworkId(frameworkId).build();
-    return http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-        .header("Mesos-Stream-Id", streamId).POST(HttpRequest.BodyPublishers.ofString(MesosJson.print(withId))).build(),
+    return http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", mediaType)
+        .header("Mesos-Stream-Id", streamId).POST(body(withId)).build(),
         HttpResponse.BodyHandlers.ofString()).statusCode();
   }
 

@@ -30,6 +30,11 @@ public record Query(int id, int opcode, boolean rd, String name, int type, int d
     if (tcp()) {
       return 65_535;
     }
+    return udpLimit(edns);
+  }
+
+  /** The largest UDP reply for a client that sent EDNS0 size {@code edns} (-1: no OPT record). */
+  static int udpLimit(int edns) {
     return edns < 0 ? QueryHandler.UDP_MIN : Math.max(QueryHandler.UDP_MIN, Math.min(QueryHandler.UDP_MAX, edns));
   }
 }

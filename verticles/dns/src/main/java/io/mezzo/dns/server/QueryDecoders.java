@@ -87,10 +87,8 @@ final class QueryDecoders {
         }
         edns = u16(in, questionEnd + 3);
       }
-      int limit = edns < 0 ? QueryHandler.UDP_MIN
-          : Math.max(QueryHandler.UDP_MIN, Math.min(QueryHandler.UDP_MAX, edns));
       int length = questionEnd - question;
-      ByteBuf out = cache.reply(records.get(), in, length, limit, edns >= 0, ctx.alloc());
+      ByteBuf out = cache.reply(records.get(), in, length, Query.udpLimit(edns), edns >= 0, ctx.alloc());
       if (out == null) {
         return false;
       }

@@ -348,6 +348,50 @@ class L4lbIT {
     }
   }
 
+  /**
+   * A backend whose accept queue is full never completes a connect (Linux drops the SYNs): after
+   * {@code connect_timeout_ms} (500 ms here) the connection goes to the other backend, and the
+   * silent one is skipped while it is marked down.
+   */
+  @Test
+  void backendThatNeverAccepts_isLeftAfterTheConnectTimeout() throws Exception {
+    List<Socket> filler = new ArrayList<>();
+    try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      for (int i = 0; i < 16; i++) {
+        Socket s = new Socket();
+        try {
+          s.connect(silent.getLocalSocketAddress(), 200);
+          filler.add(s);
+        } catch (java.net.SocketTimeoutException full) {
+          s.close();
+          break;
+        }
+      }
+      int slowPort = freePort();
+      List<Task> tasks = new ArrayList<>(state.tasks());
+      tasks.add(new Task("silent.task", FW, "agent-1", Task.RUNNING, null, List.of("127.0.0.1"),
+          List.of(new DiscoveryPort(silent.getLocalPort(), "tcp", Map.of("VIP_0", "/slow:" + slowPort))), List.of(),
+          List.of(), Map.of()));
+      tasks.add(new Task("fast.task", FW, "agent-1", Task.RUNNING, null, List.of("127.0.0.1"),
+          List.of(new DiscoveryPort(portOf.get("app-2"), "tcp", Map.of("VIP_0", "/slow:" + slowPort))), List.of(),
+          List.of(), Map.of()));
+      await(lb.update(new ClusterState(state.agents(), state.frameworks(), tasks)));
+      String vip = vipAddress("slow.marathon.l4lb.thisdcos.directory:" + slowPort);
+      long start = System.nanoTime();
+      for (int i = 0; i < 10; i++) {
+        try (Conn c = new Conn(vip, slowPort)) {
+          assertThat(c.id).isEqualTo("app-2");
+        }
+      }
+      // at most one connect waits for the timeout; the rest go straight to app-2
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(1_500);
+    } finally {
+      for (Socket s : filler) {
+        s.close();
+      }
+    }
+  }
+
   @Test
   void clientThatCloses_endsItsBackendConnection() throws Exception {
     Conn c = new Conn(l4lbtest(), vipPort);

@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.mezzo.master.sim.SimulatedAgent;
+import io.mezzo.mesos.client.cluster.Agent;
+import io.mezzo.mesos.client.cluster.ClusterState;
+import io.mezzo.mesos.client.cluster.MasterStreamSource;
+import io.mezzo.mesos.client.cluster.TaskEvent;
 import io.mezzo.mesos.proto.Resources;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.apache.mesos.v1.Protos.AgentID;
 import org.apache.mesos.v1.Protos.CommandInfo;
@@ -30,9 +35,14 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The clients against our real mesos-master: a whole framework session, the operator stream, redirects and failover. */
+/**
+ * The clients against our real mesos-master: a whole framework session, the operator stream, redirects and
+ * failover, and the cluster state source built on the operator stream.
+ */
 class RealMasterTest {
   private static final Duration WAIT = Duration.ofSeconds(15);
+  private final List<ClusterState> states = new CopyOnWriteArrayList<>();
+  private final List<TaskEvent> events = new CopyOnWriteArrayList<>();
   private static final Backoff QUICK = new Backoff(Duration.ofMillis(50), Duration.ofMillis(400), 0.5);
   private static final FrameworkInfo FRAMEWORK = FrameworkInfo.newBuilder().setUser("root").setName("client-test")
       .setFailoverTimeout(60).addCapabilities(FrameworkInfo.Capability.newBuilder().setType(FrameworkInfo.Capability.Type.PARTITION_AWARE))
@@ -160,5 +170,50 @@ class RealMasterTest {
         sent(client.reconcile(List.of()));
       }
     }
+  }
+
+  private MasterStreamSource source(RealMasters.Master master, boolean askLeader) {
+    return new MasterStreamSource(new StaticMasterDetector(List.of(URI.create(master.url()))), askLeader);
+  }
+
+  @Test
+  void askLeader_snapshotThenTheLeader_thenAnAgentThatRegisters() throws Exception {
+    RealMasters.Master master = masters.deploy();
+    MasterStreamSource source = source(master, true);
+    masters.onLoop(() -> source.start(states::add, events::add));
+
+    await().atMost(WAIT).until(() -> events.stream().anyMatch(e -> e instanceof TaskEvent.LeaderChanged));
+    assertThat(states).hasSize(1);
+    assertThat(states.get(0).agents()).isEmpty();
+    TaskEvent.LeaderChanged leader = (TaskEvent.LeaderChanged) events.stream()
+        .filter(e -> e instanceof TaskEvent.LeaderChanged).findFirst().orElseThrow();
+    assertThat(leader.leader().port()).isEqualTo(master.port());
+    assertThat(states.get(0).apply(leader).leader()).isEqualTo(leader.leader());
+
+    masters.agent("agent-1.example", "cpus:1;mem:256");
+    await().atMost(WAIT).until(() -> events.stream().anyMatch(e -> e instanceof TaskEvent.AgentAdded));
+    Agent agent = events.stream().filter(e -> e instanceof TaskEvent.AgentAdded)
+        .map(e -> ((TaskEvent.AgentAdded) e).agent()).findFirst().orElseThrow();
+    assertThat(agent.hostname()).isEqualTo("agent-1.example");
+    assertThat(agent.ip()).isNull();
+    masters.onLoop(source::stop);
+  }
+
+  @Test
+  void startingWithEmpty_deliversItAtOnce_thenTheSnapshot_withoutAskingTheLeader() throws Exception {
+    RealMasters.Master master = masters.deploy();
+    var source = source(master, false).startingWith(ClusterState.EMPTY);
+    masters.onLoop(() -> {
+      var started = source.start(states::add, events::add);
+      assertThat(states).containsExactly(ClusterState.EMPTY);
+      return started;
+    });
+
+    await().atMost(WAIT).until(() -> states.size() == 2);
+    assertThat(states.get(1).leader()).isNull();
+    masters.agent("agent-2.example", "cpus:1;mem:256");
+    await().atMost(WAIT).until(() -> events.stream().anyMatch(e -> e instanceof TaskEvent.AgentAdded));
+    assertThat(events).noneMatch(e -> e instanceof TaskEvent.LeaderChanged);
+    masters.onLoop(source::stop);
   }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mezzo.dns.MalformedPackets.Kind;
 import io.mezzo.dns.server.Wire;
-import io.mezzo.dns.state.ClusterStateSource;
+import io.mezzo.mesos.client.cluster.ClusterStateSource;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mezzo.dns.records.ZBase32;
 import io.mezzo.dns.server.Wire;
-import io.mezzo.dns.state.ClusterState;
-import io.mezzo.dns.state.ClusterStateSource;
-import io.mezzo.dns.state.Task;
-import io.mezzo.dns.state.TaskEvent;
+import io.mezzo.mesos.client.cluster.ClusterState;
+import io.mezzo.mesos.client.cluster.ClusterStateSource;
+import io.mezzo.mesos.client.cluster.Task;
+import io.mezzo.mesos.client.cluster.TaskEvent;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -78,7 +78,7 @@ class DnsServerIT {
     ClusterState state = Fixtures.state();
     for (int i = 1; i <= BIG; i++) {
       state = state.apply(new TaskEvent.TaskAdded(new Task("big." + i, "big", "fw-marathon-0001",
-          "20250101-000000-16777226-5050-1-S1", Task.RUNNING, List.of("10.1.0." + i), null, List.of(), Map.of())));
+          "20250101-000000-16777226-5050-1-S1", Task.RUNNING, null, List.of("10.1.0." + i), null, List.of(), List.of(), Map.of())));
     }
     int deadPort;
     try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
@@ -288,7 +288,7 @@ class DnsServerIT {
   @Test
   void event_taskAdded_answeredAfterRebuild() throws Exception {
     source.push(new TaskEvent.TaskAdded(new Task("late.1", "late", "fw-kafka-0003",
-        "20250101-000000-16777226-5050-1-S2", Task.RUNNING, List.of(), null, List.of(), Map.of())));
+        "20250101-000000-16777226-5050-1-S2", Task.RUNNING, null, List.of(), null, List.of(), List.of(), Map.of())));
     List<String> answer = List.of();
     for (int i = 0; i < 50 && answer.isEmpty(); i++) {
       answer = lines(dig(main, "late.kafka.mesos", "A", "+short"));

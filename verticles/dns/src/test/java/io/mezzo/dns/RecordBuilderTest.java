@@ -9,7 +9,7 @@ import io.mezzo.dns.records.RecordType;
 import io.mezzo.dns.records.RecordsOptions;
 import io.mezzo.dns.records.ResourceRecord;
 import io.mezzo.dns.records.ZBase32;
-import io.mezzo.dns.state.TaskEvent;
+import io.mezzo.mesos.client.cluster.TaskEvent;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
@@ -145,7 +145,7 @@ class RecordBuilderTest {
 
   @Test
   void events_taskKilled_recordsGoneAfterRebuild() {
-    var state = Fixtures.state().apply(new TaskEvent.TaskUpdated("fw-marathon-0001", NGINX_ID, "TASK_KILLED", null));
+    var state = Fixtures.state().apply(new TaskEvent.TaskUpdated("fw-marathon-0001", NGINX_ID, "TASK_KILLED", null, null));
     DnsRecords after = new RecordBuilder(RecordsOptions.defaults(), Fixtures.CLOCK).build(state);
     assertThat(after.records("nginx.marathon.mesos.")).isEmpty();
     assertThat(after.enumeratedTaskNames()).doesNotContain("nginx");

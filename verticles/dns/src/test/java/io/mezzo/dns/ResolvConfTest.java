@@ -83,7 +83,7 @@ class ResolvConfTest {
           .put("resolv_conf", new io.vertx.core.json.JsonObject().put("path", target.toString()).put("interval_seconds", 1)
               .put("probe", new io.vertx.core.json.JsonArray().add("127.0.0.1")).put("probe_port", port)
               .put("fallback", new io.vertx.core.json.JsonArray().add("10.9.9.9")).put("search", "mesos"));
-      vertx.deployVerticle(new DnsVerticle(io.mezzo.dns.state.ClusterStateSource.fixed(io.mezzo.dns.state.ClusterState.EMPTY)),
+      vertx.deployVerticle(new DnsVerticle(io.mezzo.mesos.client.cluster.ClusterStateSource.fixed(io.mezzo.mesos.client.cluster.ClusterState.EMPTY)),
           new io.vertx.core.DeploymentOptions().setConfig(config)).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
       org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15)).untilAsserted(() ->
           assertThat(Files.exists(target) ? Files.readString(target) : "").endsWith("search mesos\nnameserver 127.0.0.1\n"));

@@ -3,11 +3,11 @@ package io.mezzo.dns;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.mezzo.dns.state.Agent;
-import io.mezzo.dns.state.ClusterState;
-import io.mezzo.dns.state.StateJson;
-import io.mezzo.dns.state.Task;
-import io.mezzo.dns.state.TaskEvent;
+import io.mezzo.mesos.client.cluster.Agent;
+import io.mezzo.mesos.client.cluster.ClusterState;
+import io.mezzo.mesos.client.cluster.StateJson;
+import io.mezzo.mesos.client.cluster.Task;
+import io.mezzo.mesos.client.cluster.TaskEvent;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -48,11 +48,11 @@ class StateJsonTest {
   @Test
   void apply_taskUpdatedToKilled_changesOnlyThatTask() {
     ClusterState s = Fixtures.state();
-    ClusterState next = s.apply(new TaskEvent.TaskUpdated("fw-marathon-0001", task(s, "nginx").id(), "TASK_KILLED", null));
+    ClusterState next = s.apply(new TaskEvent.TaskUpdated("fw-marathon-0001", task(s, "nginx").id(), "TASK_KILLED", null, null));
     assertThat(task(next, "nginx").running()).isFalse();
     assertThat(task(next, "nginx").containerIps()).containsExactly("9.0.0.5");
     assertThat(task(next, "job").running()).isTrue();
-    assertThat(s.apply(new TaskEvent.TaskUpdated("x", "y", "TASK_KILLED", null))).isEqualTo(s);
+    assertThat(s.apply(new TaskEvent.TaskUpdated("x", "y", "TASK_KILLED", null, null))).isEqualTo(s);
   }
 
   @Test
@@ -67,8 +67,8 @@ class StateJsonTest {
 
   @Test
   void apply_taskAddedTwice_keepsOneCopy() {
-    Task t = new Task("t1", "extra", "fw-kafka-0003", "20250101-000000-16777226-5050-1-S1", Task.RUNNING,
-        List.of(), null, List.of(), java.util.Map.of());
+    Task t = new Task("t1", "extra", "fw-kafka-0003", "20250101-000000-16777226-5050-1-S1", Task.RUNNING, null,
+        List.of(), null, List.of(), List.of(), java.util.Map.of());
     ClusterState s = Fixtures.state().apply(new TaskEvent.TaskAdded(t)).apply(new TaskEvent.TaskAdded(t));
     assertThat(s.tasks()).filteredOn(x -> x.id().equals("t1")).hasSize(1);
   }

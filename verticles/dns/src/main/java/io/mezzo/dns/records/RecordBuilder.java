@@ -1,12 +1,12 @@
 package io.mezzo.dns.records;
 
-import io.mezzo.dns.state.Agent;
-import io.mezzo.dns.state.ClusterState;
-import io.mezzo.dns.state.DiscoveryInfo;
-import io.mezzo.dns.state.Framework;
 import io.mezzo.common.net.Ips;
-import io.mezzo.dns.state.Master;
-import io.mezzo.dns.state.Task;
+import io.mezzo.mesos.client.cluster.Agent;
+import io.mezzo.mesos.client.cluster.ClusterState;
+import io.mezzo.mesos.client.cluster.DiscoveryInfo;
+import io.mezzo.mesos.client.cluster.Framework;
+import io.mezzo.mesos.client.cluster.Master;
+import io.mezzo.mesos.client.cluster.Task;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.util.ArrayList;

@@ -1,12 +1,12 @@
 package io.mezzo.dns.bench;
 
 import io.mezzo.dns.DnsVerticle;
-import io.mezzo.dns.state.Agent;
-import io.mezzo.dns.state.ClusterState;
-import io.mezzo.dns.state.ClusterStateSource;
-import io.mezzo.dns.state.Framework;
-import io.mezzo.dns.state.Master;
-import io.mezzo.dns.state.Task;
+import io.mezzo.mesos.client.cluster.Agent;
+import io.mezzo.mesos.client.cluster.ClusterState;
+import io.mezzo.mesos.client.cluster.ClusterStateSource;
+import io.mezzo.mesos.client.cluster.Framework;
+import io.mezzo.mesos.client.cluster.Master;
+import io.mezzo.mesos.client.cluster.Task;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -62,8 +62,8 @@ public final class DnsBenchMain {
   public static ClusterState state(int count) {
     List<Task> tasks = new ArrayList<>(count);
     for (int n = 1; n <= count; n++) {
-      tasks.add(new Task("task-" + n + ".id", "task-" + n, FRAMEWORK, AGENT, Task.RUNNING, List.of(ip(n)), null,
-          List.of(), Map.of()));
+      tasks.add(new Task("task-" + n + ".id", "task-" + n, FRAMEWORK, AGENT, Task.RUNNING, null, List.of(ip(n)), null,
+          List.of(), List.of(), Map.of()));
     }
     Master leader = new Master("master-1", "127.0.0.1", "127.0.0.1", 5050);
     return new ClusterState(List.of(leader), leader, List.of(new Agent(AGENT, "127.0.0.1", "127.0.0.1", 5051)),

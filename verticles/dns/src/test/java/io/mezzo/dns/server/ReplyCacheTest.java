@@ -7,9 +7,9 @@ import io.mezzo.dns.records.DnsRecords;
 import io.mezzo.dns.records.Lookup;
 import io.mezzo.dns.records.RecordBuilder;
 import io.mezzo.dns.records.RecordsOptions;
-import io.mezzo.dns.state.ClusterState;
-import io.mezzo.dns.state.Task;
-import io.mezzo.dns.state.TaskEvent;
+import io.mezzo.mesos.client.cluster.ClusterState;
+import io.mezzo.mesos.client.cluster.Task;
+import io.mezzo.mesos.client.cluster.TaskEvent;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -46,7 +46,7 @@ class ReplyCacheTest {
   private static DnsRecords build(ClusterState state) {
     for (int i = 1; i <= TASKS; i++) {
       state = state.apply(new TaskEvent.TaskAdded(new Task("many." + i, "many", "fw-marathon-0001",
-          "20250101-000000-16777226-5050-1-S1", Task.RUNNING, List.of("10.2.0." + i), null, List.of(), Map.of())));
+          "20250101-000000-16777226-5050-1-S1", Task.RUNNING, null, List.of("10.2.0." + i), null, List.of(), List.of(), Map.of())));
     }
     return new RecordBuilder(RecordsOptions.defaults(), Fixtures.CLOCK).build(state);
   }
@@ -101,7 +101,7 @@ class ReplyCacheTest {
   void newSnapshot_isAnsweredFromTheNewRecordsAtOnce() {
     assertThat(ask(1, true, "late.kafka.mesos.", -1)[3] & 0x0f).as("NXDOMAIN").isEqualTo(3);
     records.set(build(Fixtures.state().apply(new TaskEvent.TaskAdded(new Task("late.1", "late", "fw-kafka-0003",
-        "20250101-000000-16777226-5050-1-S2", Task.RUNNING, List.of("10.3.0.1"), null, List.of(), Map.of())))));
+        "20250101-000000-16777226-5050-1-S2", Task.RUNNING, null, List.of("10.3.0.1"), null, List.of(), List.of(), Map.of())))));
     byte[] after = ask(2, true, "late.kafka.mesos.", -1);
     assertThat(after[3] & 0x0f).isEqualTo(0);
     assertThat(lastAddress(after)).isEqualTo("10.3.0.1");

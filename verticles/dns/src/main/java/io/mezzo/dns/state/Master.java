@@ -1,5 +1,0 @@
-package io.mezzo.dns.state;
-
-/** A Mesos master; {@code ip} is an IP literal, or null when only a hostname is known. */
-public record Master(String id, String hostname, String ip, int port) {
-}

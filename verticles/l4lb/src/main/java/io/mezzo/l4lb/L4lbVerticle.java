@@ -12,18 +12,19 @@ import io.mezzo.l4lb.proxy.LoopbackAddresses;
 import io.mezzo.l4lb.proxy.NativeTcpProxy;
 import io.mezzo.l4lb.proxy.NativeTransport;
 import io.mezzo.l4lb.proxy.ProxyVerticle;
-import io.mezzo.l4lb.state.ClusterState;
-import io.mezzo.l4lb.state.ClusterStateSource;
-import io.mezzo.l4lb.state.TaskEvent;
+import io.mezzo.l4lb.state.LostAgents;
 import io.mezzo.l4lb.vip.Backend;
 import io.mezzo.l4lb.vip.BackendAddress;
 import io.mezzo.l4lb.vip.Vip;
 import io.mezzo.l4lb.vip.VipRange;
 import io.mezzo.l4lb.vip.VipTable;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
+import io.mezzo.mesos.client.cluster.ClusterState;
+import io.mezzo.mesos.client.cluster.ClusterStateSource;
+import io.mezzo.mesos.client.cluster.TaskEvent;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
@@ -132,7 +133,7 @@ public final class L4lbVerticle extends VerticleBase {
           // DNS nodes that start later learn the VIPs from the next periodic publication
           vipTimer = vertx.setPeriodic(5_000, id -> publishVips());
           Promise<Void> subscribed = Promise.promise();
-          context.runOnContext(v -> source.start(this::reconcile, e -> reconcile(state.apply(e)))
+          context.runOnContext(v -> source.start(this::reconcile, e -> reconcile(LostAgents.apply(state, e)))
               .onComplete(subscribed));
           // a source that delivers its first state at once: start completes when that state is served
           return subscribed.future().compose(v -> reconciled);
@@ -224,7 +225,7 @@ public final class L4lbVerticle extends VerticleBase {
 
   /** Applies one event to the current state; completes like {@link #update}. Any thread. */
   public Future<Void> apply(TaskEvent event) {
-    return onContext(() -> reconcile(state.apply(event)));
+    return onContext(() -> reconcile(LostAgents.apply(state, event)));
   }
 
   /** The VIP table being served. */

@@ -3,14 +3,14 @@ package io.mezzo.l4lb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.mezzo.l4lb.state.Agent;
-import io.mezzo.l4lb.state.ClusterState;
-import io.mezzo.l4lb.state.ClusterStateSource;
-import io.mezzo.l4lb.state.DiscoveryPort;
-import io.mezzo.l4lb.state.Framework;
-import io.mezzo.l4lb.state.Task;
-import io.mezzo.l4lb.state.TaskEvent;
 import io.mezzo.l4lb.vip.Vip;
+import io.mezzo.mesos.client.cluster.Agent;
+import io.mezzo.mesos.client.cluster.ClusterState;
+import io.mezzo.mesos.client.cluster.ClusterStateSource;
+import io.mezzo.mesos.client.cluster.DiscoveryInfo;
+import io.mezzo.mesos.client.cluster.Framework;
+import io.mezzo.mesos.client.cluster.Task;
+import io.mezzo.mesos.client.cluster.TaskEvent;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -102,12 +102,12 @@ class L4lbIT {
       });
       backends.add(await(server.listen(0, "127.0.0.1")));
       portOf.put(id, server.actualPort());
-      tasks.add(new Task(id + ".task", FW, "agent-1", Task.RUNNING, null, List.of("127.0.0.1"),
-          List.of(new DiscoveryPort(server.actualPort(), "tcp",
+      tasks.add(new Task(id + ".task", "", FW, "agent-1", Task.RUNNING, null, List.of("127.0.0.1"),
+          DiscoveryInfo.ofPorts(new DiscoveryInfo.Port(server.actualPort(), null, "tcp",
               Map.of("VIP_0", "/l4lbtest:" + vipPort, "VIP_1", "/" + id + ":" + appPort))),
           List.of(), List.of(), Map.of()));
     }
-    state = new ClusterState(List.of(new Agent("agent-1", "127.0.0.1")), List.of(new Framework(FW, "marathon")),
+    state = new ClusterState(List.of(), null, List.of(new Agent("agent-1", "", "127.0.0.1", 0)), List.of(new Framework(FW, "marathon", "", null, 0)),
         tasks);
     lb = new L4lbVerticle(ClusterStateSource.fixed(state), null, java.time.Clock.systemUTC(), new Random(1));
     JsonObject config = new JsonObject().put("port", 0).put("vip_range", "127.11.0.0/16")
@@ -277,9 +277,9 @@ class L4lbIT {
   void backendsOnAnUnreachableAgent_getNoNewConnections_unlessEveryBackendIsUnreachable() throws Exception {
     // app-3 and app-4 run on a second agent
     List<Task> tasks = state.tasks().stream().map(t -> t.id().startsWith("app-3") || t.id().startsWith("app-4")
-        ? new Task(t.id(), t.frameworkId(), "agent-2", t.state(), t.healthy(), t.containerIps(), t.discoveryPorts(),
+        ? new Task(t.id(), "", t.frameworkId(), "agent-2", t.state(), t.healthy(), t.containerIps(), t.discovery(),
             t.portMappings(), t.hostPorts(), t.labels()) : t).toList();
-    await(lb.update(new ClusterState(List.of(new Agent("agent-1", "127.0.0.1"), new Agent("agent-2", "127.0.0.1")),
+    await(lb.update(new ClusterState(List.of(), null, List.of(new Agent("agent-1", "", "127.0.0.1", 0), new Agent("agent-2", "", "127.0.0.1", 0)),
         state.frameworks(), tasks)));
     String vip = l4lbtest();
     Set<String> seen = new HashSet<>();
@@ -311,7 +311,7 @@ class L4lbIT {
 
     // agent-2 comes back with its tasks running: they are ordinary backends again, and the
     // unreachable ones of agent-1 step back
-    await(lb.apply(new TaskEvent.AgentAdded(new Agent("agent-2", "127.0.0.1"))));
+    await(lb.apply(new TaskEvent.AgentAdded(new Agent("agent-2", "", "127.0.0.1", 0))));
     await(lb.apply(new TaskEvent.TaskUpdated(FW, "app-3.task", Task.RUNNING, null, null)));
     await(lb.apply(new TaskEvent.TaskUpdated(FW, "app-4.task", Task.RUNNING, null, null)));
     seen.clear();
@@ -332,10 +332,10 @@ class L4lbIT {
     backends.add(await(bulk.listen(0, "127.0.0.1")));
     int bulkPort = freePort();
     List<Task> tasks = new ArrayList<>(state.tasks());
-    tasks.add(new Task("bulk.task", FW, "agent-1", Task.RUNNING, null, List.of("127.0.0.1"),
-        List.of(new DiscoveryPort(bulk.actualPort(), "tcp", Map.of("VIP_0", "/bulk:" + bulkPort))), List.of(), List.of(),
+    tasks.add(new Task("bulk.task", "", FW, "agent-1", Task.RUNNING, null, List.of("127.0.0.1"),
+        DiscoveryInfo.ofPorts(new DiscoveryInfo.Port(bulk.actualPort(), null, "tcp", Map.of("VIP_0", "/bulk:" + bulkPort))), List.of(), List.of(),
         Map.of()));
-    await(lb.update(new ClusterState(state.agents(), state.frameworks(), tasks)));
+    await(lb.update(new ClusterState(List.of(), null, state.agents(), state.frameworks(), tasks)));
     String vip = vipAddress("bulk.marathon.l4lb.thisdcos.directory:" + bulkPort);
     for (int i = 0; i < 20; i++) {
       try (Socket s = new Socket()) {
@@ -369,13 +369,13 @@ class L4lbIT {
       }
       int slowPort = freePort();
       List<Task> tasks = new ArrayList<>(state.tasks());
-      tasks.add(new Task("silent.task", FW, "agent-1", Task.RUNNING, null, List.of("127.0.0.1"),
-          List.of(new DiscoveryPort(silent.getLocalPort(), "tcp", Map.of("VIP_0", "/slow:" + slowPort))), List.of(),
+      tasks.add(new Task("silent.task", "", FW, "agent-1", Task.RUNNING, null, List.of("127.0.0.1"),
+          DiscoveryInfo.ofPorts(new DiscoveryInfo.Port(silent.getLocalPort(), null, "tcp", Map.of("VIP_0", "/slow:" + slowPort))), List.of(),
           List.of(), Map.of()));
-      tasks.add(new Task("fast.task", FW, "agent-1", Task.RUNNING, null, List.of("127.0.0.1"),
-          List.of(new DiscoveryPort(portOf.get("app-2"), "tcp", Map.of("VIP_0", "/slow:" + slowPort))), List.of(),
+      tasks.add(new Task("fast.task", "", FW, "agent-1", Task.RUNNING, null, List.of("127.0.0.1"),
+          DiscoveryInfo.ofPorts(new DiscoveryInfo.Port(portOf.get("app-2"), null, "tcp", Map.of("VIP_0", "/slow:" + slowPort))), List.of(),
           List.of(), Map.of()));
-      await(lb.update(new ClusterState(state.agents(), state.frameworks(), tasks)));
+      await(lb.update(new ClusterState(List.of(), null, state.agents(), state.frameworks(), tasks)));
       String vip = vipAddress("slow.marathon.l4lb.thisdcos.directory:" + slowPort);
       long start = System.nanoTime();
       for (int i = 0; i < 10; i++) {
@@ -451,11 +451,11 @@ class L4lbIT {
       backend.handler(p -> backend.send(Buffer.buffer(id + ":" + p.data()), p.sender().port(), p.sender().host()));
       await(backend.listen(0, "127.0.0.1"));
       udpBackends.add(backend);
-      tasks.add(new Task(id, FW, "agent-1", Task.RUNNING, null, List.of("127.0.0.1"),
-          List.of(new DiscoveryPort(backend.localAddress().port(), "udp", Map.of("VIP_0", "/echo:" + udpVipPort))),
+      tasks.add(new Task(id, "", FW, "agent-1", Task.RUNNING, null, List.of("127.0.0.1"),
+          DiscoveryInfo.ofPorts(new DiscoveryInfo.Port(backend.localAddress().port(), null, "udp", Map.of("VIP_0", "/echo:" + udpVipPort))),
           List.of(), List.of(), Map.of()));
     }
-    await(lb.update(new ClusterState(state.agents(), state.frameworks(), tasks)));
+    await(lb.update(new ClusterState(List.of(), null, state.agents(), state.frameworks(), tasks)));
     String vip = vipAddress("echo.marathon.l4lb.thisdcos.directory:" + udpVipPort);
     try (java.net.DatagramSocket client = new java.net.DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
       client.setSoTimeout(2_000);

@@ -8,10 +8,7 @@ import static io.mezzo.l4lb.Fixtures.state;
 import static io.mezzo.l4lb.Fixtures.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mezzo.l4lb.state.ClusterState;
-import io.mezzo.l4lb.state.DiscoveryPort;
-import io.mezzo.l4lb.state.Task;
-import io.mezzo.l4lb.state.TaskEvent;
+import io.mezzo.l4lb.state.LostAgents;
 import io.mezzo.l4lb.vip.Backend;
 import io.mezzo.l4lb.vip.BackendAddress;
 import io.mezzo.l4lb.vip.Protocol;
@@ -19,6 +16,12 @@ import io.mezzo.l4lb.vip.Vip;
 import io.mezzo.l4lb.vip.VipKey;
 import io.mezzo.l4lb.vip.VipRange;
 import io.mezzo.l4lb.vip.VipTable;
+import io.mezzo.mesos.client.cluster.Agent;
+import io.mezzo.mesos.client.cluster.ClusterState;
+import io.mezzo.mesos.client.cluster.DiscoveryInfo;
+import io.mezzo.mesos.client.cluster.Framework;
+import io.mezzo.mesos.client.cluster.Task;
+import io.mezzo.mesos.client.cluster.TaskEvent;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -63,8 +66,8 @@ class VipTableTest {
 
   @Test
   void severalTaskIps_oneBackendEach_andNoIpFallsBackToAgent() {
-    Task two = new Task("t", MARATHON, AGENT, Task.RUNNING, null, List.of("9.0.0.1", "9.0.0.2"),
-        List.of(new DiscoveryPort(8080, "tcp", Map.of("VIP_0", "/a:80"))), List.of(), List.of(), Map.of());
+    Task two = new Task("t", "", MARATHON, AGENT, Task.RUNNING, null, List.of("9.0.0.1", "9.0.0.2"),
+        DiscoveryInfo.ofPorts(new DiscoveryInfo.Port(8080, null, "tcp", Map.of("VIP_0", "/a:80"))), List.of(), List.of(), Map.of());
     assertThat(only(state(AGENT_IP, two)).backends()).hasSize(2);
     Task none = task("u", null, 8080, null, Map.of("vip_x", "/a:80"));
     assertThat(only(state(AGENT_IP, none)).backends()).containsExactly(new Backend(new BackendAddress(AGENT_IP, 8080), 1));
@@ -105,26 +108,26 @@ class VipTableTest {
   @Test
   void agentRemoved_itsRunningTasksAreUnreachable_andServeOnlyWhenEveryBackendIs() {
     Task here = task("a", null, 8080, "tcp", Map.of("VIP_0", "/l4lbtest:5000"));
-    Task there = new Task("b", MARATHON, "agent-2", Task.RUNNING, null, List.of(), here.discoveryPorts(), List.of(),
+    Task there = new Task("b", "", MARATHON, "agent-2", Task.RUNNING, null, List.of(), here.discovery(), List.of(),
         List.of(), Map.of());
-    Task finished = new Task("c", MARATHON, "agent-2", "TASK_FINISHED", null, List.of(), here.discoveryPorts(),
+    Task finished = new Task("c", "", MARATHON, "agent-2", "TASK_FINISHED", null, List.of(), here.discovery(),
         List.of(), List.of(), Map.of());
-    ClusterState s = new ClusterState(List.of(new io.mezzo.l4lb.state.Agent(AGENT, AGENT_IP),
-        new io.mezzo.l4lb.state.Agent("agent-2", "10.0.0.6")), state(AGENT_IP).frameworks(), List.of(here, there, finished));
+    ClusterState s = new ClusterState(List.of(), null, List.of(new Agent(AGENT, "", AGENT_IP, 0),
+        new Agent("agent-2", "", "10.0.0.6", 0)), state(AGENT_IP).frameworks(), List.of(here, there, finished));
     assertThat(only(s).backends()).extracting(b -> b.address().ip()).containsExactly(AGENT_IP, "10.0.0.6");
 
-    ClusterState lost = s.apply(new TaskEvent.AgentRemoved("agent-2"));
+    ClusterState lost = LostAgents.apply(s, new TaskEvent.AgentRemoved("agent-2"));
     assertThat(lost.tasks()).filteredOn(t -> t.id().equals("b")).extracting(Task::state).containsExactly(Task.UNREACHABLE);
     assertThat(lost.tasks()).extracting(Task::id).containsExactly("a", "b");
     assertThat(lost.agent("agent-2")).as("kept for its address while it has unreachable tasks").isPresent();
     assertThat(only(lost).backends()).containsExactly(new Backend(new BackendAddress(AGENT_IP, 8080), 1));
 
-    ClusterState allLost = lost.apply(new TaskEvent.AgentRemoved(AGENT));
+    ClusterState allLost = LostAgents.apply(lost, new TaskEvent.AgentRemoved(AGENT));
     assertThat(only(allLost).backends()).extracting(b -> b.address().ip()).containsExactly(AGENT_IP, "10.0.0.6");
 
     // a terminal status settles the unreachable task; an agent without tasks left is forgotten
-    ClusterState settled = allLost.apply(new TaskEvent.TaskUpdated(MARATHON, "b", "TASK_LOST", null, null))
-        .apply(new TaskEvent.AgentRemoved("agent-2"));
+    ClusterState settled = LostAgents.apply(allLost.apply(new TaskEvent.TaskUpdated(MARATHON, "b", "TASK_LOST", null, null)),
+        new TaskEvent.AgentRemoved("agent-2"));
     assertThat(settled.agent("agent-2")).isEmpty();
     assertThat(only(settled).backends()).containsExactly(new Backend(new BackendAddress(AGENT_IP, 8080), 1));
   }
@@ -140,9 +143,9 @@ class VipTableTest {
 
   @Test
   void tcpAndUdpOfOneName_shareTheAddress() {
-    Task t = new Task("t", MARATHON, AGENT, Task.RUNNING, null, List.of("9.0.0.1"), List.of(
-        new DiscoveryPort(53, "tcp", Map.of("VIP_0", "/dns:53")),
-        new DiscoveryPort(53, "udp", Map.of("VIP_1", "/dns:53"))), List.of(), List.of(), Map.of());
+    Task t = new Task("t", "", MARATHON, AGENT, Task.RUNNING, null, List.of("9.0.0.1"), DiscoveryInfo.ofPorts(
+        new DiscoveryInfo.Port(53, null, "tcp", Map.of("VIP_0", "/dns:53")),
+        new DiscoveryInfo.Port(53, null, "udp", Map.of("VIP_1", "/dns:53"))), List.of(), List.of(), Map.of());
     List<Vip> vips = VipTable.build(state(AGENT_IP, t), RANGE);
     assertThat(vips).hasSize(2);
     assertThat(vips.get(0).address()).isEqualTo(vips.get(1).address());
@@ -151,7 +154,7 @@ class VipTableTest {
 
   @Test
   void legacyVipPortLabel_usesTheIdxthHostPortOnTheAgent() {
-    Task t = new Task("t", MARATHON, AGENT, Task.RUNNING, null, List.of("9.0.0.1"), List.of(), List.of(),
+    Task t = new Task("t", "", MARATHON, AGENT, Task.RUNNING, null, List.of("9.0.0.1"), null, List.of(),
         List.of(31000, 31001), Map.of("VIP_PORT1", "udp://10.20.0.1:5353", "VIP_PORT7", "tcp://10.20.0.2:1"));
     Vip vip = only(state(AGENT_IP, t));
     assertThat(vip.key()).isEqualTo(new VipKey(Protocol.UDP, "10.20.0.1", 5353));
@@ -161,9 +164,9 @@ class VipTableTest {
   @Test
   void namedVip_frameworkNameIsPartOfTheKey() {
     ClusterState s = state(AGENT_IP, task("t", "9.0.0.1", 80, "tcp", Map.of("VIP_0", "/mygroup/myapp:80")))
-        .apply(new TaskEvent.FrameworkAdded(new io.mezzo.l4lb.state.Framework("fw-2", "My_Sched")))
-        .apply(new TaskEvent.TaskAdded(new Task("u", "fw-2", AGENT, Task.RUNNING, null, List.of("9.0.0.2"),
-            List.of(new DiscoveryPort(80, "tcp", Map.of("VIP_0", "/mygroup/myapp:80"))), List.of(), List.of(),
+        .apply(new TaskEvent.FrameworkAdded(new Framework("fw-2", "My_Sched", "", null, 0)))
+        .apply(new TaskEvent.TaskAdded(new Task("u", "", "fw-2", AGENT, Task.RUNNING, null, List.of("9.0.0.2"),
+            DiscoveryInfo.ofPorts(new DiscoveryInfo.Port(80, null, "tcp", Map.of("VIP_0", "/mygroup/myapp:80"))), List.of(), List.of(),
             Map.of())));
     assertThat(VipTable.build(s, RANGE)).extracting(v -> v.key().label()).containsExactly(
         "mygroupmyapp.marathon.l4lb.thisdcos.directory:80", "mygroupmyapp.my-sched.l4lb.thisdcos.directory:80");

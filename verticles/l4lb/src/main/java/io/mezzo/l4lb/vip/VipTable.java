@@ -1,11 +1,11 @@
 package io.mezzo.l4lb.vip;
 
-import io.mezzo.l4lb.state.Agent;
-import io.mezzo.l4lb.state.ClusterState;
-import io.mezzo.l4lb.state.DiscoveryPort;
-import io.mezzo.l4lb.state.Framework;
-import io.mezzo.l4lb.state.PortMapping;
-import io.mezzo.l4lb.state.Task;
+import io.mezzo.mesos.client.cluster.Agent;
+import io.mezzo.mesos.client.cluster.ClusterState;
+import io.mezzo.mesos.client.cluster.DiscoveryInfo;
+import io.mezzo.mesos.client.cluster.Framework;
+import io.mezzo.mesos.client.cluster.PortMapping;
+import io.mezzo.mesos.client.cluster.Task;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -55,7 +55,7 @@ public final class VipTable {
       Map<VipKey, Map<BackendAddress, Integer>> into = Task.UNREACHABLE.equals(task.state()) ? unreachable : backends;
       String agentIp = state.agent(task.agentId()).map(Agent::ip).orElse(null);
       String framework = state.framework(task.frameworkId()).map(Framework::name).orElse("");
-      for (DiscoveryPort port : task.discoveryPorts()) {
+      for (DiscoveryInfo.Port port : task.discoveryPorts()) {
         Protocol protocol = port.protocol() == null ? Protocol.TCP : Protocol.parse(port.protocol());
         if (protocol == null) {
           continue;
@@ -86,7 +86,7 @@ public final class VipTable {
     return Task.KILLING.equals(task.state()) ? 0 : -1;
   }
 
-  private static List<BackendAddress> addresses(Task task, DiscoveryPort port, Protocol protocol, String agentIp) {
+  private static List<BackendAddress> addresses(Task task, DiscoveryInfo.Port port, Protocol protocol, String agentIp) {
     if (agentIp != null) {
       for (PortMapping m : task.portMappings()) {
         Protocol mp = m.protocol() == null ? Protocol.TCP : Protocol.parse(m.protocol());

@@ -1,13 +1,13 @@
 package io.mezzo.l4lb.bench;
 
 import io.mezzo.l4lb.L4lbVerticle;
-import io.mezzo.l4lb.state.Agent;
-import io.mezzo.l4lb.state.ClusterState;
-import io.mezzo.l4lb.state.ClusterStateSource;
-import io.mezzo.l4lb.state.DiscoveryPort;
-import io.mezzo.l4lb.state.Framework;
-import io.mezzo.l4lb.state.Task;
 import io.mezzo.l4lb.vip.Vip;
+import io.mezzo.mesos.client.cluster.Agent;
+import io.mezzo.mesos.client.cluster.ClusterState;
+import io.mezzo.mesos.client.cluster.ClusterStateSource;
+import io.mezzo.mesos.client.cluster.DiscoveryInfo;
+import io.mezzo.mesos.client.cluster.Framework;
+import io.mezzo.mesos.client.cluster.Task;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -36,11 +36,11 @@ public final class L4lbBenchMain {
   public static void main(String[] args) throws Exception {
     int backendPort = Integer.parseInt(args[0]);
     int vipPort = Integer.parseInt(args[1]);
-    Task task = new Task("bench.1", "fw", "agent", Task.RUNNING, null, List.of("127.0.0.1"),
-        List.of(new DiscoveryPort(backendPort, "tcp", Map.of("VIP_0", "/bench:" + vipPort))), List.of(), List.of(),
+    Task task = new Task("bench.1", "", "fw", "agent", Task.RUNNING, null, List.of("127.0.0.1"),
+        DiscoveryInfo.ofPorts(new DiscoveryInfo.Port(backendPort, null, "tcp", Map.of("VIP_0", "/bench:" + vipPort))), List.of(), List.of(),
         Map.of());
-    ClusterState state = new ClusterState(List.of(new Agent("agent", "127.0.0.1")),
-        List.of(new Framework("fw", "marathon")), List.of(task));
+    ClusterState state = new ClusterState(List.of(), null, List.of(new Agent("agent", "", "127.0.0.1", 0)),
+        List.of(new Framework("fw", "marathon", "", null, 0)), List.of(task));
     Vertx vertx = Vertx.vertx();
     L4lbVerticle lb = new L4lbVerticle(ClusterStateSource.fixed(state), null, Clock.systemUTC(), new Random());
     JsonObject config = new JsonObject().put("port", 0).put("vip_range", "127.11.0.0/16")

@@ -1,5 +1,0 @@
-package io.mezzo.l4lb.state;
-
-/** A container port published on the agent ({@code docker.port_mappings} or a network's {@code port_mappings}). */
-public record PortMapping(int containerPort, int hostPort, String protocol) {
-}

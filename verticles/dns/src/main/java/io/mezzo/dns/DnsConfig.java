@@ -26,6 +26,8 @@ import java.util.List;
  * @param enumeration      serve {@code /v1/enumerate} and {@code /v1/axfr}
  * @param ioThreads        threads of the DNS event loop group
  * @param nativeTransport  serve DNS on Netty's epoll transport where it loads (batched datagram reads and writes), else NIO
+ * @param directEpoll      serve UDP on Mezzo's own datagram loops over Netty's epoll bindings (no channel or
+ *                         pipeline per datagram) where {@code nativeTransport} is on and epoll loads
  * @param masterZkPath     where the leading master publishes itself in ZooKeeper (its {@code zk_path})
  * @param masterUrls       master URLs to follow instead of ZooKeeper detection, e.g. {@code http://10.0.0.11:5050}
  * @param resolvConf       the resolv.conf generator (off while its path is empty)
@@ -35,7 +37,7 @@ public record DnsConfig(boolean enabled, int port, String httpHost, String dnsHo
                         int dcosTtl, String soaMname, String soaRname, int soaRefresh, int soaRetry, int soaExpire,
                         int soaMinttl, int srvWeight, boolean enforceRfc952, List<String> ipSources,
                         List<String> masters, boolean truncate, boolean enumeration, int ioThreads,
-                        boolean nativeTransport, String masterZkPath, List<String> masterUrls, ResolvConfSettings resolvConf)
+                        boolean nativeTransport, boolean directEpoll, String masterZkPath, List<String> masterUrls, ResolvConfSettings resolvConf)
     implements ComponentConfig {
 
   /**
@@ -58,7 +60,7 @@ public record DnsConfig(boolean enabled, int port, String httpHost, String dnsHo
 
   public static final DnsConfig DEFAULTS = new DnsConfig(true, 8123, "0.0.0.0", "0.0.0.0", 53,
       List.of(), true, 5_000, "mesos", 60, 5, "ns1.mesos", "root.ns1.mesos", 60, 600, 86_400, 60, 1, false,
-      List.of("netinfo", "mesos", "host"), List.of(), true, true, 1, true, "/mesos", List.of(),
+      List.of("netinfo", "mesos", "host"), List.of(), true, true, 1, true, true, "/mesos", List.of(),
       new ResolvConfSettings("", 60, List.of("127.0.0.1"), 53, List.of(), ""));
 
   public DnsConfig {

@@ -99,7 +99,7 @@ public final class DnsVerticle extends VerticleBase {
     UpstreamResolver upstream = (query, tcp, done) -> context.runOnContext(v ->
         forwarder.forward(query, tcp).onComplete(ar -> done.accept(ar.result(), ar.cause())));
     boolean canForward = config.forward() && !config.upstreams().isEmpty();
-    dns = new DnsServer(config.ioThreads(), config.nativeTransport(),
+    dns = new DnsServer(config.ioThreads(), config.nativeTransport(), config.directEpoll(),
         new QueryHandler.Settings(() -> records, new Lookup(random), upstream, canForward, config.truncate()));
 
     Router router = Routes.router(vertx);

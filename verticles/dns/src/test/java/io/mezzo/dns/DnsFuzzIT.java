@@ -42,7 +42,7 @@ class DnsFuzzIT {
   private static final long FUZZ_NANOS = TimeUnit.SECONDS.toNanos(3);
   private static final int FUZZ_MAX_PACKETS = 30_000;
   private static TinyUpstream upstream;
-  private static DnsVerticle server;
+  static DnsVerticle server;
 
   @BeforeAll
   static void start(Vertx vertx) throws Exception {

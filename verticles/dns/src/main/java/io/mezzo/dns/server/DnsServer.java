@@ -23,10 +23,12 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
@@ -39,7 +41,9 @@ import java.util.logging.Logger;
  * <p>With {@code nativeTransport} and Netty's epoll transport loadable, the channels are epoll
  * channels, and a UDP channel reads up to {@value #BATCH} queries with one {@code recvmmsg} and
  * sends the replies of one read batch (flushed together) with one {@code sendmmsg}. Otherwise NIO,
- * one system call per datagram each way.
+ * one system call per datagram each way. With {@code directEpoll} as well, UDP is served by a
+ * {@link DirectUdpPlane} (the same batching without Netty's channel, pipeline and per-datagram
+ * objects) and only TCP by Netty.
  */
 public final class DnsServer {
   private static final Logger LOG = Logger.getLogger(DnsServer.class.getName());
@@ -62,11 +66,22 @@ public final class DnsServer {
   private final boolean epoll;
   private final int ioThreads;
   private final QueryHandler.Settings settings;
+  private final boolean direct;
   private final List<Channel> udp = new ArrayList<>();
+  private DirectUdpPlane plane;
   private Channel tcp;
 
   public DnsServer(int ioThreads, boolean nativeTransport, QueryHandler.Settings settings) {
+    this(ioThreads, nativeTransport, false, settings);
+  }
+
+  /**
+   * @param directEpoll UDP on the {@link DirectUdpPlane} (Mezzo's own loops over Netty's JNI), where
+   *                    {@code nativeTransport} is on and epoll loads; TCP stays on Netty
+   */
+  public DnsServer(int ioThreads, boolean nativeTransport, boolean directEpoll, QueryHandler.Settings settings) {
     this.epoll = nativeTransport && Epoll.isAvailable();
+    this.direct = directEpoll && epoll;
     if (nativeTransport && !epoll) {
       LOG.warning("DNS on NIO: the epoll transport does not load (" + Epoll.unavailabilityCause() + ")");
     }
@@ -81,9 +96,9 @@ public final class DnsServer {
     return bind(host, port, BIND_ATTEMPTS);
   }
 
-  /** {@code epoll} or {@code nio}: what carries the queries. */
+  /** {@code direct-epoll}, {@code epoll} or {@code nio}: what carries the UDP queries. */
   public String transport() {
-    return epoll ? "epoll" : "nio";
+    return direct ? "direct-epoll" : epoll ? "epoll" : "nio";
   }
 
   private Future<Integer> bind(String host, int port, int attemptsLeft) {
@@ -119,6 +134,22 @@ public final class DnsServer {
                 new QueryDecoders.Tcp(), new QueryHandler(settings));
           }
         });
+    if (direct) {
+      DirectUdpPlane p;
+      try {
+        p = new DirectUdpPlane(host, port, ioThreads, settings);
+      } catch (IOException | RuntimeException e) {
+        return Future.failedFuture(e);
+      }
+      return toVertx(tcpBoot.bind(host, p.port())).map(t -> {
+        plane = p;
+        tcp = t;
+        return p.port();
+      }).recover(e -> {
+        p.close();
+        return port == 0 && attemptsLeft > 1 ? bind(host, port, attemptsLeft - 1) : Future.failedFuture(e);
+      });
+    }
     return toVertx(udpBoot.bind(host, port)).compose(u -> {
       int actual = ((InetSocketAddress) u.localAddress()).getPort();
       List<Future<Channel>> more = new ArrayList<>();
@@ -145,13 +176,16 @@ public final class DnsServer {
     if (tcp != null) {
       tcp.close();
     }
-    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener(f -> {
-      if (f.isSuccess()) {
-        done.complete();
-      } else {
+    CompletableFuture<Void> udpClosed = plane == null ? CompletableFuture.completedFuture(null) : plane.close();
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener(f -> udpClosed.whenComplete((v, e) -> {
+      if (!f.isSuccess()) {
         done.fail(f.cause());
+      } else if (e != null) {
+        done.fail(e);
+      } else {
+        done.complete();
       }
-    });
+    }));
     return done.future();
   }
 

@@ -55,45 +55,61 @@ final class QueryDecoders {
     private boolean answerFromCache(ChannelHandlerContext ctx, DatagramPacket packet) {
       ByteBuf content = packet.content();
       int end = content.readableBytes();
-      int question = QueryParser.HEADER;
-      if (end - question < 5 || end > scratch.length) {
+      if (end - QueryParser.HEADER < 5 || end > scratch.length) {
         return false;
       }
       // one copy out of the datagram; everything below reads the array
       byte[] in = scratch;
       content.getBytes(content.readerIndex(), in, 0, end);
+      long plain = plainQuestion(in, end);
+      if (plain < 0) {
+        return false;
+      }
+      int edns = (int) plain - 1;
+      ByteBuf out = cache.reply(records.get(), in, (int) (plain >>> 32), Query.udpLimit(edns), edns >= 0, ctx.alloc());
+      if (out == null) {
+        return false;
+      }
+      ctx.write(new DatagramPacket(out, packet.sender(), packet.recipient()), ctx.voidPromise());
+      return true;
+    }
+
+    /**
+     * Whether the {@code end} bytes of {@code in} are a plain question that a {@link ReplyCache} may
+     * answer: -1 if not, else the question's length in the upper 32 bits and the EDNS0 size plus one
+     * (0: no OPT record) in the lower.
+     */
+    static long plainQuestion(byte[] in, int end) {
+      int question = QueryParser.HEADER;
+      if (end - question < 5) {
+        return -1;
+      }
       // QR 0 and opcode QUERY; one question; no answer or authority records; at most one additional
       if ((in[2] & 0xF8) != 0 || in[4] != 0 || in[5] != 1 || (in[6] | in[7] | in[8] | in[9] | in[10]) != 0
           || (in[11] & 0xFE) != 0) {
-        return false;
+        return -1;
       }
       int pos = question;
       for (int len = in[pos]; len != 0; len = in[pos]) {
         // a pointer, a reserved label kind or a name running out of the datagram: the parser decides
         if (len < 0 || len > 63 || (pos += 1 + len) >= end || pos - question >= 255) {
-          return false;
+          return -1;
         }
       }
       int questionEnd = pos + 5;
       if (questionEnd > end) {
-        return false;
+        return -1;
       }
       int edns = -1;
       if (in[11] == 1) {
         // the additional record must be an OPT record at the root, wholly inside the datagram
         if (questionEnd + 11 > end || in[questionEnd] != 0 || in[questionEnd + 1] != 0
             || in[questionEnd + 2] != TYPE_OPT || questionEnd + 11 + u16(in, questionEnd + 9) > end) {
-          return false;
+          return -1;
         }
         edns = u16(in, questionEnd + 3);
       }
-      int length = questionEnd - question;
-      ByteBuf out = cache.reply(records.get(), in, length, Query.udpLimit(edns), edns >= 0, ctx.alloc());
-      if (out == null) {
-        return false;
-      }
-      ctx.write(new DatagramPacket(out, packet.sender(), packet.recipient()), ctx.voidPromise());
-      return true;
+      return (long) (questionEnd - question) << 32 | (edns + 1);
     }
 
     private static int u16(byte[] b, int at) {

@@ -5,6 +5,7 @@ import io.mezzo.dns.records.DnsRecords;
 import io.mezzo.dns.records.Lookup;
 import io.mezzo.dns.records.Rcode;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
@@ -12,7 +13,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -39,16 +42,31 @@ public final class QueryHandler extends SimpleChannelInboundHandler<Query> {
                          boolean truncate) {
   }
 
+  /**
+   * Where replies go: a Netty channel ({@link QueryHandler} in a pipeline), or a socket of the
+   * {@link DirectUdpPlane}. Called on one thread only, the one that also runs {@link #executor()}'s tasks.
+   */
+  interface Replies {
+    ByteBufAllocator alloc();
+
+    /** Sends {@code reply} to {@code q}'s client (over TCP with a length placeholder in its first two bytes), taking ownership. */
+    void send(Query q, ByteBuf reply, boolean flush);
+
+    /** Runs what arrives from other threads (forwarded replies) on the replying thread. */
+    Executor executor();
+  }
+
   private final Settings settings;
   private final ResponseWriter writer = new ResponseWriter();
   private final ReplyCache cache;
+  private Replies channel;
 
   /** A handler for TCP connections: nothing is cached. */
   public QueryHandler(Settings settings) {
     this(settings, new ReplyCache());
   }
 
-  /** A handler for a UDP channel, filling the channel's cache that {@link QueryDecoders.Udp} answers from. */
+  /** A handler filling {@code cache}, the one that {@link QueryDecoders.Udp} or {@link DirectUdpPlane} answers from. */
   QueryHandler(Settings settings, ReplyCache cache) {
     this.settings = settings;
     this.cache = cache;
@@ -61,30 +79,66 @@ public final class QueryHandler extends SimpleChannelInboundHandler<Query> {
   }
 
   @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    channel = new Replies() {
+      @Override
+      public ByteBufAllocator alloc() {
+        return ctx.alloc();
+      }
+
+      @Override
+      public void send(Query q, ByteBuf buf, boolean flush) {
+        Object message;
+        if (q.tcp()) {
+          buf.setShort(0, buf.readableBytes() - 2);
+          message = buf;
+        } else {
+          message = new DatagramPacket(buf, q.client(), q.local());
+        }
+        if (flush) {
+          ctx.writeAndFlush(message, ctx.voidPromise());
+        } else {
+          ctx.write(message, ctx.voidPromise());
+        }
+      }
+
+      @Override
+      public EventExecutor executor() {
+        return ctx.executor();
+      }
+    };
+  }
+
+  @Override
   protected void channelRead0(ChannelHandlerContext ctx, Query q) {
+    handle(q, channel);
+  }
+
+  /** Answers {@code q}: now, or later (forwarded) through {@code out}'s executor. */
+  void handle(Query q, Replies out) {
     if (q.opcode() != Query.OPCODE_QUERY) {
-      error(ctx, q, Rcode.NOTIMP, false);
+      error(out, q, Rcode.NOTIMP, false);
       return;
     }
     if (q.malformed()) {
-      error(ctx, q, Rcode.FORMERR, false);
+      error(out, q, Rcode.FORMERR, false);
       return;
     }
     DnsRecords records = settings.records().get();
     if (!q.tcp()) {
-      ByteBuf cached = cache.reply(records, q, ctx.alloc());
+      ByteBuf cached = cache.reply(records, q, out.alloc());
       if (cached != null) {
-        send(ctx, q, cached, false);
+        out.send(q, cached, false);
         return;
       }
     }
     Answer answer = settings.lookup().answer(records, q.name(), q.type());
     if (answer.authoritative()) {
       if (q.dnsClass() != CLASS_IN && q.dnsClass() != CLASS_ANY) {
-        error(ctx, q, Rcode.REFUSED, false);
+        error(out, q, Rcode.REFUSED, false);
         return;
       }
-      ByteBuf buf = open(ctx, q);
+      ByteBuf buf = open(out, q);
       try {
         writer.answer(q, answer, settings.forward(), settings.truncate(), buf);
         if (!q.tcp()) {
@@ -93,14 +147,14 @@ public final class QueryHandler extends SimpleChannelInboundHandler<Query> {
       } catch (RuntimeException e) {
         buf.release();
         LOG.log(Level.WARNING, "Cannot write the answer to '" + q.name() + "'", e);
-        error(ctx, q, Rcode.SERVFAIL, false);
+        error(out, q, Rcode.SERVFAIL, false);
         return;
       }
-      send(ctx, q, buf, false);
+      out.send(q, buf, false);
     } else if (!settings.forward()) {
-      error(ctx, q, Rcode.REFUSED, false);
+      error(out, q, Rcode.REFUSED, false);
     } else {
-      forward(ctx, q);
+      forward(out, q);
     }
   }
 
@@ -129,51 +183,36 @@ public final class QueryHandler extends SimpleChannelInboundHandler<Query> {
     ctx.fireChannelReadComplete();
   }
 
-  private void forward(ChannelHandlerContext ctx, Query q) {
+  private void forward(Replies out, Query q) {
     byte[] bytes = Wire.query(0, q.rd(), q.name(), q.type(), q.dnsClass(), q.edns());
-    // the answer arrives on the forwarder's thread; the writer and channel belong to this event loop
-    settings.upstream().forward(bytes, q.tcp(), (reply, failure) -> ctx.executor().execute(() -> {
+    // the answer arrives on the forwarder's thread; the writer and the socket belong to out's thread
+    settings.upstream().forward(bytes, q.tcp(), (reply, failure) -> out.executor().execute(() -> {
       if (failure != null || reply == null || reply.length < QueryParser.HEADER) {
         LOG.fine(() -> "Forwarding '" + q.name() + "' failed: " + failure);
-        error(ctx, q, Rcode.SERVFAIL, true);
+        error(out, q, Rcode.SERVFAIL, true);
         return;
       }
       reply[0] = (byte) (q.id() >> 8);
       reply[1] = (byte) q.id();
-      ByteBuf buf = open(ctx, q);
+      ByteBuf buf = open(out, q);
       buf.writeBytes(reply);
-      send(ctx, q, buf, true);
+      out.send(q, buf, true);
     }));
   }
 
   /** A reply with no records besides the question: errors, REFUSED, SERVFAIL. */
-  private void error(ChannelHandlerContext ctx, Query q, Rcode rcode, boolean flush) {
-    ByteBuf buf = open(ctx, q);
+  private void error(Replies out, Query q, Rcode rcode, boolean flush) {
+    ByteBuf buf = open(out, q);
     writer.error(q, rcode, settings.forward(), buf);
-    send(ctx, q, buf, flush);
+    out.send(q, buf, flush);
   }
 
-  private static ByteBuf open(ChannelHandlerContext ctx, Query q) {
-    ByteBuf buf = ctx.alloc().ioBuffer(q.tcp() ? 512 : q.limit());
+  private static ByteBuf open(Replies out, Query q) {
+    ByteBuf buf = out.alloc().ioBuffer(q.tcp() ? 512 : q.limit());
     if (q.tcp()) {
       buf.writeShort(0);
     }
     return buf;
-  }
-
-  private static void send(ChannelHandlerContext ctx, Query q, ByteBuf buf, boolean flush) {
-    Object message;
-    if (q.tcp()) {
-      buf.setShort(0, buf.readableBytes() - 2);
-      message = buf;
-    } else {
-      message = new DatagramPacket(buf, q.client(), q.local());
-    }
-    if (flush) {
-      ctx.writeAndFlush(message, ctx.voidPromise());
-    } else {
-      ctx.write(message, ctx.voidPromise());
-    }
   }
 
   @Override

@@ -45,6 +45,8 @@ final class ReplyCache {
   private int size;
   private DnsRecords snapshot;
   private long bytes;
+  /** The entry found by the last {@link #find}. */
+  private byte[] found;
 
   /**
    * The reply to the query in {@code query} (a datagram's bytes from offset 0, its question of
@@ -52,9 +54,33 @@ final class ReplyCache {
    * bit and question; null when not cached.
    */
   ByteBuf reply(DnsRecords current, byte[] query, int questionLength, int limit, boolean edns, ByteBufAllocator alloc) {
+    int at = find(current, query, questionLength, limit, edns);
+    if (at < 0) {
+      return null;
+    }
+    ByteBuf out = alloc.ioBuffer(u16(found, at));
+    copy(query, questionLength, at, out);
+    return out;
+  }
+
+  /**
+   * {@link #reply}, written into {@code out} at its writer index (which must have room for
+   * {@link QueryHandler#UDP_MAX} bytes); false, with nothing written, when not cached.
+   */
+  boolean replyTo(DnsRecords current, byte[] query, int questionLength, int limit, boolean edns, ByteBuf out) {
+    int at = find(current, query, questionLength, limit, edns);
+    if (at < 0) {
+      return false;
+    }
+    copy(query, questionLength, at, out);
+    return true;
+  }
+
+  /** Where in the matching entry ({@link #found}) the encoding to send starts; -1 when there is none. */
+  private int find(DnsRecords current, byte[] query, int questionLength, int limit, boolean edns) {
     if (current != snapshot) {
       clear(current);
-      return null;
+      return -1;
     }
     int sizes = limit | (edns ? EDNS_BIT : 0);
     int hash = hash(query, QueryParser.HEADER, questionLength, sizes);
@@ -67,25 +93,30 @@ final class ReplyCache {
         if (count > 1) {
           int use = e[USES];
           if (use >= REUSES) {
-            return null;
+            return -1;
           }
           e[USES] = (byte) (use + 1);
           for (int skip = use % count; skip > 0; skip--) {
             at += 2 + u16(e, at);
           }
         }
-        int length = u16(e, at);
-        ByteBuf out = alloc.ioBuffer(length);
-        int base = out.writerIndex();
-        out.writeBytes(e, at + 2, length);
-        out.setByte(base, query[0]);
-        out.setByte(base + 1, query[1]);
-        out.setByte(base + 2, (e[at + 4] & 0xFE) | (query[2] & 1));
-        out.setBytes(base + QueryParser.HEADER, query, QueryParser.HEADER, questionLength);
-        return out;
+        found = e;
+        return at;
       }
     }
-    return null;
+    return -1;
+  }
+
+  /** Writes the encoding at {@code at} of {@link #found} with the query's ID, RD bit and question. */
+  private void copy(byte[] query, int questionLength, int at, ByteBuf out) {
+    byte[] e = found;
+    int length = u16(e, at);
+    int base = out.writerIndex();
+    out.writeBytes(e, at + 2, length);
+    out.setByte(base, query[0]);
+    out.setByte(base + 1, query[1]);
+    out.setByte(base + 2, (e[at + 4] & 0xFE) | (query[2] & 1));
+    out.setBytes(base + QueryParser.HEADER, query, QueryParser.HEADER, questionLength);
   }
 
   /** {@link #reply} for a parsed UDP query. */

@@ -39,6 +39,9 @@ public final class DnsBenchMain {
     JsonObject config = new JsonObject().put("dns_host", "127.0.0.1").put("dns_port", port)
         .put("http_host", "127.0.0.1").put("port", 0).put("forward", false).put("io_threads", ioThreads)
         .put("native_transport", Boolean.parseBoolean(System.getProperty("mezzo.native_transport", "true")));
+    if (System.getProperty("mezzo.direct_epoll") != null) {
+      config.put("direct_epoll", Boolean.getBoolean("mezzo.direct_epoll"));
+    }
     vertx.deployVerticle(dns, new DeploymentOptions().setConfig(config))
         .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     System.out.println("ready " + dns.dnsPort());

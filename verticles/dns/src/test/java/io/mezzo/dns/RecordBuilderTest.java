@@ -97,6 +97,16 @@ class RecordBuilderTest {
   }
 
   @Test
+  void masterNames_noMasterList_answerTheLeader() {
+    // the operator API's SUBSCRIBED names only the leader; without configured masters it is master0
+    DnsRecords leaderOnly = new RecordBuilder(RecordsOptions.defaults(), Fixtures.CLOCK).build(Fixtures.state().withMasters(List.of()));
+    for (String name : List.of("master.mesos.", "master0.mesos.", "master.dcos.thisdcos.directory.")) {
+      assertThat(leaderOnly.records(name).stream().filter(r -> r.type() == RecordType.A).map(r -> r.data().toString()).toList())
+          .as(name).containsExactly("10.0.0.1");
+    }
+  }
+
+  @Test
   void clusterNames_leaderMastersAgents_served() {
     assertThat(values("leader.mesos.", RecordType.A)).containsExactly("10.0.0.1");
     assertThat(values("master.mesos.", RecordType.A)).containsExactly("10.0.0.1");

@@ -202,7 +202,8 @@ public final class RecordBuilder {
         }
       }
     }
-    List<Master> masters = state.masters();
+    // the configured masters, else the masters the state names; with neither, the leader is the one master known
+    List<Master> masters = state.masters().isEmpty() && leader != null ? List.of(leader) : state.masters();
     for (int i = 0; i < masters.size(); i++) {
       Master m = masters.get(i);
       if (m.ip() == null) {

@@ -814,6 +814,7 @@ final class TaskManager {
       finish(c, TaskState.TASK_FAILED, TaskStatus.Source.SOURCE_AGENT, TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED, unsupported);
       return;
     }
+    boolean running = run != null;
     if (run == null) {
       run = new ExecutorRun(fid, framework, info, containerId, dir);
       executors.put(key(fid, eid), run);
@@ -821,6 +822,9 @@ final class TaskManager {
     }
     c.executor = run;
     run.tasks.put(taskId, c);
+    if (running) {
+      resize(run); // the container grows by the new task's resources, as Mesos's containerizer update does
+    }
     io(c, () -> {
       checkpoints.ensureFramework(framework);
       checkpoints.task(c.toTask(identity.agentId()), c.task, containerId, dir.toString(), 0, -1);
@@ -1013,7 +1017,31 @@ final class TaskManager {
       s.setTimestamp(clock.millis() / 1000.0);
     }
     record(c, s.build());
+    if (c.terminal() && !run.exited) {
+      resize(run); // and shrinks when a task is over
+    }
     return null;
+  }
+
+  /**
+   * Sets an executor's container limits to the executor's resources plus those of its tasks that
+   * are not over, as Mesos updates a container when tasks join or leave it (the first task's are
+   * part of the limits the container starts with).
+   */
+  private void resize(ExecutorRun run) {
+    ResourceBag resources = ResourceBag.of(run.info.getResourcesList());
+    for (Container t : run.tasks.values()) {
+      if (!t.terminal()) {
+        resources = resources.add(ResourceBag.of(t.task.getResourcesList()));
+      }
+    }
+    Limits limits = new Limits(resources.scalar("cpus"), Math.max(MIN_MEMORY_BYTES, (long) (resources.scalar("mem") * (1 << 20))),
+        config.pidsLimit());
+    String containerId = run.containerId;
+    vertx.executeBlocking(() -> {
+      containerizer.isolator().update(containerId, limits);
+      return null;
+    }, true).onFailure(e -> LOG.warning("Failed to update the limits of executor '" + run.id() + "': " + e));
   }
 
   /**

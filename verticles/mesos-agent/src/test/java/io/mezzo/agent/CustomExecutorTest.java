@@ -110,6 +110,50 @@ class CustomExecutorTest {
   }
 
   @Test
+  void secondTaskOnARunningExecutor_growsItsContainer_whichShrinksWhenATaskEnds() throws Exception {
+    Path script = Path.of(getClass().getResource("/executor/test_executor.py").toURI());
+    one = OneAgent.start(dir, new JsonObject(), "growing-executor");
+    V1Client framework = one.framework();
+    Offer offer = one.offer();
+    ExecutorInfo executor = ExecutorInfo.newBuilder().setExecutorId(ExecutorID.newBuilder().setValue("grow-exec"))
+        .setType(ExecutorInfo.Type.CUSTOM).setCommand(CommandInfo.newBuilder().setValue("exec python3 " + script))
+        .addAllResources(Resources.parse("cpus:0.1;mem:64", "*")).build();
+    TaskInfo first = TaskInfo.newBuilder().setName("first").setTaskId(TaskID.newBuilder().setValue("first"))
+        .setAgentId(offer.getAgentId()).setExecutor(executor).addAllResources(Resources.parse("cpus:0.1;mem:32", "*")).build();
+    accept(framework, offer, Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH)
+        .setLaunch(Offer.Operation.Launch.newBuilder().addTaskInfos(first)));
+    framework.update("first", TaskState.TASK_RUNNING, WAIT);
+    String container = Files.readSymbolicLink(one.executors().resolve("grow-exec").resolve("runs").resolve("latest")).toString();
+    Path memory = ClusterFixture.CGROUPS.resolve("memory").resolve(one.cluster().cgroupsRoot).resolve(container);
+    Path cpu = ClusterFixture.CGROUPS.resolve("cpu").resolve(one.cluster().cgroupsRoot).resolve(container);
+    assertThat(Files.readString(memory.resolve("memory.limit_in_bytes")).trim()).isEqualTo(String.valueOf(96L << 20));
+
+    // a second task on the same executor: its container grows by the task's resources
+    assertThat(framework.call(Call.newBuilder().setType(Call.Type.REVIVE).build())).isEqualTo(202);
+    Offer second = one.offer();
+    TaskInfo next = TaskInfo.newBuilder().setName("second").setTaskId(TaskID.newBuilder().setValue("second"))
+        .setAgentId(second.getAgentId()).setExecutor(executor).addAllResources(Resources.parse("cpus:0.2;mem:48", "*")).build();
+    accept(framework, second, Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH)
+        .setLaunch(Offer.Operation.Launch.newBuilder().addTaskInfos(next)));
+    framework.update("second", TaskState.TASK_RUNNING, WAIT);
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(Files.readString(memory.resolve("memory.limit_in_bytes")).trim()).isEqualTo(String.valueOf(144L << 20));
+      assertThat(Files.readString(cpu.resolve("cpu.shares")).trim()).isEqualTo(String.valueOf(Math.round(1024 * 0.4)));
+    });
+
+    // the first task ends: back to the executor's and the second task's
+    framework.call(Call.newBuilder().setType(Call.Type.KILL).setKill(Call.Kill.newBuilder().setTaskId(first.getTaskId())
+        .setAgentId(offer.getAgentId())).build());
+    framework.update("first", TaskState.TASK_KILLED, WAIT);
+    await().atMost(WAIT).untilAsserted(() ->
+        assertThat(Files.readString(memory.resolve("memory.limit_in_bytes")).trim()).isEqualTo(String.valueOf(112L << 20)));
+    framework.call(Call.newBuilder().setType(Call.Type.KILL).setKill(Call.Kill.newBuilder().setTaskId(next.getTaskId())
+        .setAgentId(offer.getAgentId())).build());
+    framework.update("second", TaskState.TASK_KILLED, WAIT);
+    await().atMost(WAIT).until(() -> one.cluster().containerCgroups().isEmpty());
+  }
+
+  @Test
   void taskGroup_sharesTheExecutorSandbox_andOneFailingTaskKillsTheOthers() throws Exception {
     one = OneAgent.start(dir, new JsonObject(), "pods");
     V1Client framework = one.framework();

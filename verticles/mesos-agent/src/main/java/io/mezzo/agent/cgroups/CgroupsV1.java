@@ -35,6 +35,17 @@ public final class CgroupsV1 implements Isolator {
     for (String c : CONTROLLERS) {
       Files.createDirectories(dir(c, containerId));
     }
+    limit(containerId, limits);
+  }
+
+  @Override
+  public void update(String containerId, Limits limits) throws IOException {
+    if (Files.isDirectory(dir("memory", containerId))) {
+      limit(containerId, limits);
+    }
+  }
+
+  private void limit(String containerId, Limits limits) throws IOException {
     Path cpu = dir("cpu", containerId);
     CgroupFiles.write(cpu.resolve("cpu.shares"), String.valueOf(limits.shares()));
     if (limits.cpus() > 0) {

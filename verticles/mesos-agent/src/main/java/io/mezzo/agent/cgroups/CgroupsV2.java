@@ -36,7 +36,17 @@ public final class CgroupsV2 implements Isolator {
       Files.createDirectories(parent);
     }
     enableControllers(parent);
-    Path dir = Files.createDirectories(dir(containerId));
+    limit(Files.createDirectories(dir(containerId)), limits);
+  }
+
+  @Override
+  public void update(String containerId, Limits limits) throws IOException {
+    if (Files.isDirectory(dir(containerId))) {
+      limit(dir(containerId), limits);
+    }
+  }
+
+  private static void limit(Path dir, Limits limits) throws IOException {
     CgroupFiles.write(dir.resolve("cpu.weight"), String.valueOf(limits.weight()));
     if (limits.cpus() > 0) {
       CgroupFiles.write(dir.resolve("cpu.max"), limits.quotaUs() + " " + Limits.CFS_PERIOD_US);

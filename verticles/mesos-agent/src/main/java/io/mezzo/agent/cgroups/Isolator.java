@@ -16,6 +16,9 @@ public interface Isolator {
   /** Creates the container's box with its limits. */
   void prepare(String containerId, Limits limits) throws IOException;
 
+  /** Sets new limits on a container's box; nothing when the box is gone (the container was destroyed). */
+  void update(String containerId, Limits limits) throws IOException;
+
   /**
    * The files the launch wrapper writes its own pid into before it execs the task, so that the task
    * and all its children start inside the box. Empty for an isolator without cgroups.

@@ -23,6 +23,10 @@ public final class PosixIsolator implements Isolator {
   }
 
   @Override
+  public void update(String containerId, Limits limits) {
+  }
+
+  @Override
   public List<String> joinFiles(String containerId) {
     return List.of();
   }

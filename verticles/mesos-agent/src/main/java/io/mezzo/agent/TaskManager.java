@@ -284,8 +284,7 @@ final class TaskManager {
       }
     }
     ResourceBag resources = ResourceBag.of(task.getResourcesList());
-    Limits limits = new Limits(resources.scalar("cpus"), Math.max(MIN_MEMORY_BYTES, (long) (resources.scalar("mem") * (1 << 20))),
-        config.pidsLimit());
+    Limits limits = limits(resources);
     c.environment = environment(c);
     c.user = user;
     Containerizer.Launch launch = new Containerizer.Launch(containerId, dir, task.getCommand(), c.environment, user, limits);
@@ -850,8 +849,7 @@ final class TaskManager {
       }
     }
     ResourceBag resources = ResourceBag.of(run.info.getResourcesList()).add(ResourceBag.of(firstTask.getResourcesList()));
-    Limits limits = new Limits(resources.scalar("cpus"), Math.max(MIN_MEMORY_BYTES, (long) (resources.scalar("mem") * (1 << 20))),
-        config.pidsLimit());
+    Limits limits = limits(resources);
     Map<String, String> env = new LinkedHashMap<>();
     String dir = run.directory.toString();
     env.put("MESOS_FRAMEWORK_ID", run.frameworkId);
@@ -1023,6 +1021,12 @@ final class TaskManager {
     return null;
   }
 
+  /** A container's limits for these resources: cpus as given, mem in MB (at least the minimum), the configured pids limit. */
+  private Limits limits(ResourceBag resources) {
+    return new Limits(resources.scalar("cpus"), Math.max(MIN_MEMORY_BYTES, (long) (resources.scalar("mem") * (1 << 20))),
+        config.pidsLimit());
+  }
+
   /**
    * Sets an executor's container limits to the executor's resources plus those of its tasks that
    * are not over, as Mesos updates a container when tasks join or leave it (the first task's are
@@ -1035,8 +1039,7 @@ final class TaskManager {
         resources = resources.add(ResourceBag.of(t.task.getResourcesList()));
       }
     }
-    Limits limits = new Limits(resources.scalar("cpus"), Math.max(MIN_MEMORY_BYTES, (long) (resources.scalar("mem") * (1 << 20))),
-        config.pidsLimit());
+    Limits limits = limits(resources);
     String containerId = run.containerId;
     vertx.executeBlocking(() -> {
       containerizer.isolator().update(containerId, limits);

@@ -9,6 +9,7 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollEventArray;
 import io.netty.channel.epoll.LinuxSocket;
 import io.netty.channel.epoll.MezzoDnsDatagrams;
+import io.netty.channel.epoll.MezzoEpollAccess;
 import io.netty.channel.epoll.Native;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.unix.FileDescriptor;
@@ -146,7 +147,7 @@ final class DirectUdpPlane {
       epoll = e;
       wake = w;
       local = s.localAddress();
-      events = MezzoDnsDatagrams.newEventArray(4);
+      events = MezzoEpollAccess.newEventArray(4);
       in = Unpooled.directBuffer(DnsServer.BATCH * DnsServer.MAX_QUERY);
       inVectors = new IovArray();
       inHeaders = MezzoDnsDatagrams.headers(DnsServer.BATCH);
@@ -167,12 +168,12 @@ final class DirectUdpPlane {
         while (!stopping) {
           int ready;
           try {
-            ready = MezzoDnsDatagrams.epollWait(epoll, events, -1);
+            ready = MezzoEpollAccess.epollWait(epoll, events, -1);
           } catch (IOException e) {
             continue; // EINTR
           }
           for (int i = 0; i < ready; i++) {
-            if (MezzoDnsDatagrams.fd(events, i) == wake.intValue()) {
+            if (MezzoEpollAccess.fd(events, i) == wake.intValue()) {
               Native.eventFdRead(wake.intValue());
               runTasks();
             } else {
@@ -369,7 +370,7 @@ final class DirectUdpPlane {
       closeQuietly(epoll);
       closeQuietly(wake);
       if (events != null) {
-        MezzoDnsDatagrams.free(events);
+        MezzoEpollAccess.free(events);
       }
       if (in != null) {
         in.release();

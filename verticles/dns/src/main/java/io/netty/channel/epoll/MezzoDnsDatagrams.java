@@ -1,6 +1,5 @@
 package io.netty.channel.epoll;
 
-import io.netty.channel.unix.FileDescriptor;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -131,24 +130,5 @@ public final class MezzoDnsDatagrams {
     RECIPIENT_LEN.set(h, 16);
     RECIPIENT_PORT.set(h, port);
     RECIPIENT_SCOPE.set(h, scope);
-  }
-
-  /** Room for {@code size} events of one {@code epoll_wait}; free it with {@link #free}. */
-  public static EpollEventArray newEventArray(int size) {
-    return new EpollEventArray(size);
-  }
-
-  /** {@code epoll_wait} for at most {@code timeoutMillis} (-1: no limit): how many events are ready. */
-  public static int epollWait(FileDescriptor epoll, EpollEventArray events, int timeoutMillis) throws IOException {
-    return Native.epollWait(epoll, events, timeoutMillis);
-  }
-
-  /** The file descriptor of the {@code i}-th ready event. */
-  public static int fd(EpollEventArray events, int i) {
-    return events.fd(i);
-  }
-
-  public static void free(EpollEventArray events) {
-    events.free();
   }
 }

@@ -5,9 +5,10 @@ import java.io.IOException;
 
 /**
  * The few parts of Netty's epoll bindings that Netty keeps package-private and that Mezzo's own
- * epoll loop ({@code io.mezzo.l4lb.proxy.DirectEpollLoops}) needs: an event array in native memory,
- * a plain {@code epoll_wait} with a timeout in milliseconds, and the fields of each returned event.
- * It lives in Netty's package for that reason alone (this works on the class path, where Mezzo runs).
+ * epoll loops (the L4LB's {@code DirectEpollLoops}, the DNS's {@code DirectUdpPlane}) need: an event
+ * array in native memory, a plain {@code epoll_wait} with a timeout in milliseconds, and the fields
+ * of each returned event. It lives in Netty's package for that reason alone (this works on the
+ * class path, where Mezzo runs); the native library comes with the modules that use it.
  */
 public final class MezzoEpollAccess {
   /** {@code EPOLLHUP} as Linux defines it (Netty exposes no constant for it). */

@@ -122,8 +122,21 @@ final class MezzoProcess implements AutoCloseable {
     process.toHandle().destroyForcibly();
   }
 
+  /**
+   * Stops the platform if a test left it running (a failed assertion, typically): a clean stop
+   * first, so the agent destroys its containers and removes their cgroups; whatever is left after
+   * 20 s is killed.
+   */
   @Override
   public void close() {
+    if (process.isAlive()) {
+      process.toHandle().destroy();
+      try {
+        process.waitFor(20, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     process.descendants().forEach(ProcessHandle::destroyForcibly);
     process.destroyForcibly();
   }

@@ -56,11 +56,8 @@ class CustomExecutorTest {
     V1Client framework = one.framework();
     ClusterFixture.Agent agent = one.agent();
     Offer offer = one.offer();
-    ExecutorInfo executor = ExecutorInfo.newBuilder().setExecutorId(ExecutorID.newBuilder().setValue("py-exec"))
-        .setType(ExecutorInfo.Type.CUSTOM).setCommand(CommandInfo.newBuilder().setValue("exec python3 " + script))
-        .addAllResources(Resources.parse("cpus:0.1;mem:64", "*")).build();
-    TaskInfo task = TaskInfo.newBuilder().setName("via-executor").setTaskId(TaskID.newBuilder().setValue("via-executor"))
-        .setAgentId(offer.getAgentId()).setExecutor(executor).addAllResources(Resources.parse("cpus:0.1;mem:32", "*")).build();
+    ExecutorInfo executor = pythonExecutor("py-exec", CommandInfo.newBuilder().setValue("exec python3 " + script));
+    TaskInfo task = onExecutor("via-executor", offer, executor, "cpus:0.1;mem:32");
     accept(framework, offer, Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH)
         .setLaunch(Offer.Operation.Launch.newBuilder().addTaskInfos(task)));
 
@@ -115,11 +112,8 @@ class CustomExecutorTest {
     one = OneAgent.start(dir, new JsonObject(), "growing-executor");
     V1Client framework = one.framework();
     Offer offer = one.offer();
-    ExecutorInfo executor = ExecutorInfo.newBuilder().setExecutorId(ExecutorID.newBuilder().setValue("grow-exec"))
-        .setType(ExecutorInfo.Type.CUSTOM).setCommand(CommandInfo.newBuilder().setValue("exec python3 " + script))
-        .addAllResources(Resources.parse("cpus:0.1;mem:64", "*")).build();
-    TaskInfo first = TaskInfo.newBuilder().setName("first").setTaskId(TaskID.newBuilder().setValue("first"))
-        .setAgentId(offer.getAgentId()).setExecutor(executor).addAllResources(Resources.parse("cpus:0.1;mem:32", "*")).build();
+    ExecutorInfo executor = pythonExecutor("grow-exec", CommandInfo.newBuilder().setValue("exec python3 " + script));
+    TaskInfo first = onExecutor("first", offer, executor, "cpus:0.1;mem:32");
     accept(framework, offer, Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH)
         .setLaunch(Offer.Operation.Launch.newBuilder().addTaskInfos(first)));
     framework.update("first", TaskState.TASK_RUNNING, WAIT);
@@ -131,8 +125,7 @@ class CustomExecutorTest {
     // a second task on the same executor: its container grows by the task's resources
     assertThat(framework.call(Call.newBuilder().setType(Call.Type.REVIVE).build())).isEqualTo(202);
     Offer second = one.offer();
-    TaskInfo next = TaskInfo.newBuilder().setName("second").setTaskId(TaskID.newBuilder().setValue("second"))
-        .setAgentId(second.getAgentId()).setExecutor(executor).addAllResources(Resources.parse("cpus:0.2;mem:48", "*")).build();
+    TaskInfo next = onExecutor("second", second, executor, "cpus:0.2;mem:48");
     accept(framework, second, Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH)
         .setLaunch(Offer.Operation.Launch.newBuilder().addTaskInfos(next)));
     framework.update("second", TaskState.TASK_RUNNING, WAIT);
@@ -158,18 +151,9 @@ class CustomExecutorTest {
     one = OneAgent.start(dir, new JsonObject(), "pods");
     V1Client framework = one.framework();
     Offer offer = one.offer();
-    ExecutorInfo executor = ExecutorInfo.newBuilder().setExecutorId(ExecutorID.newBuilder().setValue("pod-1"))
-        .setType(ExecutorInfo.Type.DEFAULT).setFrameworkId(framework.frameworkId)
-        .addAllResources(Resources.parse("cpus:0.1;mem:32", "*")).build();
-    TaskInfo web = TaskInfo.newBuilder().setName("web").setTaskId(TaskID.newBuilder().setValue("pod-1.web"))
-        .setAgentId(offer.getAgentId()).setCommand(CommandInfo.newBuilder().setValue("echo serving; exec sleep 600"))
-        .addAllResources(Resources.parse("cpus:0.1;mem:32", "*")).build();
-    TaskInfo sidecar = TaskInfo.newBuilder().setName("sidecar").setTaskId(TaskID.newBuilder().setValue("pod-1.sidecar"))
-        .setAgentId(offer.getAgentId()).setCommand(CommandInfo.newBuilder().setValue("while [ ! -e ../pod-1.web/stdout ]; do sleep 0.1; done; exit 2"))
-        .addAllResources(Resources.parse("cpus:0.1;mem:32", "*")).build();
-    accept(framework, offer, Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH_GROUP)
-        .setLaunchGroup(Offer.Operation.LaunchGroup.newBuilder().setExecutor(executor)
-            .setTaskGroup(org.apache.mesos.v1.Protos.TaskGroupInfo.newBuilder().addTasks(web).addTasks(sidecar))));
+    launchGroup(framework, offer, "pod-1",
+        groupTask("pod-1.web", "web", offer, "echo serving; exec sleep 600", "cpus:0.1;mem:32"),
+        groupTask("pod-1.sidecar", "sidecar", offer, "while [ ! -e ../pod-1.web/stdout ]; do sleep 0.1; done; exit 2", "cpus:0.1;mem:32"));
 
     TaskStatus failed = framework.update("pod-1.sidecar", TaskState.TASK_FAILED, WAIT);
     assertThat(failed.getMessage()).isEqualTo("Command exited with status 2");
@@ -189,13 +173,10 @@ class CustomExecutorTest {
     V1Client framework = one.framework();
     Offer offer = one.offer();
     // the container gets 64 + 32 MB; the executor touches 300 MiB once it reported the task running
-    ExecutorInfo executor = ExecutorInfo.newBuilder().setExecutorId(ExecutorID.newBuilder().setValue("hungry"))
-        .setType(ExecutorInfo.Type.CUSTOM).setCommand(CommandInfo.newBuilder().setValue("exec python3 " + script)
-            .setEnvironment(org.apache.mesos.v1.Protos.Environment.newBuilder().addVariables(
-                org.apache.mesos.v1.Protos.Environment.Variable.newBuilder().setName("TEST_EXECUTOR_EAT_MB").setValue("300"))))
-        .addAllResources(Resources.parse("cpus:0.1;mem:64", "*")).build();
-    TaskInfo task = TaskInfo.newBuilder().setName("hungry-task").setTaskId(TaskID.newBuilder().setValue("hungry-task"))
-        .setAgentId(offer.getAgentId()).setExecutor(executor).addAllResources(Resources.parse("cpus:0.1;mem:32", "*")).build();
+    ExecutorInfo executor = pythonExecutor("hungry", CommandInfo.newBuilder().setValue("exec python3 " + script)
+        .setEnvironment(org.apache.mesos.v1.Protos.Environment.newBuilder().addVariables(
+            org.apache.mesos.v1.Protos.Environment.Variable.newBuilder().setName("TEST_EXECUTOR_EAT_MB").setValue("300"))));
+    TaskInfo task = onExecutor("hungry-task", offer, executor, "cpus:0.1;mem:32");
     accept(framework, offer, Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH)
         .setLaunch(Offer.Operation.Launch.newBuilder().addTaskInfos(task)));
 
@@ -212,19 +193,10 @@ class CustomExecutorTest {
     one = OneAgent.start(dir, new JsonObject(), "hungry-pod");
     V1Client framework = one.framework();
     Offer offer = one.offer();
-    ExecutorInfo executor = ExecutorInfo.newBuilder().setExecutorId(ExecutorID.newBuilder().setValue("pod-2"))
-        .setType(ExecutorInfo.Type.DEFAULT).setFrameworkId(framework.frameworkId)
-        .addAllResources(Resources.parse("cpus:0.1;mem:32", "*")).build();
-    TaskInfo server = TaskInfo.newBuilder().setName("server").setTaskId(TaskID.newBuilder().setValue("pod-2.server"))
-        .setAgentId(offer.getAgentId()).setCommand(CommandInfo.newBuilder().setValue("exec sleep 600"))
-        .addAllResources(Resources.parse("cpus:0.1;mem:32", "*")).build();
-    TaskInfo hog = TaskInfo.newBuilder().setName("hog").setTaskId(TaskID.newBuilder().setValue("pod-2.hog"))
-        .setAgentId(offer.getAgentId()).setCommand(CommandInfo.newBuilder()
-            .setValue("while [ ! -e ../pod-2.server/stdout ]; do sleep 0.1; done; head -c 400m /dev/zero | tail"))
-        .addAllResources(Resources.parse("cpus:0.1;mem:64", "*")).build();
-    accept(framework, offer, Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH_GROUP)
-        .setLaunchGroup(Offer.Operation.LaunchGroup.newBuilder().setExecutor(executor)
-            .setTaskGroup(org.apache.mesos.v1.Protos.TaskGroupInfo.newBuilder().addTasks(server).addTasks(hog))));
+    launchGroup(framework, offer, "pod-2",
+        groupTask("pod-2.server", "server", offer, "exec sleep 600", "cpus:0.1;mem:32"),
+        groupTask("pod-2.hog", "hog", offer,
+            "while [ ! -e ../pod-2.server/stdout ]; do sleep 0.1; done; head -c 400m /dev/zero | tail", "cpus:0.1;mem:64"));
 
     TaskStatus failed = framework.update("pod-2.hog", TaskState.TASK_FAILED, WAIT);
     assertThat(failed.getReason()).isEqualTo(TaskStatus.Reason.REASON_CONTAINER_LIMITATION_MEMORY);
@@ -234,6 +206,34 @@ class CustomExecutorTest {
   }
 
   /** Accepts the offer with one operation, refusing further offers for an hour. */
+  /** The test executor as a custom executor of its own 0.1 cpus and 64 MB. */
+  private static ExecutorInfo pythonExecutor(String id, CommandInfo.Builder command) {
+    return ExecutorInfo.newBuilder().setExecutorId(ExecutorID.newBuilder().setValue(id)).setType(ExecutorInfo.Type.CUSTOM)
+        .setCommand(command).addAllResources(Resources.parse("cpus:0.1;mem:64", "*")).build();
+  }
+
+  /** A task (named as its id) for the executor. */
+  private static TaskInfo onExecutor(String id, Offer offer, ExecutorInfo executor, String resources) {
+    return TaskInfo.newBuilder().setName(id).setTaskId(TaskID.newBuilder().setValue(id)).setAgentId(offer.getAgentId())
+        .setExecutor(executor).addAllResources(Resources.parse(resources, "*")).build();
+  }
+
+  /** A command task of a task group. */
+  private static TaskInfo groupTask(String id, String name, Offer offer, String command, String resources) {
+    return TaskInfo.newBuilder().setName(name).setTaskId(TaskID.newBuilder().setValue(id)).setAgentId(offer.getAgentId())
+        .setCommand(CommandInfo.newBuilder().setValue(command)).addAllResources(Resources.parse(resources, "*")).build();
+  }
+
+  /** LAUNCH_GROUP of the tasks under the default executor {@code executorId} (0.1 cpus, 32 MB of its own). */
+  private static void launchGroup(V1Client framework, Offer offer, String executorId, TaskInfo... tasks) throws Exception {
+    ExecutorInfo executor = ExecutorInfo.newBuilder().setExecutorId(ExecutorID.newBuilder().setValue(executorId))
+        .setType(ExecutorInfo.Type.DEFAULT).setFrameworkId(framework.frameworkId)
+        .addAllResources(Resources.parse("cpus:0.1;mem:32", "*")).build();
+    accept(framework, offer, Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH_GROUP)
+        .setLaunchGroup(Offer.Operation.LaunchGroup.newBuilder().setExecutor(executor)
+            .setTaskGroup(org.apache.mesos.v1.Protos.TaskGroupInfo.newBuilder().addAllTasks(java.util.List.of(tasks)))));
+  }
+
   private static void accept(V1Client framework, Offer offer, Offer.Operation.Builder operation) throws Exception {
     assertThat(framework.call(Call.newBuilder().setType(Call.Type.ACCEPT).setAccept(Call.Accept.newBuilder()
         .addOfferIds(offer.getId()).addOperations(operation).setFilters(Filters.newBuilder().setRefuseSeconds(3600))).build()))

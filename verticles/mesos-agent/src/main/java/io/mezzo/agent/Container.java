@@ -43,6 +43,8 @@ final class Container {
   boolean exited;
   /** The command's exit status as its supervisor recorded it (128 + n for signal n), or null when unknown. */
   Integer exitStatus;
+  /** An exit status notified before the container was adopted (the command ended at once); taken when it is. */
+  Integer notifiedExit;
   /** The container's file-system work, in order (see TaskManager#io). */
   Future<Object> work = Future.succeededFuture();
   /** The container is gone: process exited and the box removed. */

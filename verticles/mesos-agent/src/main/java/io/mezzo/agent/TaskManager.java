@@ -142,10 +142,14 @@ final class TaskManager {
         public void exited(String frameworkId, String taskId, int status) {
           context.runOnContext(v -> {
             Container c = containers.get(key(frameworkId, taskId));
-            if (c != null && c.pid > 0 && !c.exited && !c.destroyed && c.executor == null) {
-              TaskManager.this.exited(c, status);
+            if (c == null || c.exited || c.destroyed || c.executor != null) {
+              return;
             }
-            // not adopted yet (the command ended at once): the launch's completion looks at the file itself
+            if (c.pid > 0) {
+              TaskManager.this.exited(c, status);
+            } else {
+              c.notifiedExit = status; // not adopted yet (the command ended at once): taken by the launch's completion
+            }
           });
         }
 
@@ -314,14 +318,8 @@ final class TaskManager {
         return;
       }
       adopt(c, ar.result().pid(), ar.result().startTicks());
-      if (exits != null && !c.exited) {
-        // a notification that came before the container was adopted was passed over: look once now
-        Path file = checkpoints.exitStatus(fid, taskId);
-        io(c, () -> exitStatus(file)).onSuccess(status -> {
-          if (status != null && !closed && !c.exited && !c.destroyed) {
-            exited(c, status);
-          }
-        });
+      if (c.notifiedExit != null && !c.exited && !c.destroyed) {
+        exited(c, c.notifiedExit);
       }
     });
   }
